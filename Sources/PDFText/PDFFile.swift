@@ -1,0 +1,110 @@
+import CPoppler
+import Foundation
+import GCMapCore
+
+/// Why a file could not be read as a PDF; each case reads as one clear reason.
+public enum PDFProblem: Error, Equatable, Sendable, CustomStringConvertible {
+  case fileNotFound
+  case unreadable(String)
+  case emptyFile
+  case notPDF
+  case passwordRequired
+  case wrongPassword
+  /// The file ends before its end-of-file marker and poppler could not rebuild it.
+  case truncated
+  case damaged(String)
+
+  public var description: String {
+    switch self {
+    case .fileNotFound: return "file not found"
+    case .unreadable(let detail): return "cannot read the file (\(detail))"
+    case .emptyFile: return "empty file (0 bytes)"
+    case .notPDF: return "not a PDF (no %PDF header in its first 1024 bytes)"
+    case .passwordRequired: return "password required: the PDF is encrypted (use --password)"
+    case .wrongPassword: return "wrong password: the PDF did not open with the password given"
+    case .truncated:
+      return "truncated: the file ends before the PDF's end-of-file marker and cannot be rebuilt"
+    case .damaged(let detail): return "damaged PDF (\(detail))"
+    }
+  }
+}
+
+/// An open PDF, read page by page through poppler-glib.
+///
+/// This file and `PopplerPageText` are the only places that touch poppler; every GLib object
+/// made here is freed here. Not thread-safe: use one `PDFFile` per thread or process.
+public final class PDFFile {
+  private let document: OpaquePointer
+  public let pageCount: Int
+  /// True when the file lacks its end-of-file marker but poppler rebuilt it anyway: some
+  /// pages may be missing or empty.
+  public let isTruncated: Bool
+
+  /// Opens `path`, checking first that it is a non-empty file with a PDF header.
+  public init(path: String, password: String? = nil) throws(PDFProblem) {
+    let sniff = try Self.sniff(path: path)
+    var error: UnsafeMutablePointer<GError>?
+    guard let uri = g_filename_to_uri(path.absolutePath, nil, nil) else {
+      throw .unreadable("cannot make a URI of the path")
+    }
+    defer { g_free(uri) }
+    guard let opened = poppler_document_new_from_file(uri, password, &error) else {
+      let code = error?.pointee.code ?? -1
+      let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? ""
+      if let error { g_error_free(error) }
+      if code == Int32(POPPLER_ERROR_ENCRYPTED.rawValue) {
+        throw password == nil ? .passwordRequired : .wrongPassword
+      }
+      if !sniff.hasEndMarker { throw .truncated }
+      throw .damaged(message.isEmpty ? "poppler could not parse it" : message)
+    }
+    document = opened
+    pageCount = Int(poppler_document_get_n_pages(opened))
+    isTruncated = !sniff.hasEndMarker
+  }
+
+  deinit {
+    g_object_unref(UnsafeMutableRawPointer(document))
+  }
+
+  /// The page with 1-based `number`, its lines in reading order; nil if poppler cannot load it.
+  public func page(_ number: Int) -> Page? {
+    guard number >= 1, number <= pageCount,
+      let page = poppler_document_get_page(document, Int32(number - 1))
+    else { return nil }
+    defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+    return PopplerPageText.read(page, number: number)
+  }
+
+  /// Checks size, header and end marker without poppler, so that the common bad inputs get
+  /// a precise reason.
+  private static func sniff(path: String) throws(PDFProblem) -> (hasEndMarker: Bool, size: Int) {
+    guard FileManager.default.fileExists(atPath: path) else { throw .fileNotFound }
+    let handle: FileHandle
+    do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
+      throw .unreadable(error.localizedDescription)
+    }
+    defer { try? handle.close() }
+    do {
+      let size = Int(try handle.seekToEnd())
+      if size == 0 { throw PDFProblem.emptyFile }
+      try handle.seek(toOffset: 0)
+      let head = try handle.read(upToCount: 1024) ?? Data()
+      guard head.range(of: Data("%PDF-".utf8)) != nil else { throw PDFProblem.notPDF }
+      let tailLength = min(size, 2048)
+      try handle.seek(toOffset: UInt64(size - tailLength))
+      let tail = try handle.read(upToCount: tailLength) ?? Data()
+      return (tail.range(of: Data("%%EOF".utf8)) != nil, size)
+    } catch let problem as PDFProblem {
+      throw problem
+    } catch {
+      throw .unreadable(error.localizedDescription)
+    }
+  }
+}
+
+extension String {
+  fileprivate var absolutePath: String {
+    hasPrefix("/") ? self : FileManager.default.currentDirectoryPath + "/" + self
+  }
+}

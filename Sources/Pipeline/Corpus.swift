@@ -1,0 +1,61 @@
+import Foundation
+import TextProcessing
+
+/// The `Corpus/` folder: word lists now, taxonomy and lexicons as they come.
+///
+/// Found, in order, at `--corpus`, `$GCMAP_CORPUS`, `./Corpus`, or a `Corpus` folder beside the
+/// executable or up to five folders above it (a build inside the repository), so that a lexicon
+/// edit needs no rebuild and an installed binary can be pointed at any corpus.
+public struct Corpus: Sendable {
+  public let root: URL
+
+  public init(root: URL) {
+    self.root = root
+  }
+
+  /// Why no corpus could be used.
+  public struct NotFound: Error, CustomStringConvertible {
+    public let searched: [String]
+    public var description: String {
+      "cannot find the Corpus folder (looked in \(searched.joined(separator: ", "))); "
+        + "pass --corpus DIR or set GCMAP_CORPUS"
+    }
+  }
+
+  private static let marker = "wordlists/en.txt"
+
+  public static func locate(explicit: String?) throws -> Corpus {
+    var candidates: [URL] = []
+    if let explicit { candidates.append(URL(fileURLWithPath: explicit)) }
+    if let fromEnvironment = ProcessInfo.processInfo.environment["GCMAP_CORPUS"],
+      !fromEnvironment.isEmpty
+    {
+      candidates.append(URL(fileURLWithPath: fromEnvironment))
+    }
+    if explicit == nil {
+      candidates.append(
+        URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent(
+          "Corpus"))
+      if let executable = Bundle.main.executableURL?.resolvingSymlinksInPath() {
+        var folder = executable.deletingLastPathComponent()
+        for _ in 0..<6 {
+          candidates.append(folder.appendingPathComponent("Corpus"))
+          folder = folder.deletingLastPathComponent()
+        }
+      }
+    }
+    for candidate in candidates
+    where FileManager.default.fileExists(
+      atPath: candidate.appendingPathComponent(marker).path)
+    {
+      return Corpus(root: candidate.standardizedFileURL)
+    }
+    throw NotFound(searched: Array(candidates.prefix(explicit == nil ? 3 : 1)).map(\.path))
+  }
+
+  /// The word list of a language ("en"), with its hyphenated compounds.
+  public func vocabulary(language: String) throws -> Vocabulary {
+    try Vocabulary.load(
+      folder: root.appendingPathComponent("wordlists"), language: language)
+  }
+}

@@ -1,0 +1,319 @@
+import GCMapCore
+
+/// Repairs words whose ligature glyphs came out as stray characters ("Interna<onal",
+/// "plaEorm", "draO", "cu^ng", "hlps").
+///
+/// Fonts without a proper ToUnicode map make extractors emit some other character for a
+/// ligature glyph; which character stands for which ligature differs from font to font. So the
+/// stage first infers a map per document: every odd character inside a word votes for the
+/// ligature that turns the most words into known words ('<' → "ti" because "Migra<on" →
+/// "Migration"). It then repairs a word only where the result is a known word, or, for
+/// characters that never occur inside words (such as '<', '$', '^'), wherever the map is
+/// confident, which also mends names and run-together URLs ("Fa<ma", "migra<onnetwork").
+/// A correctly spelled word is never touched: "Opening" and "Eleven" stay, though 'O' and
+/// 'E' stand for ligatures in some documents. Limits: a letter that stands for a ligature
+/// ("hlps" for "https") is repaired only where the result is a known word; a damaged word
+/// whose repair is no known word and holds such a letter stays as it is ("mpE" for "mptf").
+public struct LigatureRepair: NormalizationStage {
+  public let name = "ligatures"
+  public let vocabulary: Vocabulary
+
+  /// Ligatures a lost glyph may stand for, most common first.
+  static let ligatures = [
+    "ti", "tt", "tti", "ft", "tf", "fi", "fl", "ff", "ffi", "ffl", "fb", "fh", "fj", "fk",
+  ]
+  /// A small letter may stand for a ligature only in words this long, and only where the
+  /// repair is a known word at least one letter longer: short unknown words ("en" in a URL)
+  /// too easily become some word.
+  static let minimumLetterWord = 4
+
+  public init(vocabulary: Vocabulary) {
+    self.vocabulary = vocabulary
+  }
+
+  /// The inferred glyph → ligature map of one document, with the votes behind it.
+  public struct GlyphMap: Sendable, Equatable {
+    /// For each odd character, its candidate ligatures, most votes first.
+    public var votes: [Unicode.Scalar: [(ligature: String, count: Int)]]
+
+    public static func == (lhs: GlyphMap, rhs: GlyphMap) -> Bool {
+      lhs.summary == rhs.summary
+    }
+
+    /// The winning ligature if it has at least `minimum` votes and 75% of them.
+    func confident(_ glyph: Unicode.Scalar, minimum: Int) -> String? {
+      guard let ranked = votes[glyph], let best = ranked.first else { return nil }
+      let total = ranked.reduce(0) { $0 + $1.count }
+      return best.count >= minimum && best.count * 4 >= total * 3 ? best.ligature : nil
+    }
+
+    /// "< → ti (57), ^ → tt (3)": the map as one deterministic line.
+    public var summary: String {
+      votes.keys.sorted { $0.value < $1.value }.compactMap { glyph in
+        guard let best = votes[glyph]?.first else { return nil }
+        return "\(Character(glyph)) → \(best.ligature) (\(best.count))"
+      }.joined(separator: ", ")
+    }
+  }
+
+  public func apply(to pages: [Page]) -> StageResult {
+    let words = pages.flatMap { $0.lines.flatMap { Self.words(in: $0.text) } }
+    let map = inferMap(words: words.map(\.text))
+    var repaired = 0
+    let result = pages.map { page in
+      page.mappingLines { line in
+        var scalars = Array(line.unicodeScalars)
+        // Replace from the end so that earlier ranges stay valid.
+        for word in Self.words(in: line).reversed() {
+          guard let fixed = repair(word.text, map: map) else { continue }
+          scalars.replaceSubrange(word.range, with: fixed.unicodeScalars)
+          repaired += 1
+        }
+        return String(String.UnicodeScalarView(scalars))
+      }
+    }
+    let notes = map.votes.isEmpty ? [:] : ["glyphMap": map.summary]
+    return StageResult(pages: result, changes: repaired, notes: notes)
+  }
+
+  // MARK: Words and suspect characters
+
+  struct Word {
+    var text: String
+    /// Range in the line's Unicode scalars.
+    var range: Range<Int>
+  }
+
+  private enum Kind { case letter, separator, betweenLetters, glyph }
+
+  /// Characters that are real punctuation inside words only when not between two letters.
+  private static let betweenLettersOnly: Set<Unicode.Scalar> = [
+    ")", "!", "]", "'", "\u{2019}", "`", "*", "\u{2018}",
+  ]
+  /// Closing brackets with their openers: ")" is a lost glyph in "Tenta)ve" but editorial in
+  /// "[a]s" and "migrant(s)", where an opener comes first.
+  private static let openers: [Unicode.Scalar: Unicode.Scalar] = [")": "(", "]": "["]
+  /// Apostrophes: a lost ligature only where the repair is a known word (never "General's").
+  private static let apostrophes: Set<Unicode.Scalar> = ["'", "\u{2019}", "`", "\u{2018}"]
+  private static let separators = Set(
+    "-.,;:/@_&=?+#%\"“”«»–—…·•‐§°([{0123456789".unicodeScalars)
+
+  private static func kind(_ scalar: Unicode.Scalar) -> Kind {
+    if scalar.properties.isAlphabetic { return .letter }
+    if scalar.properties.isWhitespace || separators.contains(scalar) { return .separator }
+    if betweenLettersOnly.contains(scalar) { return .betweenLetters }
+    switch scalar.properties.generalCategory {
+    case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol, .privateUse, .unassigned,
+      .otherPunctuation, .openPunctuation, .closePunctuation, .connectorPunctuation:
+      return .glyph
+    default:
+      return .separator
+    }
+  }
+
+  /// The word-like runs of a line: letters joined by suspect characters.
+  static func words(in line: String) -> [Word] {
+    let scalars = Array(line.unicodeScalars)
+    let kinds = scalars.map(kind)
+    var words: [Word] = []
+    var index = 0
+    while index < scalars.count {
+      guard kinds[index] == .letter || kinds[index] == .glyph else {
+        index += 1
+        continue
+      }
+      var end = index
+      while end < scalars.count {
+        switch kinds[end] {
+        case .letter, .glyph:
+          end += 1
+          continue
+        case .betweenLetters:
+          if end > index, kinds[end - 1] == .letter, end + 1 < scalars.count,
+            kinds[end + 1] == .letter, !opened(scalars, before: end)
+          {
+            end += 1
+            continue
+          }
+        case .separator:
+          break
+        }
+        break
+      }
+      var start = index
+      // Glyphs at the edges count only next to a letter.
+      while start < end, kinds[start] == .glyph,
+        start + 1 >= end || kinds[start + 1] != .letter
+      {
+        start += 1
+      }
+      var stop = end
+      while stop > start, kinds[stop - 1] == .glyph, stop - 2 < start || kinds[stop - 2] != .letter
+      {
+        stop -= 1
+      }
+      if stop > start, kinds[start..<stop].contains(.letter) {
+        let text = String(String.UnicodeScalarView(scalars[start..<stop]))
+        words.append(Word(text: text, range: start..<stop))
+      }
+      index = max(end, index + 1)
+    }
+    return words
+  }
+
+  /// True if `scalars[position]` closes a bracket opened earlier in its whitespace-separated
+  /// token.
+  private static func opened(_ scalars: [Unicode.Scalar], before position: Int) -> Bool {
+    guard let opener = openers[scalars[position]] else { return false }
+    var index = position - 1
+    while index >= 0, !scalars[index].properties.isWhitespace {
+      if scalars[index] == opener { return true }
+      index -= 1
+    }
+    return false
+  }
+
+  /// Positions of characters in `word` that may stand for a ligature: non-letters, and
+  /// capitals that follow a small letter ("plaEorm").
+  private static func suspects(_ scalars: [Unicode.Scalar]) -> [Int] {
+    scalars.indices.filter { index in
+      let scalar = scalars[index]
+      if !scalar.properties.isAlphabetic { return true }
+      return index > 0 && scalar.properties.isUppercase
+        && scalars[index - 1].properties.isLowercase
+    }
+  }
+
+  // MARK: Inferring the map
+
+  /// Counts, for each suspect character, which ligature turns unknown words into known ones.
+  func inferMap(words: [String]) -> GlyphMap {
+    var counts: [Unicode.Scalar: [String: Int]] = [:]
+    var occurrences: [String: Int] = [:]
+    for word in words { occurrences[word, default: 0] += 1 }
+    for (word, count) in occurrences where !known(word) {
+      let scalars = Array(word.unicodeScalars)
+      let positions = Self.suspects(scalars)
+      let glyphs = Array(Set(positions.map { scalars[$0] })).sorted { $0.value < $1.value }
+      if glyphs.isEmpty {
+        // A small letter standing for a ligature ("hlps"): try each letter once.
+        guard scalars.count >= Self.minimumLetterWord else { continue }
+        for position in scalars.indices where scalars[position].properties.isLowercase {
+          for ligature in Self.ligatures {
+            var candidate = scalars
+            candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)
+            if rank(String(String.UnicodeScalarView(candidate))) == 2 {
+              counts[scalars[position], default: [:]][ligature, default: 0] += count
+            }
+          }
+        }
+        continue
+      }
+      guard glyphs.count <= 2 else { continue }
+      let candidates = Self.assignments(glyphs.count).map {
+        (spelling: Self.replace(scalars, positions, glyphs, $0), assignment: $0)
+      }
+      for candidate in bestRanked(candidates) {
+        for (glyph, ligature) in zip(glyphs, candidate.assignment) {
+          counts[glyph, default: [:]][ligature, default: 0] += count
+        }
+      }
+    }
+    var votes: [Unicode.Scalar: [(ligature: String, count: Int)]] = [:]
+    for (glyph, byLigature) in counts {
+      votes[glyph] = byLigature.map { (ligature: $0.key, count: $0.value) }
+        .sorted { lhs, rhs in
+          lhs.count != rhs.count
+            ? lhs.count > rhs.count
+            : (Self.ligatures.firstIndex(of: lhs.ligature) ?? 99)
+              < (Self.ligatures.firstIndex(of: rhs.ligature) ?? 99)
+        }
+    }
+    return GlyphMap(votes: votes)
+  }
+
+  /// Known without guessing at prefixes (see `Vocabulary.contains(_:prefixes:)`).
+  private func known(_ word: String) -> Bool {
+    vocabulary.contains(word, prefixes: false)
+  }
+
+  /// 2 for a listed word (or compound of listed words), 1 for a form derived by the affix rules
+  /// ("cuting" passes as cut + ing), 0 for unknown: repairs prefer the listed spelling.
+  private func rank(_ word: String) -> Int {
+    let parts = word.split(separator: "-")
+    if !parts.isEmpty && parts.allSatisfy({ vocabulary.lists(String($0)) }) { return 2 }
+    return known(word) ? 1 : 0
+  }
+
+  /// Of the candidate spellings, those of the best rank above 0.
+  private func bestRanked(_ candidates: [(spelling: String, assignment: [String])]) -> [(
+    spelling: String, assignment: [String]
+  )] {
+    let ranked = candidates.map { ($0, rank($0.spelling)) }
+    guard let best = ranked.map(\.1).max(), best > 0 else { return [] }
+    return ranked.filter { $0.1 == best }.map(\.0)
+  }
+
+  /// Every way to give `count` glyphs a ligature each (count is 1 or 2).
+  private static func assignments(_ count: Int) -> [[String]] {
+    count == 1 ? ligatures.map { [$0] } : ligatures.flatMap { a in ligatures.map { [a, $0] } }
+  }
+
+  private static func replace(
+    _ scalars: [Unicode.Scalar], _ positions: [Int], _ glyphs: [Unicode.Scalar],
+    _ assignment: [String]
+  ) -> String {
+    var out = String.UnicodeScalarView()
+    let suspectPositions = Set(positions)
+    for (index, scalar) in scalars.enumerated() {
+      if suspectPositions.contains(index), let slot = glyphs.firstIndex(of: scalar) {
+        out.append(contentsOf: assignment[slot].unicodeScalars)
+      } else {
+        out.append(scalar)
+      }
+    }
+    return String(out)
+  }
+
+  // MARK: Repairing
+
+  /// The repaired word, or nil to leave it as it is.
+  func repair(_ word: String, map: GlyphMap) -> String? {
+    if known(word) { return nil }
+    let scalars = Array(word.unicodeScalars)
+    let positions = Self.suspects(scalars)
+    let glyphs = Array(Set(positions.map { scalars[$0] })).sorted { $0.value < $1.value }
+    if glyphs.isEmpty { return repairLetter(scalars, map: map) }
+    guard glyphs.count <= 2, glyphs.allSatisfy({ map.votes[$0] != nil }) else { return nil }
+    // Ligatures with votes for each glyph, best first; the first known word wins.
+    let options = glyphs.map { glyph in (map.votes[glyph] ?? []).map(\.ligature) }
+    let combinations =
+      glyphs.count == 1
+      ? options[0].map { [$0] } : options[0].flatMap { a in options[1].map { [a, $0] } }
+    let candidates = combinations.map {
+      (spelling: Self.replace(scalars, positions, glyphs, $0), assignment: $0)
+    }
+    if let best = bestRanked(candidates).first { return best.spelling }
+    // Characters that never belong inside a word: trust a confident map without the list.
+    let forced = glyphs.map { glyph -> String? in
+      let isSymbol = !glyph.properties.isAlphabetic && !Self.apostrophes.contains(glyph)
+      return isSymbol ? map.confident(glyph, minimum: 2) : nil
+    }
+    let sure = forced.compactMap { $0 }
+    guard sure.count == glyphs.count else { return nil }
+    return Self.replace(scalars, positions, glyphs, sure)
+  }
+
+  /// Repairs one small letter that the map says stands for a ligature, if that makes a word.
+  private func repairLetter(_ scalars: [Unicode.Scalar], map: GlyphMap) -> String? {
+    guard scalars.count >= Self.minimumLetterWord else { return nil }
+    for position in scalars.indices where scalars[position].properties.isLowercase {
+      guard let ligature = map.confident(scalars[position], minimum: 3) else { continue }
+      var candidate = scalars
+      candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)
+      let text = String(String.UnicodeScalarView(candidate))
+      if rank(text) == 2 { return text }
+    }
+    return nil
+  }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GCMapCore
+
+/// Removes running headers, footers, side tabs and page numbers.
+///
+/// A line is furniture when its text, with digits folded ("Page 3" ~ "Page 7"), recurs on
+/// several pages in the page margins: the top or bottom 15% of the page, the outer 12% strips,
+/// or set vertically. Recurring means on at least 2 pages of a short document and at least 3
+/// (or 40% of the pages, if fewer) of a longer one, so that alternating even/odd headers count.
+/// A lone number (or "Page 4", "4 of 20", "- 4 -") in a margin is a page number. Without
+/// geometry (plain text) the first and last two lines of each page stand for the margins.
+/// Limits: a header that sits in the body area of the page, or one that differs in words from
+/// page to page (chapter titles), stays.
+public struct PageFurniture: NormalizationStage {
+  public let name = "furniture"
+
+  public init() {}
+
+  public func apply(to pages: [Page]) -> StageResult {
+    var pagesPerKey: [String: Set<Int>] = [:]
+    for page in pages {
+      for (index, line) in page.lines.enumerated() where Self.inMargin(line, index, page) {
+        pagesPerKey[Self.key(line.text), default: []].insert(page.number)
+      }
+    }
+    let needed = pages.count <= 4 ? 2 : min(3, max(2, Int((Double(pages.count) * 0.4).rounded(.up))))
+    let repeated = Set(pagesPerKey.filter { $0.value.count >= needed && !$0.key.isEmpty }.keys)
+    var removed = 0
+    let cleaned = pages.map { page in
+      var copy = page
+      var kept: [TextLine] = []
+      var pendingBlock = false
+      for (index, line) in page.lines.enumerated() {
+        let margin = Self.inMargin(line, index, page)
+        if margin && (repeated.contains(Self.key(line.text)) || Self.isPageNumber(line.text)) {
+          removed += 1
+          pendingBlock = pendingBlock || line.startsBlock
+          continue
+        }
+        var line = line
+        line.startsBlock = line.startsBlock || pendingBlock
+        pendingBlock = false
+        kept.append(line)
+      }
+      copy.lines = kept
+      return copy
+    }
+    return StageResult(pages: cleaned, changes: removed)
+  }
+
+  /// The line's text with digit runs folded to "#", spaces collapsed, lowercase.
+  static func key(_ text: String) -> String {
+    var out = ""
+    var lastWasDigit = false
+    var lastWasSpace = true
+    for character in text.lowercased() {
+      if character.isNumber {
+        if !lastWasDigit { out.append("#") }
+        lastWasDigit = true
+        lastWasSpace = false
+      } else if character.isWhitespace {
+        if !lastWasSpace { out.append(" ") }
+        lastWasSpace = true
+        lastWasDigit = false
+      } else {
+        out.append(character)
+        lastWasDigit = false
+        lastWasSpace = false
+      }
+    }
+    return out.trimmingCharacters(in: .whitespaces)
+  }
+
+  private static var pageNumberPattern: Regex<Substring> {
+    #/^(?i)(?:[-–—|·•\s]*)(?:(?:page|p\.|pág\.?|página|pagina|seite)\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/|de|sur|von)\s*\d{1,4})?(?:[-–—|·•\s]*)$/#
+  }
+
+  static func isPageNumber(_ text: String) -> Bool {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    return !trimmed.isEmpty && trimmed.count <= 24
+      && (try? pageNumberPattern.wholeMatch(in: trimmed)) != nil
+  }
+
+  static func inMargin(_ line: TextLine, _ index: Int, _ page: Page) -> Bool {
+    guard let box = line.box, let width = page.width, let height = page.height, width > 0,
+      height > 0
+    else {
+      return index < 2 || index >= page.lines.count - 2
+    }
+    if line.isVertical { return true }
+    return box.y1 <= 0.15 * height || box.y0 >= 0.85 * height || box.x1 <= 0.12 * width
+      || box.x0 >= 0.88 * width
+  }
+}

@@ -1,0 +1,341 @@
+import Foundation
+import GCMapCore
+
+/// Cuts normalized pages into passages: paragraphs, each under the heading it follows.
+///
+/// Blocks come from layout (`TextLine.startsBlock`) and from list markers ("a.", "•", "1.").
+/// A block is a heading when it is short, does not end like a sentence and stands out: larger
+/// or bolder than the body text, in capitals, or numbered like a section ("2.1", "IV.",
+/// "Objective 7") and not ending in a word like "for" or "the"; in plain text, a short line standing alone. Headings are not passages; each
+/// passage records the latest heading above it. A block that starts in lower case continues
+/// the paragraph before it if that one did not end a sentence (a paragraph broken by a column
+/// or page). Fragments under `minimumWords` words join the next paragraph on the page; a
+/// paragraph over `maximumLength` characters is split at sentence ends into pieces of at most
+/// `targetLength` where sentences allow.
+public struct Segmenter: Sendable {
+  public var minimumWords = 6
+  public var maximumLength = 1500
+  public var targetLength = 1000
+
+  public init() {}
+
+  /// One line's place: which page, and where its text sits in that page's text.
+  struct LineRef {
+    var pageNumber: Int
+    var start: Int
+    var line: TextLine
+  }
+
+  struct Block {
+    var lines: [LineRef]
+    var isHeading = false
+    var text: String { lines.map(\.line.text).joined(separator: " ") }
+  }
+
+  struct Paragraph {
+    var lines: [LineRef]
+    var heading: String?
+  }
+
+  public func segment(_ pages: [Page], documentID: String) -> [Passage] {
+    let blocks = classify(makeBlocks(pages), pages: pages)
+    let paragraphs = mergeFragments(joinContinuations(blocks))
+    var passages: [Passage] = []
+    for paragraph in paragraphs {
+      for piece in split(paragraph) {
+        passages.append(
+          Passage(
+            id: "\(documentID)#\(passages.count + 1)", documentID: documentID,
+            page: piece.page, endPage: piece.endPage, start: piece.start, end: piece.end,
+            heading: paragraph.heading, text: piece.text))
+      }
+    }
+    return passages
+  }
+
+  // MARK: Blocks
+
+  private static var listMarker: Regex<Substring> {
+    #/^(?:[•▪◦‣●○■□➢►▶✓✔\-–—*]\s|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s)/#
+  }
+
+  static func isListItem(_ text: String) -> Bool {
+    (try? listMarker.prefixMatch(in: text)) != nil
+  }
+
+  private func makeBlocks(_ pages: [Page]) -> [Block] {
+    var blocks: [Block] = []
+    for page in pages {
+      var offset = 0
+      for (index, line) in page.lines.enumerated() {
+        if index > 0 { offset += line.startsBlock ? 2 : 1 }
+        let ref = LineRef(pageNumber: page.number, start: offset, line: line)
+        offset += line.text.unicodeScalars.count
+        if index == 0 || line.startsBlock || Self.isListItem(line.text) || blocks.isEmpty {
+          blocks.append(Block(lines: [ref]))
+        } else {
+          blocks[blocks.count - 1].lines.append(ref)
+        }
+      }
+    }
+    return blocks
+  }
+
+  private static var numberedHeading: Regex<Substring> {
+    #/^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.|[IVXLC]{1,6}\.|(?i:chapter|section|part|annex|objective|objetivo|objectif|pillar|goal)\s+[\dIVXLC]+[.:]?)\s+\S/#
+  }
+
+  private func classify(_ blocks: [Block], pages: [Page]) -> [Block] {
+    let bodyLines = pages.flatMap(\.lines)
+    let sizes = bodyLines.flatMap { line in
+      line.fontSize.map { size in [Double](repeating: size, count: max(1, line.text.count / 20)) }
+        ?? []
+    }.sorted()
+    let bodySize = sizes.isEmpty ? nil : sizes[sizes.count / 2]
+    let boldShare =
+      Double(bodyLines.filter(\.isBold).map(\.text.count).reduce(0, +))
+      / Double(max(1, bodyLines.map(\.text.count).reduce(0, +)))
+    return blocks.map { block in
+      var block = block
+      block.isHeading = isHeading(block, bodySize: bodySize, bodyIsBold: boldShare > 0.5)
+      return block
+    }
+  }
+
+  /// Words a heading does not end with; a line ending in one runs on into the next.
+  private static let functionWords: Set<String> = [
+    "a", "an", "and", "as", "at", "by", "for", "from", "in", "of", "on", "or", "the", "to", "with",
+    "de", "des", "du", "la", "le", "les", "et", "en", "del", "el", "los", "las", "y", "para",
+  ]
+
+  private func isHeading(_ block: Block, bodySize: Double?, bodyIsBold: Bool) -> Bool {
+    let text = block.text
+    let words = text.split(separator: " ")
+    guard words.count <= 15, text.count <= 150, block.lines.count <= 5,
+      let first = text.first(where: { $0.isLetter || $0.isNumber }),
+      first.isUppercase || first.isNumber,
+      let last = text.last, !".,;".contains(last),
+      let lastWord = words.last?.lowercased(), !Self.functionWords.contains(lastWord)
+    else { return false }
+    let letters = text.filter(\.isLetter)
+    if letters.count < 2 { return false }
+    let lines = block.lines.map(\.line)
+    let capitals = letters.filter(\.isUppercase).count
+    let inCapitals = letters.count >= 4 && Double(capitals) >= 0.8 * Double(letters.count)
+    let larger =
+      bodySize.map { body in lines.compactMap(\.fontSize).max().map { $0 >= 1.15 * body } ?? false }
+      ?? false
+    let bolder = !bodyIsBold && lines.allSatisfy(\.isBold) && lines.first?.box != nil
+    // "1. Introduction" is a heading when set apart by style; otherwise a list item.
+    if Self.isListItem(text) { return inCapitals || larger || bolder }
+    if inCapitals || larger || bolder { return true }
+    if (try? Self.numberedHeading.prefixMatch(in: text)) != nil && words.count <= 12 {
+      return true
+    }
+    // Plain text: a short line standing alone, not ending like a sentence.
+    return lines.allSatisfy { $0.box == nil } && lines.count == 1 && words.count <= 8
+      && !"!?:".contains(last)
+  }
+
+  // MARK: Paragraphs
+
+  private static func endsSentence(_ text: String) -> Bool {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    guard let last = trimmed.last else { return true }
+    if ".!?:".contains(last) { return true }
+    if "”\")’'".contains(last) {
+      return trimmed.dropLast().last.map { ".!?".contains($0) } ?? false
+    }
+    return false
+  }
+
+  private static func startsLowercase(_ text: String) -> Bool {
+    guard let first = text.first(where: { !$0.isWhitespace }) else { return false }
+    return first.isLowercase
+  }
+
+  /// Paragraphs from body blocks; a block in lower case after an unfinished paragraph
+  /// continues it, across columns, headings and pages.
+  private func joinContinuations(_ blocks: [Block]) -> [Paragraph] {
+    var paragraphs: [Paragraph] = []
+    var heading: String?
+    for block in blocks {
+      if block.isHeading {
+        heading = block.text
+        continue
+      }
+      let text = block.text
+      if let previous = paragraphs.last, Self.startsLowercase(text), !Self.isListItem(text),
+        !Self.endsSentence(previous.lines.map(\.line.text).joined(separator: " "))
+      {
+        paragraphs[paragraphs.count - 1].lines += block.lines
+      } else {
+        paragraphs.append(Paragraph(lines: block.lines, heading: heading))
+      }
+    }
+    return paragraphs
+  }
+
+  /// Joins paragraphs of fewer than `minimumWords` words to the next one on the same page
+  /// under the same heading, or else to the previous one on that page.
+  private func mergeFragments(_ paragraphs: [Paragraph]) -> [Paragraph] {
+    var result: [Paragraph] = []
+    var carry: Paragraph?
+    for var paragraph in paragraphs {
+      if let pending = carry {
+        if pending.lines.last?.pageNumber == paragraph.lines.first?.pageNumber,
+          pending.heading == paragraph.heading
+        {
+          paragraph.lines = pending.lines + paragraph.lines
+        } else {
+          appendFragment(pending, to: &result)
+        }
+        carry = nil
+      }
+      if wordCount(paragraph) < minimumWords {
+        carry = paragraph
+      } else {
+        result.append(paragraph)
+      }
+    }
+    if let pending = carry { appendFragment(pending, to: &result) }
+    return result
+  }
+
+  private func appendFragment(_ fragment: Paragraph, to result: inout [Paragraph]) {
+    if let last = result.last, last.lines.last?.pageNumber == fragment.lines.first?.pageNumber,
+      last.heading == fragment.heading
+    {
+      result[result.count - 1].lines += fragment.lines
+    } else {
+      result.append(fragment)
+    }
+  }
+
+  private func wordCount(_ paragraph: Paragraph) -> Int {
+    paragraph.lines.reduce(0) { $0 + $1.line.text.split(separator: " ").count }
+  }
+
+  // MARK: Splitting and offsets
+
+  struct Piece {
+    var text: String
+    var page: Int
+    var start: Int
+    var endPage: Int
+    var end: Int
+  }
+
+  /// The paragraph's text with, for each scalar, its page and offset in that page's text.
+  private func layout(_ paragraph: Paragraph) -> (
+    scalars: [Unicode.Scalar], places: [(page: Int, offset: Int)]
+  ) {
+    var scalars: [Unicode.Scalar] = []
+    var places: [(page: Int, offset: Int)] = []
+    for (index, ref) in paragraph.lines.enumerated() {
+      if index > 0, let previous = scalars.last, !previous.properties.isWhitespace {
+        scalars.append(" ")
+        places.append((ref.pageNumber, max(0, ref.start - 1)))
+      }
+      for (position, scalar) in ref.line.text.unicodeScalars.enumerated() {
+        scalars.append(scalar)
+        places.append((ref.pageNumber, ref.start + position))
+      }
+    }
+    return (scalars, places)
+  }
+
+  private func split(_ paragraph: Paragraph) -> [Piece] {
+    let (scalars, places) = layout(paragraph)
+    guard !scalars.isEmpty else { return [] }
+    var ranges: [Range<Int>] = [0..<scalars.count]
+    if scalars.count > maximumLength {
+      ranges = pack(Self.sentenceRanges(scalars), limit: targetLength).flatMap {
+        Self.cutAtSpaces($0, scalars, limit: targetLength)
+      }
+    }
+    return ranges.compactMap { range in
+      var lower = range.lowerBound
+      var upper = range.upperBound
+      while lower < upper, scalars[lower].properties.isWhitespace { lower += 1 }
+      while upper > lower, scalars[upper - 1].properties.isWhitespace { upper -= 1 }
+      guard lower < upper else { return nil }
+      let text = String(String.UnicodeScalarView(scalars[lower..<upper]))
+      return Piece(
+        text: text, page: places[lower].page, start: places[lower].offset,
+        endPage: places[upper - 1].page, end: places[upper - 1].offset + 1)
+    }
+  }
+
+  private static let abbreviations: Set<String> = [
+    "e.g", "i.e", "etc", "mr", "mrs", "ms", "dr", "no", "nos", "art", "arts", "para", "paras",
+    "vol", "pp", "p", "cf", "st", "inc", "ltd", "u.s", "u.n", "fig", "op", "al", "viz", "vs",
+  ]
+
+  /// Sentence ranges: an end is [.!?] followed by a space and a capital, digit or quote, not
+  /// after a known abbreviation or a single capital (an initial).
+  static func sentenceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+    var ranges: [Range<Int>] = []
+    var start = 0
+    var index = 0
+    while index < scalars.count - 1 {
+      let scalar = scalars[index]
+      if ".!?".unicodeScalars.contains(scalar), scalars[index + 1] == " ",
+        index + 2 < scalars.count
+      {
+        let next = scalars[index + 2]
+        let opensSentence =
+          next.properties.isUppercase || next.properties.numericType != nil
+          || "“\"(‘'".unicodeScalars.contains(next)
+        var wordStart = index
+        while wordStart > start, !scalars[wordStart - 1].properties.isWhitespace {
+          wordStart -= 1
+        }
+        let word = String(String.UnicodeScalarView(scalars[wordStart..<index])).lowercased()
+        let isInitial = word.count == 1 && word.first?.isLetter == true
+        if opensSentence, scalar != "." || (!abbreviations.contains(word) && !isInitial) {
+          ranges.append(start..<(index + 1))
+          start = index + 1
+        }
+      }
+      index += 1
+    }
+    ranges.append(start..<scalars.count)
+    return ranges
+  }
+
+  /// Cuts a range longer than twice `limit` (a run-on "sentence" such as a table) at the last
+  /// space before each `limit` scalars.
+  static func cutAtSpaces(_ range: Range<Int>, _ scalars: [Unicode.Scalar], limit: Int)
+    -> [Range<Int>]
+  {
+    guard range.count > 2 * limit else { return [range] }
+    var pieces: [Range<Int>] = []
+    var start = range.lowerBound
+    while range.upperBound - start > limit {
+      var cut = start + limit
+      while cut > start + limit / 2, !scalars[cut].properties.isWhitespace { cut -= 1 }
+      if cut == start + limit / 2 { cut = start + limit }
+      pieces.append(start..<cut)
+      start = cut
+    }
+    pieces.append(start..<range.upperBound)
+    return pieces
+  }
+
+  /// Packs sentences into pieces of at most `limit` scalars (a longer sentence stays whole).
+  private func pack(_ sentences: [Range<Int>], limit: Int) -> [Range<Int>] {
+    var pieces: [Range<Int>] = []
+    var current: Range<Int>?
+    for sentence in sentences {
+      if let open = current, sentence.upperBound - open.lowerBound <= limit {
+        current = open.lowerBound..<sentence.upperBound
+        continue
+      }
+      if let open = current { pieces.append(open) }
+      current = sentence
+    }
+    if let open = current { pieces.append(open) }
+    return pieces
+  }
+}

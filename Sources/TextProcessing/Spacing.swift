@@ -1,0 +1,69 @@
+import GCMapCore
+
+/// Collapses letter-spaced words ("h t t p s : / / w w w") into one before other repairs.
+///
+/// Some PDFs place every character of a line separately and the extractor puts a space between
+/// each. A run of at least eight single characters separated by single spaces, mostly letters,
+/// is joined. Limits: the word boundaries inside such a run are lost, which is harmless for the
+/// URLs and spaced-out titles where this happens.
+public struct LetterSpacing: NormalizationStage {
+  public let name = "letterSpacing"
+
+  public init() {}
+
+  public func apply(to pages: [Page]) -> StageResult {
+    var changes = 0
+    let result = pages.map { page in
+      page.mappingLines { line in
+        let collapsed = Self.collapse(line)
+        if collapsed != line { changes += 1 }
+        return collapsed
+      }
+    }
+    return StageResult(pages: result, changes: changes)
+  }
+
+  static func collapse(_ line: String) -> String {
+    let tokens = line.split(separator: " ", omittingEmptySubsequences: false)
+    var out: [String] = []
+    var run: [Substring] = []
+    func flush() {
+      let letters = run.filter { $0.first?.isLetter == true }.count
+      if run.count >= 8, letters * 2 > run.count {
+        out.append(run.joined())
+      } else {
+        out += run.map(String.init)
+      }
+      run = []
+    }
+    for token in tokens {
+      if token.count == 1 {
+        run.append(token)
+      } else {
+        flush()
+        out.append(String(token))
+      }
+    }
+    flush()
+    return out.joined(separator: " ")
+  }
+}
+
+/// Trims lines and folds runs of spaces into one; drops lines left empty.
+public struct WhitespaceCleanup: NormalizationStage {
+  public let name = "whitespace"
+
+  public init() {}
+
+  public func apply(to pages: [Page]) -> StageResult {
+    var changes = 0
+    let result = pages.map { page in
+      page.mappingLines { line in
+        let cleaned = line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        if cleaned != line { changes += 1 }
+        return cleaned
+      }
+    }
+    return StageResult(pages: result, changes: changes)
+  }
+}

@@ -1,0 +1,52 @@
+import Foundation
+import GCMapCore
+
+/// Unicode NFKC plus the character clean-ups every later stage relies on.
+///
+/// NFKC turns presentation forms into letters (ﬁ ﬂ ﬀ ﬃ ﬄ ſt → fi fl ff ffi ffl st), full-width
+/// forms and no-break spaces into plain ones. Beyond NFKC: Unicode hyphens (U+2010, U+2011)
+/// become "-", a soft hyphen at a line end becomes "-" (a hyphenation point for the
+/// de-hyphenation stage) and elsewhere disappears, zero-width characters and controls go, tabs
+/// become spaces. Limits: NFKC also flattens superscripts, so a footnote mark "²" becomes "2".
+public struct UnicodeCleanup: NormalizationStage {
+  public let name = "unicode"
+
+  public init() {}
+
+  public func apply(to pages: [Page]) -> StageResult {
+    var changes = 0
+    let cleaned = pages.map { page in
+      page.mappingLines { text in
+        let result = Self.clean(text)
+        if result != text { changes += 1 }
+        return result
+      }
+    }
+    return StageResult(pages: cleaned, changes: changes)
+  }
+
+  /// Cleans one line of text.
+  public static func clean(_ line: String) -> String {
+    let nfkc = line.precomposedStringWithCompatibilityMapping
+    var scalars = String.UnicodeScalarView()
+    let all = Array(nfkc.unicodeScalars)
+    for (index, scalar) in all.enumerated() {
+      switch scalar.value {
+      case 0x2010, 0x2011:
+        scalars.append("-")
+      case 0x00AD:
+        let restIsBlank = all[(index + 1)...].allSatisfy { $0.properties.isWhitespace }
+        if restIsBlank { scalars.append("-") }
+      case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
+        continue
+      case 0x09:
+        scalars.append(" ")
+      case 0x00...0x1F, 0x7F...0x9F:
+        continue
+      default:
+        scalars.append(scalar)
+      }
+    }
+    return String(scalars)
+  }
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The words a language knows, for deciding whether a repaired or joined string is a word.
+///
+/// Holds a fixed word list (shipped in `Corpus/wordlists`, so results do not depend on the
+/// machine) plus, per document, the words that document spells intact. `contains` also accepts
+/// regular inflections and common prefixes of a known word ("reintegrations", "non-custodial"),
+/// because no list holds every form. Limits: English affix rules only.
+public struct Vocabulary: Sendable {
+  private var words: Set<String>
+  /// Hyphenated compounds whose hyphen belongs to the word ("follow-up").
+  public private(set) var compounds: Set<String>
+
+  public init(words: some Sequence<String>, compounds: some Sequence<String> = [String]()) {
+    self.words = Set(words.map { $0.lowercased() })
+    self.compounds = Set(compounds.map { $0.lowercased() })
+  }
+
+  /// Reads a word list: one word per line, `#` starts a comment line.
+  public static func readList(_ url: URL) throws -> [String] {
+    try String(contentsOf: url, encoding: .utf8)
+      .split(whereSeparator: \.isNewline)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+  }
+
+  /// Loads `NAME.txt` and `NAME-compounds.txt` (if present) from a word-list folder.
+  public static func load(folder: URL, language: String) throws -> Vocabulary {
+    let words = try readList(folder.appendingPathComponent("\(language).txt"))
+    let compoundsURL = folder.appendingPathComponent("\(language)-compounds.txt")
+    let compounds =
+      FileManager.default.fileExists(atPath: compoundsURL.path) ? try readList(compoundsURL) : []
+    return Vocabulary(words: words, compounds: compounds)
+  }
+
+  /// This vocabulary plus more words (a document's own intact words).
+  public func adding(_ more: some Sequence<String>) -> Vocabulary {
+    var copy = self
+    for word in more { copy.words.insert(word.lowercased()) }
+    return copy
+  }
+
+  /// True if the exact (lowercased) form is listed; no affix rules.
+  public func lists(_ word: String) -> Bool {
+    words.contains(word.lowercased())
+  }
+
+  /// True if `word` is a known word, an inflection or prefixed form of one, or a hyphenated
+  /// compound of known words.
+  ///
+  /// With `prefixes: false` a prefix is accepted only before a hyphen: guessing repairs needs
+  /// the stricter test, since "sub" + "miffing" would pass for a word.
+  public func contains(_ word: String, prefixes: Bool = true) -> Bool {
+    let lower = word.lowercased()
+    if words.contains(lower) || compounds.contains(lower) { return true }
+    if lower.contains("-") {
+      let parts = lower.split(separator: "-", omittingEmptySubsequences: false)
+      return parts.count > 1
+        && parts.allSatisfy { !$0.isEmpty && knownForm(String($0), prefixes: true) }
+    }
+    return knownForm(lower, prefixes: prefixes)
+  }
+
+  private static let suffixes: [(String, [String])] = [
+    ("s", [""]), ("es", [""]), ("ies", ["y"]), ("ed", ["", "e"]), ("ing", ["", "e"]),
+    ("ly", [""]), ("ally", [""]), ("al", ["", "e"]), ("ation", ["e", ""]), ("ations", ["e", ""]),
+    ("ness", [""]), ("ment", [""]), ("ments", [""]), ("ity", ["", "e"]), ("ities", ["", "e"]),
+    ("ive", ["e", ""]), ("er", ["", "e"]), ("ers", ["", "e"]), ("ist", [""]), ("ists", [""]),
+    ("isation", ["ise", "ize"]), ("ization", ["ize", "ise"]),
+  ]
+  private static let prefixes = [
+    "re", "non", "co", "pre", "post", "inter", "intra", "multi", "un", "sub", "over", "under",
+    "mis", "dis", "trans", "cross", "counter", "anti", "self", "socio", "semi", "mid", "cyber",
+  ]
+
+  private func knownForm(_ lower: String, prefixes: Bool) -> Bool {
+    if words.contains(lower) || inflectionKnown(lower) { return true }
+    guard prefixes else { return false }
+    for prefix in Self.prefixes where lower.hasPrefix(prefix) && lower.count - prefix.count >= 4 {
+      let rest = String(lower.dropFirst(prefix.count))
+      if words.contains(rest) || inflectionKnown(rest) { return true }
+    }
+    return false
+  }
+
+  private func inflectionKnown(_ lower: String) -> Bool {
+    for (suffix, replacements) in Self.suffixes
+    where lower.hasSuffix(suffix) && lower.count - suffix.count >= 3 {
+      let stem = String(lower.dropLast(suffix.count))
+      for replacement in replacements where words.contains(stem + replacement) { return true }
+    }
+    return false
+  }
+}
