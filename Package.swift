@@ -30,9 +30,14 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
-    .testTarget(name: "TextProcessingTests", dependencies: ["TextProcessing", "GCMapCore"]),
-    .testTarget(name: "PDFTextTests", dependencies: ["PDFText", "GCMapCore"]),
-    .testTarget(name: "PipelineTests", dependencies: ["Pipeline", "GCMapCore", "gcmap"]),
+    // Helpers shared by the test targets: repository paths and generated fixture PDFs.
+    .target(name: "TestSupport", path: "Tests/TestSupport"),
+    .testTarget(name: "GCMapCoreTests", dependencies: ["GCMapCore"]),
+    .testTarget(
+      name: "TextProcessingTests", dependencies: ["TextProcessing", "GCMapCore", "TestSupport"]),
+    .testTarget(name: "PDFTextTests", dependencies: ["PDFText", "GCMapCore", "TestSupport"]),
+    .testTarget(
+      name: "PipelineTests", dependencies: ["Pipeline", "GCMapCore", "TestSupport", "gcmap"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -59,7 +59,8 @@ public struct DocumentExtraction: Sendable {
     let url = URL(fileURLWithPath: path)
     guard let handle = try? FileHandle(forReadingFrom: url) else {
       let exists = FileManager.default.fileExists(atPath: path)
-      throw ExtractionFailure(path: path, reason: exists ? "cannot read the file" : "file not found")
+      throw ExtractionFailure(
+        path: path, reason: exists ? "cannot read the file" : "file not found")
     }
     defer { try? handle.close() }
     var hasher = SHA256()

@@ -27,7 +27,8 @@ public enum ExtractListing {
 
   /// "p. 3" or "pp. 3-4".
   public static func pageReference(_ passage: Passage) -> String {
-    passage.page == passage.endPage ? "p. \(passage.page)" : "pp. \(passage.page)-\(passage.endPage)"
+    passage.page == passage.endPage
+      ? "p. \(passage.page)" : "pp. \(passage.page)-\(passage.endPage)"
   }
 
   private struct JSONDocument: Encodable {

@@ -5,8 +5,8 @@ import GCMapCore
 ///
 /// A line is furniture when its text, with digits folded ("Page 3" ~ "Page 7"), recurs on
 /// several pages in the page margins: the top or bottom 15% of the page, the outer 12% strips,
-/// or set vertically. Recurring means on at least 2 pages of a short document and at least 3
-/// (or 40% of the pages, if fewer) of a longer one, so that alternating even/odd headers count.
+/// or set vertically. Recurring means on at least 2 pages of a document of up to 8 pages and 3
+/// of a longer one, so that alternating even/odd headers count and a title page may lack them.
 /// A lone number (or "Page 4", "4 of 20", "- 4 -") in a margin is a page number. Without
 /// geometry (plain text) the first and last two lines of each page stand for the margins.
 /// Limits: a header that sits in the body area of the page, or one that differs in words from
@@ -23,7 +23,7 @@ public struct PageFurniture: NormalizationStage {
         pagesPerKey[Self.key(line.text), default: []].insert(page.number)
       }
     }
-    let needed = pages.count <= 4 ? 2 : min(3, max(2, Int((Double(pages.count) * 0.4).rounded(.up))))
+    let needed = pages.count <= 8 ? 2 : 3
     let repeated = Set(pagesPerKey.filter { $0.value.count >= needed && !$0.key.isEmpty }.keys)
     var removed = 0
     let cleaned = pages.map { page in

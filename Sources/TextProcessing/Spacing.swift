@@ -4,7 +4,7 @@ import GCMapCore
 ///
 /// Some PDFs place every character of a line separately and the extractor puts a space between
 /// each. A run of at least eight single characters separated by single spaces, mostly letters,
-/// is joined. Limits: the word boundaries inside such a run are lost, which is harmless for the
+/// is joined; a bullet ("o", "•") opening the line stays apart. Limits: the word boundaries inside such a run are lost, which is harmless for the
 /// URLs and spaced-out titles where this happens.
 public struct LetterSpacing: NormalizationStage {
   public let name = "letterSpacing"
@@ -23,6 +23,8 @@ public struct LetterSpacing: NormalizationStage {
     return StageResult(pages: result, changes: changes)
   }
 
+  private static let bullets: Set<Substring> = ["o", "•", "▪", "-", "–", "◦", "§"]
+
   static func collapse(_ line: String) -> String {
     let tokens = line.split(separator: " ", omittingEmptySubsequences: false)
     var out: [String] = []
@@ -30,6 +32,11 @@ public struct LetterSpacing: NormalizationStage {
     func flush() {
       let letters = run.filter { $0.first?.isLetter == true }.count
       if run.count >= 8, letters * 2 > run.count {
+        // Word's second-level bullet comes out as "o": keep it apart at a line start.
+        if out.isEmpty, let first = run.first, Self.bullets.contains(first) {
+          out.append(String(first))
+          run.removeFirst()
+        }
         out.append(run.joined())
       } else {
         out += run.map(String.init)

@@ -1,0 +1,79 @@
+import Foundation
+
+/// Where things are when tests run from the repository.
+public enum Repository {
+  /// The repository root, found from this file's path.
+  public static let root: URL = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+  public static var corpus: URL { root.appendingPathComponent("Corpus") }
+
+  /// A file under `Tests/Fixtures`.
+  public static func fixture(_ name: String) -> URL {
+    root.appendingPathComponent("Tests/Fixtures").appendingPathComponent(name)
+  }
+}
+
+/// The PDFs written by `scripts/make-fixtures`, generated once per test run.
+public enum GeneratedFixtures {
+  /// The folder holding them; generating them is a precondition of every PDF test.
+  public static let directory: URL = {
+    let folder = Repository.root.appendingPathComponent(".build/test-fixtures")
+    let status = run(
+      "/usr/bin/env",
+      [
+        "python3", Repository.root.appendingPathComponent("scripts/make-fixtures").path,
+        folder.path,
+      ])
+    precondition(status.code == 0, "scripts/make-fixtures failed: \(status.error)")
+    return folder
+  }()
+
+  public static func path(_ name: String) -> String {
+    directory.appendingPathComponent(name).path
+  }
+}
+
+/// What a child process printed and how it ended.
+public struct ProcessOutput: Sendable {
+  public var code: Int32
+  public var output: String
+  public var error: String
+}
+
+/// Runs a program to completion and collects its output.
+public func run(_ executable: String, _ arguments: [String], environment: [String: String]? = nil)
+  -> ProcessOutput
+{
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  if let environment { process.environment = environment }
+  let outPipe = Pipe()
+  let errPipe = Pipe()
+  process.standardOutput = outPipe
+  process.standardError = errPipe
+  do { try process.run() } catch {
+    return ProcessOutput(code: -1, output: "", error: "\(error)")
+  }
+  // Read both pipes before waiting, so a large output cannot block the child.
+  let errorData = LockedData()
+  let errorReader = Thread { errorData.value = errPipe.fileHandleForReading.readDataToEndOfFile() }
+  errorReader.start()
+  let outData = outPipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  while !errorData.isSet { usleep(1000) }
+  return ProcessOutput(
+    code: process.terminationStatus, output: String(decoding: outData, as: UTF8.self),
+    error: String(decoding: errorData.value ?? Data(), as: UTF8.self))
+}
+
+private final class LockedData: @unchecked Sendable {
+  private let lock = NSLock()
+  private var stored: Data?
+  var value: Data? {
+    get { lock.withLock { stored } }
+    set { lock.withLock { stored = newValue } }
+  }
+  var isSet: Bool { value != nil }
+}

@@ -1,0 +1,272 @@
+import Foundation
+import GCMapCore
+import TestSupport
+import Testing
+
+@testable import TextProcessing
+
+@Suite("Unicode clean-up")
+struct UnicodeCleanupTests {
+  @Test(
+    "NFKC turns ligature code points into letters, and odd characters into plain ones",
+    arguments: [
+      ("\u{FB01}nancial", "financial"), ("e\u{FB00}ective", "effective"),
+      ("o\u{FB03}ce", "office"), ("\u{FB02}ows", "flows"), ("ba\u{FB04}ed", "baffled"),
+      ("\u{FB05}ep", "step"), ("no\u{00A0}break", "no break"),
+      ("non\u{2011}custodial", "non-custodial"),
+      ("zero\u{200B}width", "zerowidth"), ("soft\u{00AD}hyphen", "softhyphen"),
+      ("line end soft\u{00AD}", "line end soft-"), ("tab\there", "tab here"),
+    ])
+  func cleans(input: String, expected: String) {
+    #expect(UnicodeCleanup.clean(input) == expected)
+  }
+
+  @Test("Leaves no U+FB00–FB06 in a page")
+  func noLigatureCodePoints() {
+    let result = UnicodeCleanup().apply(to: [page("e\u{FB00}ective \u{FB01}rst \u{FB06}")])
+    let scalars = result.pages.lineTexts.joined().unicodeScalars
+    #expect(!scalars.contains { (0xFB00...0xFB06).contains($0.value) })
+    #expect(result.changes == 1)
+  }
+}
+
+@Suite("Lost-ligature repair")
+struct LigatureRepairTests {
+  let repair = LigatureRepair(vocabulary: english)
+
+  func repaired(_ text: String) -> String {
+    repair.apply(to: [page(text)]).pages.lineTexts.joined(separator: "\n")
+  }
+
+  @Test("Infers which character stands for which ligature, per document")
+  func infersMap() {
+    let words = ["Migra<on", "na<onal", "cu^ng", "submi^ng", "plaEorm", "draO", "aOer", "Tenta)ve"]
+    let map = repair.inferMap(words: words)
+    #expect(map.votes["<"]?.first?.ligature == "ti")
+    #expect(map.votes["^"]?.first?.ligature == "tti")
+    #expect(map.votes["O"]?.first?.ligature == "ft")
+    #expect(map.votes["E"]?.first?.ligature == "tf")
+  }
+
+  @Test("Repairs damaged words and keeps correctly spelled ones")
+  func repairsWords() {
+    let text = "Interna<onal Migra<on plaEorm draO aOer cu^ng Opening Eleven Secretary-General's"
+    #expect(
+      repaired(text)
+        == "International Migration platform draft after cutting Opening Eleven Secretary-General's"
+    )
+  }
+
+  @Test("Editorial brackets and possessives are not lost glyphs")
+  func bracketsStay() {
+    let text = "Migra<on na<onal “[a]s of August” maximis[ing] migrant(s) the State's own"
+    #expect(
+      repaired(text)
+        == "Migration national “[a]s of August” maximis[ing] migrant(s) the State's own")
+  }
+
+  @Test("A confident symbol is replaced in names and run-together words too")
+  func forcedInNames() {
+    let text = "Migra<on na<onal interna<onal Fa<ma migra<onnetwork"
+    #expect(repaired(text) == "Migration national international Fatima migrationnetwork")
+  }
+
+  @Test("The same character may stand for another ligature in another document")
+  func otherDocumentOtherMap() {
+    #expect(repaired("insu!ciency and e!cient o!ces") == "insufficiency and efficient offices")
+  }
+
+  /// The real extractor output of the IMRF 2022 background note: at least 98% of its damaged
+  /// words are repaired by the full normalizer.
+  @Test("Repairs at least 98% of the damaged words of a real extracted text")
+  func realText() throws {
+    let original = try String(
+      contentsOf: Repository.fixture("imrf-2022-background-as-extracted.txt"), encoding: .utf8)
+    let expected = try String(
+      contentsOf: Repository.fixture("imrf-2022-expected-repairs.tsv"), encoding: .utf8
+    ).split(separator: "\n").filter { !$0.hasPrefix("#") }.map { $0.split(separator: "\t") }
+    let (pages, _) = Normalizer.standard(vocabulary: english).normalize([page(original)])
+    let before = tokenCounts(original)
+    let after = tokenCounts(pages.map(\.text).joined(separator: "\n"))
+    var damaged = 0
+    var fixed = 0
+    var missed: [String] = []
+    for row in expected {
+      let bad = String(row[0])
+      let good = String(row[1])
+      let count = Int(row[2]) ?? 0
+      damaged += count
+      let gone = count - min(count, after[bad, default: 0])
+      let produced = after[good, default: 0] - before[good, default: 0]
+      let repairedHere = min(gone, max(0, produced))
+      fixed += repairedHere
+      if repairedHere < count { missed.append(bad) }
+    }
+    #expect(damaged >= 150)
+    let share = Double(fixed) / Double(damaged)
+    #expect(share >= 0.98, "repaired \(fixed) of \(damaged); missed: \(missed)")
+    #expect(pages.map(\.text).joined().contains("(https://migrationnetwork.un.org/)"))
+    #expect(!pages.map(\.text).joined().contains("hlps://migra<onnetwork.un.org/"))
+  }
+
+  /// Ligature repair alone keeps the tokens in place, so every token can be compared.
+  @Test("Changes no correctly spelled word of the real extracted text")
+  func noCollateralDamage() throws {
+    let original = try String(
+      contentsOf: Repository.fixture("imrf-2022-background-as-extracted.txt"), encoding: .utf8)
+    let damagedWords = Set(
+      try String(contentsOf: Repository.fixture("imrf-2022-expected-repairs.tsv"), encoding: .utf8)
+        .split(separator: "\n").filter { !$0.hasPrefix("#") }
+        .compactMap { $0.split(separator: "\t").first.map(String.init) })
+    let pages = Normalizer(stages: [UnicodeCleanup(), LigatureRepair(vocabulary: english)])
+      .normalize([page(original)]).pages
+    let before = original.split(whereSeparator: \.isWhitespace)
+    let after = pages.map(\.text).joined(separator: "\n").split(whereSeparator: \.isWhitespace)
+    #expect(before.count == after.count)
+    var changedCorrectWords: [String] = []
+    for (old, new) in zip(before, after) where old != new {
+      let core = String(old).trimmingCharacters(in: CharacterSet(charactersIn: ".,;:()“”\"‘’'?`"))
+      if !damagedWords.contains(core) && core.count > 1 {
+        changedCorrectWords.append("\(old)→\(new)")
+      }
+    }
+    #expect(changedCorrectWords.isEmpty, "changed: \(changedCorrectWords)")
+  }
+
+  private func tokenCounts(_ text: String) -> [String: Int] {
+    var counts: [String: Int] = [:]
+    for token in text.split(whereSeparator: \.isWhitespace) {
+      let core = String(token).trimmingCharacters(
+        in: CharacterSet(charactersIn: ".,;:()“”\"‘’'?`"))
+      counts[core, default: 0] += 1
+    }
+    return counts
+  }
+}
+
+@Suite("De-hyphenation")
+struct DehyphenationTests {
+  let stage = Dehyphenation(vocabulary: english)
+
+  @Test(
+    "Joins hyphenated words, keeps real hyphens",
+    arguments: [
+      ("is imple-\nmented by", "is implemented by"),
+      ("the effec-\ntive use", "the effective use"),
+      ("the follow-\nup of", "the follow-up of"),
+      ("in a whole-of-\ngovernment approach", "in a whole-of-government approach"),
+      ("community-\nbased care", "community-based care"),
+      ("the Secretary-\nGeneral said", "the Secretary- General said"),
+      ("pre-\nvention of", "prevention of"),
+      ("the re-\nintegration of", "the reintegration of"),
+      ("small- and\nmedium-sized", "small- and medium-sized"),
+      ("report (para-\ngraph), and", "report (paragraph), and"),
+    ])
+  func joins(input: String, expected: String) {
+    let result = stage.apply(to: [page(input)])
+    #expect(result.pages.lineTexts.joined(separator: " ") == expected)
+  }
+
+  @Test("The document's own spelling decides: well-being elsewhere keeps the hyphen")
+  func documentEvidence() {
+    let pages = [page("their well-\nbeing matters\nand well-being is measured")]
+    #expect(stage.apply(to: pages).pages.lineTexts.first == "their well-being")
+    let joined = [page("their well-\nbeing matters\nand wellbeing is measured")]
+    #expect(stage.apply(to: joined).pages.lineTexts.first == "their wellbeing")
+  }
+
+  @Test("A word split at the end of a page is joined on the first page")
+  func acrossPages() {
+    let pages = [page("the Government imple-", number: 1), page("mented it.", number: 2)]
+    let result = stage.apply(to: pages).pages
+    #expect(result[0].lines.map(\.text) == ["the Government implemented"])
+    #expect(result[1].lines.map(\.text) == ["it."])
+  }
+}
+
+@Suite("Page furniture")
+struct PageFurnitureTests {
+  @Test("Removes repeated headers, footers, side tabs and page numbers; keeps body text")
+  func removesFurniture() {
+    let pages = (1...4).map { number in
+      a4(
+        number,
+        [
+          line("Voluntary GCM Review – Republic of Testland", y: 30),
+          line("Body text of page \(number) about migration policy.", y: 300),
+          line("Repeated body sentence in the middle of the page.", y: 400),
+          line("Page \(number) of 4", y: 810, x: 280, width: 40),
+          TextLine(
+            text: "› GCM OBJECTIVE 13", box: Box(x0: 560, y0: 200, x1: 575, y1: 330),
+            fontSize: 12, isVertical: true, startsBlock: true),
+        ])
+    }
+    let result = PageFurniture().apply(to: pages)
+    #expect(
+      result.pages[0].lines.map(\.text) == [
+        "Body text of page 1 about migration policy.",
+        "Repeated body sentence in the middle of the page.",
+      ])
+    #expect(result.changes == 12)
+  }
+
+  @Test("Alternating even/odd headers count; a title on one page stays")
+  func alternating() {
+    let pages = (1...6).map { number in
+      a4(
+        number,
+        [
+          line(
+            number == 1 ? "Report title" : number % 2 == 0 ? "Even header" : "Odd header", y: 30),
+          line("Text \(number)", y: 300),
+        ])
+    }
+    let kept = PageFurniture().apply(to: pages).pages.lineTexts
+    #expect(kept.contains("Report title"))
+    #expect(!kept.contains("Even header") && !kept.contains("Odd header"))
+  }
+
+  @Test(
+    "Page numbers", arguments: ["4", "- 4 -", "Page 4", "page 4 of 20", "iv", "4 / 20", "Página 4"])
+  func pageNumbers(text: String) {
+    #expect(PageFurniture.isPageNumber(text))
+  }
+
+  @Test("Not page numbers", arguments: ["2030 Agenda", "Objective 4", "4. Legal identity", ""])
+  func notPageNumbers(text: String) {
+    #expect(!PageFurniture.isPageNumber(text))
+  }
+
+  @Test("Plain text: the first and last lines of each page stand for the margins")
+  func plainTextMargins() {
+    let bodies = ["Alpha", "Bravo", "Charlie"]
+    let pages = (1...3).map { number in
+      page(
+        "Annual report 2025\n\(bodies[number - 1]) opens\nthe middle line\nthe middle line\n"
+          + "\(bodies[number - 1]) closes\n\(number)", number: number)
+    }
+    let kept = PageFurniture().apply(to: pages).pages
+    #expect(
+      kept[1].lines.map(\.text) == [
+        "Bravo opens", "the middle line", "the middle line", "Bravo closes",
+      ])
+  }
+}
+
+@Suite("Spacing")
+struct SpacingTests {
+  @Test("Collapses letter-spaced runs, keeps a leading bullet and ordinary text")
+  func letterSpacing() {
+    #expect(
+      LetterSpacing.collapse("o h t t p s : / / w w w . u n . o r g") == "o https://www.un.org")
+    #expect(LetterSpacing.collapse("a b c and d") == "a b c and d")
+    #expect(
+      LetterSpacing.collapse("plain words stay as they are") == "plain words stay as they are")
+  }
+
+  @Test("Folds runs of spaces and trims lines")
+  func whitespace() {
+    let result = WhitespaceCleanup().apply(to: [page("  two   spaces  \nok")])
+    #expect(result.pages.lineTexts == ["two spaces", "ok"])
+  }
+}

@@ -1,0 +1,150 @@
+import GCMapCore
+import Testing
+
+@testable import TextProcessing
+
+@Suite("Segmentation into passages")
+struct SegmenterTests {
+  let segmenter = Segmenter()
+
+  /// The span a passage points at, with line breaks folded as in passage text.
+  func span(_ passage: Passage, in pages: [Page]) -> String {
+    let texts = Dictionary(
+      uniqueKeysWithValues: pages.map { ($0.number, Array($0.text.unicodeScalars)) })
+    var scalars: [Unicode.Scalar] = []
+    for number in passage.page...passage.endPage {
+      let text = texts[number] ?? []
+      let start = number == passage.page ? passage.start : 0
+      let end = number == passage.endPage ? passage.end : text.count
+      if !scalars.isEmpty { scalars.append(" ") }
+      scalars += text[start..<end]
+    }
+    return String(String.UnicodeScalarView(scalars))
+      .split(whereSeparator: \.isWhitespace).joined(separator: " ")
+  }
+
+  @Test("Paragraphs become passages under the heading above them, with ids and offsets")
+  func paragraphsAndHeadings() {
+    let pages = [
+      page(
+        """
+        Introduction
+
+        The Government adopted a national migration strategy in 2024 after a broad
+        consultation with civil society.
+
+        Regular pathways
+
+        A new seasonal work scheme opened in 2025 for workers from three partner countries.
+        """)
+    ]
+    let passages = segmenter.segment(pages, documentID: "doc")
+    #expect(passages.map(\.id) == ["doc#1", "doc#2"])
+    #expect(passages.map(\.heading) == ["Introduction", "Regular pathways"])
+    #expect(passages[0].text.hasPrefix("The Government adopted"))
+    #expect(passages[0].text.contains("broad consultation"))
+    for passage in passages { #expect(span(passage, in: pages) == passage.text) }
+  }
+
+  @Test("Lettered actions and bullets are passages of their own")
+  func listItems() {
+    let pages = [
+      page(
+        """
+        a. Use existing relevant human rights mechanisms to improve independent monitoring
+        of migrant detention
+        b. Consolidate a comprehensive repository to disseminate best practices of human
+        rights based alternatives to detention
+        """)
+    ]
+    let passages = segmenter.segment(pages, documentID: "d")
+    #expect(passages.count == 2)
+    #expect(passages[1].text.hasPrefix("b. Consolidate"))
+  }
+
+  @Test("A paragraph broken by a page continues on the next page, with both page numbers")
+  func continuation() {
+    let pages = [
+      page(
+        "c. Review and revise relevant legislation to ensure that migrants are not detained arbitrarily,",
+        number: 1),
+      page(
+        "in full compliance with due process and procedural safeguards.\n\nd. Provide access to justice for all migrants in countries of transit.",
+        number: 2),
+    ]
+    let passages = segmenter.segment(pages, documentID: "d")
+    #expect(passages.count == 2)
+    #expect(passages[0].page == 1 && passages[0].endPage == 2)
+    #expect(
+      passages[0].text.hasSuffix(
+        "arbitrarily, in full compliance with due process and procedural safeguards."))
+    #expect(span(passages[0], in: pages) == passages[0].text)
+  }
+
+  @Test("Short fragments join the next paragraph")
+  func fragments() {
+    let pages = [
+      page(
+        "Key results\n\n• Hotline\n\n• A hotline answers questions from migrant workers in six languages."
+      )
+    ]
+    let passages = segmenter.segment(pages, documentID: "d")
+    #expect(passages.count == 1)
+    #expect(
+      passages[0].text
+        == "• Hotline • A hotline answers questions from migrant workers in six languages.")
+  }
+
+  @Test("Very long paragraphs are split at sentence ends, offsets still exact")
+  func longParagraphs() {
+    let sentence =
+      "The Government expanded access to health care for migrant workers in 2025 (see para. 4). "
+    let pages = [page(String(repeating: sentence, count: 30))]
+    let passages = segmenter.segment(pages, documentID: "d")
+    #expect(passages.count >= 3)
+    for passage in passages {
+      #expect(passage.text.count <= segmenter.targetLength)
+      #expect(passage.text.hasPrefix("The Government"))
+      #expect(passage.text.hasSuffix("4)."))
+      #expect(span(passage, in: pages) == passage.text)
+    }
+  }
+
+  @Test(
+    "Sentence ends skip abbreviations and initials",
+    arguments: [
+      ("It ended. Next one", 2), ("See e.g. Annex two", 1), ("Mr. Smith came", 1),
+      ("By J. Doe here", 1), ("Done! Then more", 2),
+    ])
+  func sentences(text: String, count: Int) {
+    #expect(Segmenter.sentenceRanges(Array(text.unicodeScalars)).count == count)
+  }
+
+  @Test("Headings from layout: larger or bold short lines; numbered headings need style")
+  func layoutHeadings() {
+    func styled(_ text: String, y: Double, size: Double = 10, bold: Bool = false) -> TextLine {
+      TextLine(
+        text: text, box: Box(x0: 56, y0: y, x1: 400, y1: y + size), fontSize: size, isBold: bold,
+        startsBlock: true)
+    }
+    let body =
+      "Seasonal workers receive pre-departure orientation in their own language and a contract."
+    let pages = [
+      Page(
+        number: 1, width: 595, height: 842,
+        lines: [
+          styled("Implementation report", y: 100, size: 18),
+          styled("1. Regular pathways", y: 140, bold: true),
+          styled(body, y: 160),
+          styled("1. A numbered list item that is an ordinary sentence in body type", y: 180),
+          styled(body, y: 200),
+        ])
+    ]
+    let passages = segmenter.segment(pages, documentID: "d")
+    #expect(
+      passages.map(\.heading) == [
+        "1. Regular pathways", "1. Regular pathways", "1. Regular pathways",
+      ])
+    #expect(passages[1].text.hasPrefix("1. A numbered list item"))
+  }
+}
