@@ -45,21 +45,11 @@ public enum ExtractListing {
     var text: String
   }
 
-  private struct JSONPassage: Encodable {
-    var id: String
-    var page: Int
-    var endPage: Int
-    var start: Int
-    var end: Int
-    var heading: String?
-    var text: String
-  }
-
   private struct Listing: Encodable {
     var document: JSONDocument
     var normalization: [Normalizer.StageReport]?
     var pages: [JSONPage]
-    var passages: [JSONPassage]?
+    var passages: [Passage]?
     var offsets: String
   }
 
@@ -73,13 +63,7 @@ public enum ExtractListing {
         size: result.source.size, pageCount: pages.count, warnings: result.warnings),
       normalization: raw ? nil : result.normalization,
       pages: pages.map { JSONPage(number: $0.number, text: $0.text) },
-      passages: raw
-        ? nil
-        : result.passages.map {
-          JSONPassage(
-            id: $0.id, page: $0.page, endPage: $0.endPage, start: $0.start, end: $0.end,
-            heading: $0.heading, text: $0.text)
-        },
+      passages: raw ? nil : result.passages,
       offsets:
         "start and end count Unicode code points in pages[page].text and pages[endPage].text; "
         + "end is exclusive; passage text folds line breaks into spaces")

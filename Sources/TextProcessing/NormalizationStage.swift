@@ -11,6 +11,25 @@ public protocol NormalizationStage: Sendable {
   func apply(to pages: [Page]) -> StageResult
 }
 
+/// A stage that works on each line by itself; `apply` counts the lines it changed.
+public protocol LineStage: NormalizationStage {
+  func normalize(line: String) -> String
+}
+
+extension LineStage {
+  public func apply(to pages: [Page]) -> StageResult {
+    var changes = 0
+    let result = pages.map { page in
+      page.mappingLines { line in
+        let normalized = normalize(line: line)
+        if normalized != line { changes += 1 }
+        return normalized
+      }
+    }
+    return StageResult(pages: result, changes: changes)
+  }
+}
+
 /// Pages after a stage and what the stage changed.
 public struct StageResult: Sendable {
   public var pages: [Page]

@@ -6,21 +6,13 @@ import GCMapCore
 /// each. A run of at least eight single characters separated by single spaces, mostly letters,
 /// is joined; a bullet ("o", "•") opening the line stays apart. Limits: the word boundaries inside such a run are lost, which is harmless for the
 /// URLs and spaced-out titles where this happens.
-public struct LetterSpacing: NormalizationStage {
+public struct LetterSpacing: LineStage {
   public let name = "letterSpacing"
 
   public init() {}
 
-  public func apply(to pages: [Page]) -> StageResult {
-    var changes = 0
-    let result = pages.map { page in
-      page.mappingLines { line in
-        let collapsed = Self.collapse(line)
-        if collapsed != line { changes += 1 }
-        return collapsed
-      }
-    }
-    return StageResult(pages: result, changes: changes)
+  public func normalize(line: String) -> String {
+    Self.collapse(line)
   }
 
   private static let bullets: Set<Substring> = ["o", "•", "▪", "-", "–", "◦", "§"]
@@ -57,20 +49,12 @@ public struct LetterSpacing: NormalizationStage {
 }
 
 /// Trims lines and folds runs of spaces into one; drops lines left empty.
-public struct WhitespaceCleanup: NormalizationStage {
+public struct WhitespaceCleanup: LineStage {
   public let name = "whitespace"
 
   public init() {}
 
-  public func apply(to pages: [Page]) -> StageResult {
-    var changes = 0
-    let result = pages.map { page in
-      page.mappingLines { line in
-        let cleaned = line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
-        if cleaned != line { changes += 1 }
-        return cleaned
-      }
-    }
-    return StageResult(pages: result, changes: changes)
+  public func normalize(line: String) -> String {
+    line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
   }
 }

@@ -8,21 +8,13 @@ import GCMapCore
 /// become "-", a soft hyphen at a line end becomes "-" (a hyphenation point for the
 /// de-hyphenation stage) and elsewhere disappears, zero-width characters and controls go, tabs
 /// become spaces. Limits: NFKC also flattens superscripts, so a footnote mark "²" becomes "2".
-public struct UnicodeCleanup: NormalizationStage {
+public struct UnicodeCleanup: LineStage {
   public let name = "unicode"
 
   public init() {}
 
-  public func apply(to pages: [Page]) -> StageResult {
-    var changes = 0
-    let cleaned = pages.map { page in
-      page.mappingLines { text in
-        let result = Self.clean(text)
-        if result != text { changes += 1 }
-        return result
-      }
-    }
-    return StageResult(pages: cleaned, changes: changes)
+  public func normalize(line: String) -> String {
+    Self.clean(line)
   }
 
   /// Cleans one line of text.
