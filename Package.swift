@@ -3,7 +3,8 @@ import PackageDescription
 
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
-// gcmap → Pipeline → {TextProcessing, PDFText} → GCMapCore. Only PDFText imports CPoppler.
+// gcmap → Pipeline → {Reports, Scoring → TextProcessing, PDFText} → GCMapCore. Only PDFText
+// imports CPoppler; only TextProcessing imports CStemmer.
 let package = Package(
   name: "gcmap",
   platforms: [.macOS(.v13)],
@@ -11,7 +12,8 @@ let package = Package(
     .executable(name: "gcmap", targets: ["gcmap"])
   ],
   dependencies: [
-    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     .systemLibrary(
@@ -19,10 +21,16 @@ let package = Package(
       pkgConfig: "poppler-glib",
       providers: [.apt(["libpoppler-glib-dev"])]
     ),
+    // Snowball stemmers (Debian libstemmer-dev, which ships no pkg-config file).
+    .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
     .target(name: "GCMapCore"),
-    .target(name: "TextProcessing", dependencies: ["GCMapCore"]),
+    .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer"]),
     .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
-    .target(name: "Pipeline", dependencies: ["GCMapCore", "TextProcessing", "PDFText"]),
+    .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing", "Yams"]),
+    .target(name: "Reports", dependencies: ["GCMapCore", "Scoring"]),
+    .target(
+      name: "Pipeline",
+      dependencies: ["GCMapCore", "TextProcessing", "PDFText", "Scoring", "Reports", "Yams"]),
     .executableTarget(
       name: "gcmap",
       dependencies: [
@@ -36,6 +44,8 @@ let package = Package(
     .testTarget(
       name: "TextProcessingTests", dependencies: ["TextProcessing", "GCMapCore", "TestSupport"]),
     .testTarget(name: "PDFTextTests", dependencies: ["PDFText", "GCMapCore", "TestSupport"]),
+    .testTarget(
+      name: "ScoringTests", dependencies: ["Scoring", "TextProcessing", "GCMapCore", "TestSupport"]),
     .testTarget(
       name: "PipelineTests", dependencies: ["Pipeline", "GCMapCore", "TestSupport", "gcmap"]),
   ],

@@ -1,4 +1,6 @@
 import Foundation
+import GCMapCore
+import Scoring
 import TextProcessing
 
 /// The `Corpus/` folder: word lists now, taxonomy and lexicons as they come.
@@ -57,5 +59,40 @@ public struct Corpus: Sendable {
   public func vocabulary(language: String) throws -> Vocabulary {
     try Vocabulary.load(
       folder: root.appendingPathComponent("wordlists"), language: language)
+  }
+
+  public func taxonomy() throws -> Taxonomy {
+    try Taxonomy.load(root.appendingPathComponent("taxonomy.yml"))
+  }
+
+  public func lexicons(language: String, ids: [String]) throws -> [Lexicon] {
+    try Lexicon.loadAll(folder: root.appendingPathComponent("lexicons"), language: language, ids: ids)
+  }
+
+  /// The stopword list of a language.
+  public func stopwords(language: String) throws -> Set<String> {
+    Set(try Vocabulary.readList(root.appendingPathComponent("stopwords/\(language).txt")))
+  }
+
+  /// SHA-256 over every corpus file's relative path and content, in path order: what
+  /// run.json records so that a run can be matched to the exact corpus it used.
+  public func contentHash() throws -> String {
+    var hasher = SHA256()
+    let base = root.standardizedFileURL.path
+    let files =
+      FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?
+      .compactMap { $0 as? URL }
+      .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
+      .map { String($0.standardizedFileURL.path.dropFirst(base.count)) }.sorted() ?? []
+    for file in files {
+      hasher.update(Array(file.utf8))
+      hasher.update([UInt8](try Data(contentsOf: URL(fileURLWithPath: base + file))))
+    }
+    return hasher.finalizeHex()
+  }
+
+  /// `Pipelines/default.yml` beside this corpus folder.
+  public var defaultPipeline: URL {
+    root.deletingLastPathComponent().appendingPathComponent("Pipelines/default.yml")
   }
 }

@@ -18,8 +18,32 @@ public struct ExtractedText: Sendable {
 /// Why a file yielded no text; prints as "PATH: reason".
 public struct ExtractionFailure: Error, CustomStringConvertible, Sendable {
   public var path: String
+  /// A short name for the kind of problem, for problems.csv: empty, not-pdf, password,
+  /// wrong-password, truncated, damaged, no-text, not-found, unreadable.
+  public var category: String
   public var reason: String
   public var description: String { "\(path): \(reason)" }
+
+  init(path: String, category: String, reason: String) {
+    self.path = path
+    self.category = category
+    self.reason = reason
+  }
+
+  init(path: String, problem: PDFProblem) {
+    let category: String
+    switch problem {
+    case .fileNotFound: category = "not-found"
+    case .unreadable: category = "unreadable"
+    case .emptyFile: category = "empty"
+    case .notPDF: category = "not-pdf"
+    case .passwordRequired: category = "password"
+    case .wrongPassword: category = "wrong-password"
+    case .truncated: category = "truncated"
+    case .damaged: category = "damaged"
+    }
+    self.init(path: path, category: category, reason: problem.description)
+  }
 }
 
 /// Extraction of one file, read top to bottom: identify, extract, normalize, segment.
@@ -30,10 +54,15 @@ public struct DocumentExtraction: Sendable {
   public var normalizer: Normalizer
   public var segmenter: Segmenter
 
+  public init(normalizer: Normalizer, segmenter: Segmenter) {
+    self.normalizer = normalizer
+    self.segmenter = segmenter
+  }
+
+  /// The standard normalization and segmentation, with the corpus's English vocabulary.
   public init(corpus: Corpus) throws {
-    let vocabulary = try corpus.vocabulary(language: "en")
-    normalizer = .standard(vocabulary: vocabulary)
-    segmenter = Segmenter()
+    self.init(
+      normalizer: .standard(vocabulary: try corpus.vocabulary(language: "en")), segmenter: Segmenter())
   }
 
   public func run(path: String, password: String? = nil) throws(ExtractionFailure)
@@ -59,8 +88,9 @@ public struct DocumentExtraction: Sendable {
     let url = URL(fileURLWithPath: path)
     guard let handle = try? FileHandle(forReadingFrom: url) else {
       let exists = FileManager.default.fileExists(atPath: path)
-      throw ExtractionFailure(
-        path: path, reason: exists ? "cannot read the file" : "file not found")
+      throw exists
+        ? ExtractionFailure(path: path, category: "unreadable", reason: "cannot read the file")
+        : ExtractionFailure(path: path, problem: .fileNotFound)
     }
     defer { try? handle.close() }
     var hasher = SHA256()
@@ -75,10 +105,10 @@ public struct DocumentExtraction: Sendable {
 
   private func plainTextPages(_ path: String) throws(ExtractionFailure) -> [Page] {
     guard let data = FileManager.default.contents(atPath: path) else {
-      throw ExtractionFailure(path: path, reason: "cannot read the file")
+      throw ExtractionFailure(path: path, category: "unreadable", reason: "cannot read the file")
     }
     guard let text = String(data: data, encoding: .utf8) else {
-      throw ExtractionFailure(path: path, reason: "not UTF-8 text")
+      throw ExtractionFailure(path: path, category: "unreadable", reason: "not UTF-8 text")
     }
     return text.split(separator: "\u{0C}", omittingEmptySubsequences: false).enumerated().map {
       Page.fromPlainText(String($0.element), number: $0.offset + 1)
@@ -90,7 +120,7 @@ public struct DocumentExtraction: Sendable {
   {
     let file: PDFFile
     do { file = try PDFFile(path: path, password: password) } catch {
-      throw ExtractionFailure(path: path, reason: error.description)
+      throw ExtractionFailure(path: path, problem: error)
     }
     var pages: [Page] = []
     var unreadable: [Int] = []
@@ -104,12 +134,11 @@ public struct DocumentExtraction: Sendable {
     }
     let withText = pages.filter { !$0.lines.isEmpty }.count
     if file.pageCount == 0 || withText == 0 {
-      let reason =
-        file.isTruncated
-        ? PDFProblem.truncated.description
-        : "no text layer: none of its \(file.pageCount) pages has extractable text "
-          + "(a scanned PDF needs OCR first)"
-      throw ExtractionFailure(path: path, reason: reason)
+      if file.isTruncated { throw ExtractionFailure(path: path, problem: .truncated) }
+      throw ExtractionFailure(
+        path: path, category: "no-text",
+        reason: "no text layer: none of its \(file.pageCount) pages has extractable text "
+          + "(a scanned PDF needs OCR first)")
     }
     if file.isTruncated {
       warnings.append(

@@ -8,8 +8,8 @@ struct GCMap: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "gcmap",
     abstract: "Map national GCM review PDFs against the Compact's objectives and principles.",
-    version: "0.1.0",
-    subcommands: [Extract.self]
+    version: gcmapVersion,
+    subcommands: [Run.self, Extract.self, Explain.self, Evaluate.self]
   )
 }
 
@@ -61,6 +61,121 @@ struct Extract: ParsableCommand {
     if !result.warnings.isEmpty {
       printError("\(file): \(result.warnings.joined(separator: "; "))")
       throw ExitCode(2)
+    }
+  }
+}
+
+/// Options every command that classifies shares: where the corpus and the pipeline are.
+struct AnalysisOptions: ParsableArguments {
+  @Option(help: "The pipeline file (default: Pipelines/default.yml beside the corpus).")
+  var pipeline: String?
+
+  @Option(help: "The Corpus folder (default: $GCMAP_CORPUS, ./Corpus or beside the executable).")
+  var corpus: String?
+
+  /// The analysis these options name; a configuration error is printed and exits with 1.
+  func analysis() throws -> Analysis {
+    do {
+      let corpus = try Corpus.locate(explicit: self.corpus)
+      let file = pipeline.map { URL(fileURLWithPath: $0) } ?? corpus.defaultPipeline
+      return try Analysis(corpus: corpus, settings: PipelineSettings.load(file))
+    } catch {
+      printError("gcmap: \(error)")
+      throw ExitCode(1)
+    }
+  }
+}
+
+struct Run: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Classify every PDF in a folder and write the coverage matrix and evidence.",
+    discussion: """
+      Writes coverage.csv, coverage.json, passages.csv, problems.csv and run.json into the \
+      output folder. Exit status: 0 when every file was processed whole, 2 when some were not \
+      (they are listed in problems.csv), 1 on a usage or configuration error.
+      """
+  )
+
+  @Argument(help: "The folder of PDFs (searched recursively).")
+  var folder: String
+
+  @Option(help: "The output folder.")
+  var out: String
+
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    let analysis = try options.analysis()
+    let summary: BatchRun.Summary
+    do {
+      summary = try BatchRun.run(
+        input: URL(fileURLWithPath: folder), output: URL(fileURLWithPath: out), analysis: analysis,
+        progress: printError)
+    } catch {
+      printError("gcmap: \(error)")
+      throw ExitCode(1)
+    }
+    printError(
+      "gcmap: \(summary.processed) of \(summary.inputs) PDFs processed, \(summary.problems) with problems, "
+        + "\(summary.skipped) other files skipped; results in \(out)")
+    if summary.problems > 0 { throw ExitCode(2) }
+  }
+}
+
+struct Explain: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Show the passages of a PDF that carry a category, and why (terms, tf-idf, mentions).")
+
+  @Argument(help: "The PDF.")
+  var file: String
+
+  @Option(help: "The category id, O01…O23 or P01…P10.")
+  var category: String
+
+  @Option(help: "Password for an encrypted PDF.")
+  var password: String?
+
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    let analysis = try options.analysis()
+    guard let category = analysis.taxonomy.category(category.uppercased()) else {
+      printError("gcmap: unknown category \(category): use O01…O23 or P01…P10")
+      throw ExitCode(1)
+    }
+    var timings = Analysis.Timings()
+    do {
+      let id = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+      let record = try analysis.analyze(path: file, id: id, file: file, password: password, timings: &timings)
+      print(Explanation.text(record, category: category, settings: analysis.settings), terminator: "")
+    } catch let failure as ExtractionFailure {
+      printError(failure.description)
+      throw ExitCode(2)
+    }
+  }
+}
+
+struct Evaluate: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Measure classification on a labelled folder (labels.csv and pdfs/).")
+
+  @Argument(help: "The labelled folder.")
+  var folder: String
+
+  @Flag(help: "List every practice passage whose top label is not the file's objective.")
+  var misses = false
+
+  @OptionGroup var options: AnalysisOptions
+
+  func run() throws {
+    let analysis = try options.analysis()
+    do {
+      let evaluation = try Evaluation.run(
+        folder: URL(fileURLWithPath: folder), analysis: analysis, progress: { _ in })
+      print(evaluation.report(misses: misses), terminator: "")
+    } catch {
+      printError("gcmap: \(error)")
+      throw ExitCode(1)
     }
   }
 }

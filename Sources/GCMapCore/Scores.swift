@@ -1,0 +1,151 @@
+/// A lexicon term found in a passage: which category, which term, how strong, where.
+public struct TermMatch: Sendable, Equatable, Codable {
+  public var category: String
+  public var term: String
+  public var weight: Double
+  /// Unicode scalar offsets in the passage text.
+  public var start: Int
+  public var end: Int
+
+  public init(category: String, term: String, weight: Double, start: Int, end: Int) {
+    self.category = category
+    self.term = term
+    self.weight = weight
+    self.start = start
+    self.end = end
+  }
+}
+
+/// An explicit reference to a category: "Objective 5", "objectives 2 and 3", "the
+/// whole-of-government approach", in the passage or in the heading above it.
+public struct Mention: Sendable, Equatable, Codable {
+  public var category: String
+  /// The words that made the mention, as written.
+  public var text: String
+  /// True when the mention is in the heading, not the passage.
+  public var inHeading: Bool
+  /// Unicode scalar offsets in the passage text (or the heading's).
+  public var start: Int
+  public var end: Int
+
+  public init(category: String, text: String, inHeading: Bool, start: Int, end: Int) {
+    self.category = category
+    self.text = text
+    self.inHeading = inHeading
+    self.start = start
+    self.end = end
+  }
+}
+
+/// A term's share of a passage's tf-idf similarity to a category.
+public struct TermContribution: Sendable, Equatable, Codable {
+  public var stem: String
+  public var weight: Double
+
+  public init(stem: String, weight: Double) {
+    self.stem = stem
+    self.weight = weight
+  }
+}
+
+/// How strongly one passage signals one category, each scorer's part and what caused it.
+public struct CategoryScore: Sendable, Equatable, Codable {
+  public var category: String
+  public var keyword: Double
+  public var tfidf: Double
+  public var mention: Double
+  public var heading: Double
+  /// The weighted sum the classifier compares with its thresholds.
+  public var combined: Double
+  public var terms: [TermMatch]
+  public var contributors: [TermContribution]
+  public var mentions: [Mention]
+
+  public init(
+    category: String, keyword: Double, tfidf: Double, mention: Double, heading: Double,
+    combined: Double, terms: [TermMatch], contributors: [TermContribution], mentions: [Mention]
+  ) {
+    self.category = category
+    self.keyword = keyword
+    self.tfidf = tfidf
+    self.mention = mention
+    self.heading = heading
+    self.combined = combined
+    self.terms = terms
+    self.contributors = contributors
+    self.mentions = mentions
+  }
+}
+
+/// A passage with its scores (categories with any signal, strongest first) and the labels
+/// the classifier gave it.
+public struct Classification: Sendable, Equatable, Codable {
+  public var passage: Passage
+  public var scores: [CategoryScore]
+  public var labels: [String]
+
+  public init(passage: Passage, scores: [CategoryScore], labels: [String]) {
+    self.passage = passage
+    self.scores = scores
+    self.labels = labels
+  }
+
+  public func score(_ category: String) -> CategoryScore? {
+    scores.first { $0.category == category }
+  }
+}
+
+/// How far a document covers a category.
+///
+/// none: no passage signals it; mentioned: named or weakly signalled, but no passage is about
+/// it; addressed: at least one passage is labelled with it; substantive: several passages are.
+public enum CoverageLevel: String, Sendable, Codable, CaseIterable, Comparable {
+  case none, mentioned, addressed, substantive
+
+  public static func < (lhs: CoverageLevel, rhs: CoverageLevel) -> Bool {
+    allCases.firstIndex(of: lhs) ?? 0 < allCases.firstIndex(of: rhs) ?? 0
+  }
+}
+
+/// One cell of the coverage matrix: a document × a category.
+public struct CategoryCoverage: Sendable, Equatable, Codable {
+  public var category: String
+  /// Passages labelled with the category.
+  public var passages: Int
+  /// Those passages as a share of all the document's passages.
+  public var share: Double
+  /// The highest combined score of any passage for the category.
+  public var strongest: Double
+  /// Passages that name the category explicitly.
+  public var mentions: Int
+  public var level: CoverageLevel
+
+  public init(
+    category: String, passages: Int, share: Double, strongest: Double, mentions: Int,
+    level: CoverageLevel
+  ) {
+    self.category = category
+    self.passages = passages
+    self.share = share
+    self.strongest = strongest
+    self.mentions = mentions
+    self.level = level
+  }
+}
+
+/// A document's row of the coverage matrix, its cells in taxonomy order.
+public struct DocumentCoverage: Sendable, Equatable, Codable {
+  public var documentID: String
+  public var passageCount: Int
+  public var cells: [CategoryCoverage]
+
+  public init(documentID: String, passageCount: Int, cells: [CategoryCoverage]) {
+    self.documentID = documentID
+    self.passageCount = passageCount
+    self.cells = cells
+  }
+
+  public func cell(_ category: String) -> CategoryCoverage? {
+    cells.first { $0.category == category }
+  }
+}

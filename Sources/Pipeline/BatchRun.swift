@@ -1,0 +1,219 @@
+import Foundation
+import GCMapCore
+import Reports
+import Scoring
+import TextProcessing
+
+/// Everything a run needs to turn one file into a row of the coverage matrix, built once.
+///
+/// The whole per-document pipeline reads top to bottom in `analyze`: extract, normalize and
+/// segment (`DocumentExtraction`), classify each passage, aggregate.
+public final class Analysis {
+  public let corpus: Corpus
+  public let taxonomy: Taxonomy
+  public let settings: PipelineSettings
+  public let extraction: DocumentExtraction
+  public let classifier: PassageClassifier
+  public let aggregator: CoverageAggregator
+
+  public init(corpus: Corpus, settings: PipelineSettings) throws {
+    self.corpus = corpus
+    self.settings = settings
+    taxonomy = try corpus.taxonomy()
+    let vocabulary = try corpus.vocabulary(language: "en")
+    extraction = DocumentExtraction(
+      normalizer: settings.normalizer(vocabulary: vocabulary), segmenter: settings.segmenter)
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
+    let lexicons = try corpus.lexicons(language: "en", ids: taxonomy.ids)
+    classifier = PassageClassifier(
+      settings: settings.classifier, tokenizer: tokenizer,
+      matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
+      tfidf: TfIdfModel(
+        taxonomy: taxonomy, tokenizer: tokenizer, stopwords: try corpus.stopwords(language: "en")),
+      categoryIDs: taxonomy.ids)
+    aggregator = CoverageAggregator(settings: settings.coverage, categoryIDs: taxonomy.ids)
+  }
+
+  /// Time spent per stage, summed over documents.
+  public struct Timings: Sendable {
+    public var extract = 0.0
+    public var score = 0.0
+    public var aggregate = 0.0
+
+    public init() {}
+  }
+
+  /// One file, from PDF to coverage row. `id` names the document in every output.
+  public func analyze(
+    path: String, id: String, file: String, password: String? = nil, timings: inout Timings
+  ) throws(ExtractionFailure) -> DocumentRecord {
+    var clock = ContinuousClock.now
+    var text = try extraction.run(path: path, password: password)
+    timings.extract += Self.seconds(since: &clock)
+    text.source.id = id
+    let passages = text.passages.enumerated().map { index, passage in
+      var renamed = passage
+      renamed.id = "\(id)#\(index + 1)"
+      renamed.documentID = id
+      return renamed
+    }
+    let classifications = passages.map(classifier.classify)
+    timings.score += Self.seconds(since: &clock)
+    let coverage = aggregator.aggregate(documentID: id, classifications)
+    timings.aggregate += Self.seconds(since: &clock)
+    return DocumentRecord(
+      source: text.source, file: file, pageCount: text.pages.count, classifications: classifications,
+      coverage: coverage, warnings: text.warnings)
+  }
+
+  static func seconds(since start: inout ContinuousClock.Instant) -> Double {
+    let now = ContinuousClock.now
+    let elapsed = now - start
+    start = now
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+  }
+}
+
+/// A folder of PDFs through the analysis, into the output folder.
+///
+/// Files are taken in path order; a file that fails becomes a row of problems.csv and the
+/// batch goes on. A document's id is its path under the input folder without ".pdf", so
+/// adding a file never changes another document's rows.
+public enum BatchRun {
+  public struct Summary: Sendable {
+    public var inputs = 0
+    public var processed = 0
+    public var problems = 0
+    public var skipped = 0
+  }
+
+  public static func run(
+    input: URL, output: URL, analysis: Analysis, progress: (String) -> Void
+  ) throws -> Summary {
+    let started = ContinuousClock.now
+    let (pdfs, skipped) = try discover(input)
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    var summary = Summary()
+    summary.skipped = skipped.count
+    summary.inputs = pdfs.count
+    var records: [DocumentRecord] = []
+    var problems: [Problem] = []
+    var timings = Analysis.Timings()
+    var inputs: [RunManifest.Input] = []
+    for (index, relative) in pdfs.enumerated() {
+      let path = input.appendingPathComponent(relative).path
+      let id = String(relative.dropLast(4))
+      progress("[\(index + 1)/\(pdfs.count)] \(relative)")
+      do {
+        let record = try analysis.analyze(path: path, id: id, file: relative, timings: &timings)
+        records.append(record)
+        summary.processed += 1
+        for warning in record.warnings {
+          problems.append(Problem(file: relative, category: "partial", message: warning))
+        }
+        inputs.append(.init(file: relative, sha256: record.source.sha256, size: record.source.size, status: "processed"))
+      } catch {
+        problems.append(Problem(file: relative, category: error.category, message: error.reason))
+        summary.problems += 1
+        progress("  problem: \(error.reason)")
+        inputs.append(.init(file: relative, sha256: nil, size: nil, status: error.category))
+      }
+    }
+    var clock = ContinuousClock.now
+    try DataFiles.writeAll(
+      documents: records, problems: problems, taxonomy: analysis.taxonomy, to: output)
+    let reportSeconds = Analysis.seconds(since: &clock)
+    let manifest = RunManifest(
+      tool: .init(name: "gcmap", version: gcmapVersion),
+      corpus: .init(
+        path: analysis.corpus.root.path, taxonomyVersion: analysis.taxonomy.version,
+        sha256: try analysis.corpus.contentHash()),
+      pipeline: .init(
+        name: analysis.settings.name, file: analysis.settings.file,
+        sha256: SHA256.hex([UInt8]((try? Data(contentsOf: URL(fileURLWithPath: analysis.settings.file))) ?? Data()))),
+      input: input.path,
+      counts: .init(
+        inputs: summary.inputs, processed: summary.processed, problems: summary.problems, skipped: summary.skipped),
+      inputs: inputs, skipped: skipped,
+      timings: .init(
+        extract: DataFiles.decimal(timings.extract), score: DataFiles.decimal(timings.score),
+        aggregate: DataFiles.decimal(timings.aggregate), report: DataFiles.decimal(reportSeconds),
+        total: DataFiles.decimal((ContinuousClock.now - started).seconds)))
+    try DataFiles.atomicWrite(JSONText.encode(manifest), to: output.appendingPathComponent("run.json"))
+    return summary
+  }
+
+  /// PDFs (by extension, any case) under `folder`, recursively, as sorted relative paths; and
+  /// the other files, skipped.
+  static func discover(_ folder: URL) throws -> (pdfs: [String], skipped: [String]) {
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+      throw ConfigurationError(file: folder.path, line: nil, message: "not a folder")
+    }
+    let base = folder.standardizedFileURL.path
+    var pdfs: [String] = []
+    var skipped: [String] = []
+    let enumerator = FileManager.default.enumerator(
+      at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
+    while let url = enumerator?.nextObject() as? URL {
+      guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+      let relative = String(url.standardizedFileURL.path.dropFirst(base.count + 1))
+      if url.pathExtension.lowercased() == "pdf" { pdfs.append(relative) } else { skipped.append(relative) }
+    }
+    return (pdfs.sorted(), skipped.sorted())
+  }
+}
+
+/// run.json: what ran, on what, with which corpus and pipeline, and how long it took.
+struct RunManifest: Encodable {
+  struct Tool: Encodable {
+    var name: String
+    var version: String
+  }
+  struct CorpusInfo: Encodable {
+    var path: String
+    var taxonomyVersion: String
+    var sha256: String
+  }
+  struct PipelineInfo: Encodable {
+    var name: String
+    var file: String
+    var sha256: String
+  }
+  struct Counts: Encodable {
+    var inputs: Int
+    var processed: Int
+    var problems: Int
+    var skipped: Int
+  }
+  struct Input: Encodable {
+    var file: String
+    var sha256: String?
+    var size: Int?
+    var status: String
+  }
+  struct Timings: Encodable {
+    var extract: String
+    var score: String
+    var aggregate: String
+    var report: String
+    var total: String
+  }
+  var tool: Tool
+  var corpus: CorpusInfo
+  var pipeline: PipelineInfo
+  var input: String
+  var counts: Counts
+  var inputs: [Input]
+  var skipped: [String]
+  var timings: Timings
+}
+
+/// The version gcmap reports in run.json and --version.
+public let gcmapVersion = "0.2.0"
+
+extension Duration {
+  fileprivate var seconds: Double {
+    Double(components.seconds) + Double(components.attoseconds) / 1e18
+  }
+}

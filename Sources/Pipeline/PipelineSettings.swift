@@ -1,0 +1,146 @@
+import Foundation
+import Scoring
+import TextProcessing
+import Yams
+
+/// A pipeline file (`Pipelines/*.yml`): which stages run and with which settings.
+///
+/// Read strictly: an unknown key, stage or scorer is an error naming the file, the line and
+/// the nearest valid name; values are range-checked. Each slot maps to an enum of choices.
+public struct PipelineSettings: Sendable {
+  /// Normalization stages, by name, in the order they run.
+  public enum NormalizationStep: String, CaseIterable, Sendable {
+    case unicode, letterSpacing, ligatures, furniture, hyphenation, whitespace
+  }
+
+  /// The scorers a pipeline can combine.
+  public enum Scorer: String, CaseIterable, Sendable {
+    case keyword, tfidf, mentions, heading
+  }
+
+  public var name: String
+  public var file: String
+  public var normalize: [NormalizationStep]
+  public var segmenter: Segmenter
+  public var classifier: ClassifierSettings
+  public var coverage: CoverageSettings
+
+  public static func load(_ url: URL) throws -> PipelineSettings {
+    let yaml = StrictYAML(file: url.path)
+    let text: String
+    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+      throw ConfigurationError(file: url.path, line: nil, message: "cannot read the pipeline file")
+    }
+    let top = try yaml.mapping(
+      yaml.root(text), "the pipeline",
+      allowed: ["name", "description", "normalize", "segment", "score", "classify", "coverage"],
+      required: ["name", "normalize", "score", "classify"])
+    var settings = PipelineSettings(
+      name: try yaml.string(top["name"] ?? Node(""), "name"), file: url.path, normalize: [],
+      segmenter: Segmenter(), classifier: ClassifierSettings(), coverage: CoverageSettings())
+
+    for node in try yaml.sequence(top["normalize"] ?? Node(""), "normalize") {
+      let name = try yaml.string(node, "a normalization stage")
+      guard let step = NormalizationStep(rawValue: name) else {
+        throw yaml.error(
+          node,
+          "unknown normalization stage \"\(name)\""
+            + StrictYAML.suggestion(name, NormalizationStep.allCases.map(\.rawValue)))
+      }
+      settings.normalize.append(step)
+    }
+
+    if let segment = top["segment"] {
+      let fields = try yaml.mapping(
+        segment, "segment", allowed: ["minimumWords", "maximumLength", "targetLength"])
+      if let node = fields["minimumWords"] {
+        settings.segmenter.minimumWords = try yaml.int(node, "segment.minimumWords", in: 1...50)
+      }
+      if let node = fields["maximumLength"] {
+        settings.segmenter.maximumLength = try yaml.int(node, "segment.maximumLength", in: 200...20_000)
+      }
+      if let node = fields["targetLength"] {
+        settings.segmenter.targetLength = try yaml.int(node, "segment.targetLength", in: 100...20_000)
+      }
+    }
+
+    var classifier = ClassifierSettings()
+    classifier.keywordWeight = 0
+    classifier.tfidfWeight = 0
+    classifier.mentionWeight = 0
+    classifier.headingWeight = 0
+    let scorers = try yaml.mapping(
+      top["score"] ?? Node(""), "score", allowed: Scorer.allCases.map(\.rawValue))
+    guard !scorers.isEmpty else { throw yaml.error(top["score"], "score names no scorer") }
+    for (name, node) in scorers {
+      guard let scorer = Scorer(rawValue: name) else { continue }
+      switch scorer {
+      case .keyword:
+        let fields = try yaml.mapping(node, "score.keyword", allowed: ["weight", "saturation"], required: ["weight"])
+        classifier.keywordWeight = try yaml.double(fields["weight"] ?? Node(""), "score.keyword.weight", in: 0...10)
+        if let value = fields["saturation"] {
+          classifier.keywordSaturation = try yaml.double(value, "score.keyword.saturation", in: 0.1...100)
+        }
+      case .tfidf:
+        let fields = try yaml.mapping(node, "score.tfidf", allowed: ["weight", "scale"], required: ["weight"])
+        classifier.tfidfWeight = try yaml.double(fields["weight"] ?? Node(""), "score.tfidf.weight", in: 0...10)
+        if let value = fields["scale"] {
+          classifier.tfidfScale = try yaml.double(value, "score.tfidf.scale", in: 0.01...1)
+        }
+      case .mentions:
+        let fields = try yaml.mapping(node, "score.mentions", allowed: ["weight"], required: ["weight"])
+        classifier.mentionWeight = try yaml.double(fields["weight"] ?? Node(""), "score.mentions.weight", in: 0...10)
+      case .heading:
+        let fields = try yaml.mapping(node, "score.heading", allowed: ["weight"], required: ["weight"])
+        classifier.headingWeight = try yaml.double(fields["weight"] ?? Node(""), "score.heading.weight", in: 0...10)
+      }
+    }
+
+    let classify = try yaml.mapping(
+      top["classify"] ?? Node(""), "classify",
+      allowed: ["threshold", "relativeToTop", "maxLabels", "principleFactor"])
+    if let node = classify["threshold"] {
+      classifier.threshold = try yaml.double(node, "classify.threshold", in: 0...10)
+    }
+    if let node = classify["relativeToTop"] {
+      classifier.relativeToTop = try yaml.double(node, "classify.relativeToTop", in: 0...1)
+    }
+    if let node = classify["principleFactor"] {
+      classifier.principleFactor = try yaml.double(node, "classify.principleFactor", in: 0...2)
+    }
+    if let node = classify["maxLabels"] {
+      classifier.maxLabels = try yaml.int(node, "classify.maxLabels", in: 1...33)
+    }
+    settings.classifier = classifier
+
+    if let coverage = top["coverage"] {
+      let fields = try yaml.mapping(
+        coverage, "coverage", allowed: ["mentionedScore", "substantivePassages", "substantiveShare"])
+      if let node = fields["mentionedScore"] {
+        settings.coverage.mentionedScore = try yaml.double(node, "coverage.mentionedScore", in: 0...10)
+      }
+      if let node = fields["substantivePassages"] {
+        settings.coverage.substantivePassages = try yaml.int(node, "coverage.substantivePassages", in: 1...1000)
+      }
+      if let node = fields["substantiveShare"] {
+        settings.coverage.substantiveShare = try yaml.double(node, "coverage.substantiveShare", in: 0...1)
+      }
+    }
+    return settings
+  }
+
+  /// The normalization chain these settings name.
+  public func normalizer(vocabulary: Vocabulary) -> Normalizer {
+    Normalizer(
+      stages: normalize.map { step -> any NormalizationStage in
+        switch step {
+        case .unicode: return UnicodeCleanup()
+        case .letterSpacing: return LetterSpacing()
+        case .ligatures: return LigatureRepair(vocabulary: vocabulary)
+        case .furniture: return PageFurniture()
+        case .hyphenation: return Dehyphenation(vocabulary: vocabulary)
+        case .whitespace: return WhitespaceCleanup()
+        }
+      })
+  }
+}

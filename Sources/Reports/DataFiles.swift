@@ -1,0 +1,204 @@
+import Foundation
+import GCMapCore
+import Scoring
+
+/// What a run learnt about one document, as the report writers need it.
+public struct DocumentRecord: Sendable {
+  public var source: SourceDocument
+  /// The file's path relative to the input folder.
+  public var file: String
+  public var pageCount: Int
+  public var classifications: [Classification]
+  public var coverage: DocumentCoverage
+  public var warnings: [String]
+
+  public init(
+    source: SourceDocument, file: String, pageCount: Int, classifications: [Classification],
+    coverage: DocumentCoverage, warnings: [String]
+  ) {
+    self.source = source
+    self.file = file
+    self.pageCount = pageCount
+    self.classifications = classifications
+    self.coverage = coverage
+    self.warnings = warnings
+  }
+}
+
+/// A file that could not be processed, or only in part.
+public struct Problem: Sendable, Equatable, Codable {
+  public var file: String
+  /// A short category: empty, not-pdf, password, truncated, damaged, no-text, unreadable ...
+  public var category: String
+  public var message: String
+
+  public init(file: String, category: String, message: String) {
+    self.file = file
+    self.category = category
+    self.message = message
+  }
+}
+
+/// Writes the run's data files: coverage.csv, coverage.json, passages.csv, problems.csv.
+///
+/// Deterministic: rows sorted by document id (then page and passage), floats with four
+/// decimals, no timestamps; every file is written to a temporary name and renamed, so a
+/// reader never sees half a file.
+public enum DataFiles {
+  public static func writeAll(
+    documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL
+  ) throws {
+    let sorted = documents.sorted { $0.source.id < $1.source.id }
+    try atomicWrite(coverageCSV(sorted, taxonomy), to: folder.appendingPathComponent("coverage.csv"))
+    try atomicWrite(coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
+    try atomicWrite(passagesCSV(sorted), to: folder.appendingPathComponent("passages.csv"))
+    try atomicWrite(
+      problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
+      to: folder.appendingPathComponent("problems.csv"))
+  }
+
+  /// One row per document; per category: passages, share, strongest score, level.
+  public static func coverageCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
+    var header = ["document", "file", "sha256", "pages", "passages"]
+    for id in taxonomy.ids {
+      header += ["\(id)_passages", "\(id)_share", "\(id)_score", "\(id)_level"]
+    }
+    var rows = [CSV.row(header)]
+    for document in documents {
+      var row = [
+        document.source.id, document.file, document.source.sha256, "\(document.pageCount)",
+        "\(document.coverage.passageCount)",
+      ]
+      for id in taxonomy.ids {
+        let cell = document.coverage.cell(id)
+        row += [
+          "\(cell?.passages ?? 0)", decimal(cell?.share ?? 0), decimal(cell?.strongest ?? 0),
+          (cell?.level ?? .none).rawValue,
+        ]
+      }
+      rows.append(CSV.row(row))
+    }
+    return rows.joined()
+  }
+
+  private struct CoverageFile: Encodable {
+    struct CategoryInfo: Encodable {
+      var id: String
+      var kind: String
+      var shortTitle: String
+      var paragraph: String
+    }
+    struct Cell: Encodable {
+      var passages: Int
+      var share: String
+      var strongest: String
+      var mentions: Int
+      var level: String
+    }
+    struct Row: Encodable {
+      var id: String
+      var file: String
+      var sha256: String
+      var pages: Int
+      var passages: Int
+      var topObjective: String?
+      var categories: [String: Cell]
+    }
+    var categories: [CategoryInfo]
+    var levels: [String]
+    var documents: [Row]
+  }
+
+  public static func coverageJSON(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) throws -> String {
+    let file = CoverageFile(
+      categories: taxonomy.categories.map {
+        .init(id: $0.id, kind: $0.kind.rawValue, shortTitle: $0.shortTitle, paragraph: $0.paragraph)
+      },
+      levels: CoverageLevel.allCases.map(\.rawValue),
+      documents: documents.map { document in
+        var cells: [String: CoverageFile.Cell] = [:]
+        for cell in document.coverage.cells {
+          cells[cell.category] = .init(
+            passages: cell.passages, share: decimal(cell.share), strongest: decimal(cell.strongest),
+            mentions: cell.mentions, level: cell.level.rawValue)
+        }
+        return .init(
+          id: document.source.id, file: document.file, sha256: document.source.sha256,
+          pages: document.pageCount, passages: document.coverage.passageCount,
+          topObjective: CoverageAggregator.topObjective(document.coverage), categories: cells)
+      })
+    return try JSONText.encode(file)
+  }
+
+  /// One row per passage × label, with the scores and the terms behind it.
+  public static func passagesCSV(_ documents: [DocumentRecord]) -> String {
+    var rows = [
+      CSV.row([
+        "document", "page", "end_page", "passage", "label", "score", "keyword", "tfidf", "mention",
+        "heading", "terms", "mentions", "heading_text", "text",
+      ])
+    ]
+    for document in documents {
+      for classification in document.classifications {
+        let passage = classification.passage
+        for label in classification.labels {
+          guard let score = classification.score(label) else { continue }
+          let terms = Array(Set(score.terms.map(\.term))).sorted().joined(separator: "; ")
+          let mentions = score.mentions.map(\.text).joined(separator: "; ")
+          rows.append(
+            CSV.row([
+              document.source.id, "\(passage.page)", "\(passage.endPage)", passage.id, label,
+              decimal(score.combined), decimal(score.keyword), decimal(score.tfidf), decimal(score.mention),
+              decimal(score.heading), terms, mentions, passage.heading ?? "", passage.text,
+            ]))
+        }
+      }
+    }
+    return rows.joined()
+  }
+
+  public static func problemsCSV(_ problems: [Problem]) -> String {
+    ([CSV.row(["file", "category", "message"])]
+      + problems.map { CSV.row([$0.file, $0.category, $0.message]) }).joined()
+  }
+
+  /// Four decimals, the same on every machine.
+  public static func decimal(_ value: Double) -> String {
+    String(format: "%.4f", value)
+  }
+
+  /// Writes `text` to a temporary file beside `url`, then renames it into place.
+  public static func atomicWrite(_ text: String, to url: URL) throws {
+    let temporary = url.deletingLastPathComponent().appendingPathComponent(
+      ".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
+    try Data(text.utf8).write(to: temporary)
+    if FileManager.default.fileExists(atPath: url.path) {
+      _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
+    } else {
+      try FileManager.default.moveItem(at: temporary, to: url)
+    }
+  }
+}
+
+/// RFC 4180 CSV: fields with commas, quotes or line breaks are quoted; lines end in CRLF.
+public enum CSV {
+  public static func row(_ fields: [String]) -> String {
+    fields.map(field).joined(separator: ",") + "\r\n"
+  }
+
+  static func field(_ value: String) -> String {
+    guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else {
+      return value
+    }
+    return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+  }
+}
+
+/// Pretty, key-sorted JSON: the same bytes for the same data.
+public enum JSONText {
+  public static func encode<Value: Encodable>(_ value: Value) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
+  }
+}

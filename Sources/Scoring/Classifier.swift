@@ -1,0 +1,106 @@
+import Foundation
+import GCMapCore
+import TextProcessing
+
+/// Weights of the scorers and the thresholds for labels, as set by a pipeline file.
+public struct ClassifierSettings: Sendable, Equatable {
+  /// Weight of each scorer in the combined score; a scorer left out has weight 0.
+  public var keywordWeight = 1.0
+  public var tfidfWeight = 1.0
+  public var mentionWeight = 1.0
+  public var headingWeight = 0.5
+  /// Keyword score = 1 - exp(-sum of matched weights / saturation): one distinctive term
+  /// (weight 3) gives about 0.5 with saturation 4.
+  public var keywordSaturation = 4.0
+  /// TF-IDF score = min(1, cosine / scale): cosines of a short passage with a category are
+  /// small, so the scale maps a clearly related passage near 1.
+  public var tfidfScale = 0.3
+  /// A category is a label when its combined score reaches `threshold` and `relativeToTop`
+  /// of the passage's best score; at most `maxLabels` labels.
+  public var threshold = 0.45
+  public var relativeToTop = 0.6
+  public var maxLabels = 3
+  /// Guiding principles are cross-cutting: their combined score is multiplied by this, so
+  /// that a passage about screening children is labelled O12 before P08 (child-sensitive).
+  public var principleFactor = 0.75
+
+  public init() {}
+}
+
+/// Scores passages against all categories and labels them.
+///
+/// Per category: keyword (lexicon terms), tf-idf (similarity with the Compact's text),
+/// mention (the passage names the category), heading (the heading above it names the
+/// category). Combined = weighted sum. Every score keeps its evidence.
+public final class PassageClassifier {
+  public let settings: ClassifierSettings
+  private let tokenizer: Tokenizer
+  private let matcher: LexiconMatcher
+  private let tfidf: TfIdfModel
+  private let mentions = MentionDetector()
+  private let categoryIDs: [String]
+
+  public init(
+    settings: ClassifierSettings, tokenizer: Tokenizer, matcher: LexiconMatcher, tfidf: TfIdfModel,
+    categoryIDs: [String]
+  ) {
+    self.settings = settings
+    self.tokenizer = tokenizer
+    self.matcher = matcher
+    self.tfidf = tfidf
+    self.categoryIDs = categoryIDs
+  }
+
+  public func classify(_ passage: Passage) -> Classification {
+    let tokens = tokenizer.tokens(passage.text)
+    let termsByCategory = Dictionary(grouping: matcher.matches(tokens), by: \.category)
+    let similarity = settings.tfidfWeight > 0 ? tfidf.scores(tokens) : [:]
+    let found = mentions.mentions(in: passage.text)
+      + (passage.heading.map { mentions.mentions(in: $0, inHeading: true) } ?? [])
+    let mentionsByCategory = Dictionary(grouping: found, by: \.category)
+    var scores: [CategoryScore] = []
+    for id in categoryIDs {
+      let terms = termsByCategory[id] ?? []
+      let categoryMentions = mentionsByCategory[id] ?? []
+      let keyword = keywordScore(terms)
+      let cosine = similarity[id]?.cosine ?? 0
+      let tfidfScore = min(1, cosine / settings.tfidfScale)
+      let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0
+      let heading = categoryMentions.contains { $0.inHeading } ? 1.0 : 0
+      let factor = id.hasPrefix("P") ? settings.principleFactor : 1
+      let combined =
+        factor
+        * (settings.keywordWeight * keyword + settings.tfidfWeight * tfidfScore
+          + settings.mentionWeight * mention + settings.headingWeight * heading)
+      guard combined > 0 else { continue }
+      scores.append(
+        CategoryScore(
+          category: id, keyword: Self.rounded(keyword), tfidf: Self.rounded(tfidfScore), mention: mention,
+          heading: heading, combined: Self.rounded(combined), terms: terms,
+          contributors: similarity[id]?.contributors ?? [], mentions: categoryMentions))
+    }
+    scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
+    let best = scores.first?.combined ?? 0
+    let labels =
+      scores
+      .filter { $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best }
+      .prefix(settings.maxLabels).map(\.category)
+    return Classification(passage: passage, scores: scores, labels: Array(labels))
+  }
+
+  /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for
+  /// repeats (1 + ln n), so that one word said ten times does not outweigh three words.
+  func keywordScore(_ terms: [TermMatch]) -> Double {
+    guard settings.keywordWeight > 0, !terms.isEmpty else { return 0 }
+    let byTerm = Dictionary(grouping: terms, by: \.term)
+    let sum = byTerm.values.reduce(0.0) { total, matches in
+      total + (matches.first?.weight ?? 0) * (1 + log(Double(matches.count)))
+    }
+    return 1 - exp(-sum / settings.keywordSaturation)
+  }
+
+  /// Scores are rounded to 4 decimals so that outputs are the same on every machine.
+  static func rounded(_ value: Double) -> Double {
+    (value * 10_000).rounded() / 10_000
+  }
+}

@@ -1,0 +1,178 @@
+import Foundation
+import GCMapCore
+import TextProcessing
+import Yams
+
+/// The words that signal one category in one language: `Corpus/lexicons/LANG/ID.yml`.
+///
+/// `terms` maps a word or phrase to its weight (1 = supporting, 2 = typical, 3 = distinctive);
+/// `exclusions` are phrases inside which a term does not count ("drug trafficking" for the
+/// trafficking lexicon); `examples` are sentences that must (`match`) and must not (`noMatch`)
+/// score for the category, run by the tests.
+public struct Lexicon: Sendable, Equatable {
+  public var id: String
+  public var language: String
+  public var terms: [(phrase: String, weight: Double)]
+  public var exclusions: [String]
+  public var matchExamples: [String]
+  public var noMatchExamples: [String]
+
+  public static func == (lhs: Lexicon, rhs: Lexicon) -> Bool {
+    lhs.id == rhs.id && lhs.language == rhs.language
+      && lhs.terms.map(\.phrase) == rhs.terms.map(\.phrase)
+      && lhs.terms.map(\.weight) == rhs.terms.map(\.weight) && lhs.exclusions == rhs.exclusions
+  }
+
+  public static func load(_ url: URL) throws -> Lexicon {
+    let yaml = StrictYAML(file: url.path)
+    let text: String
+    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+      throw ConfigurationError(file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
+    }
+    let top = try yaml.mapping(
+      yaml.root(text), "a lexicon", allowed: ["id", "language", "terms", "exclusions", "examples"],
+      required: ["id", "language", "terms", "examples"])
+    var terms: [(String, Double)] = []
+    guard let termsNode = top["terms"], let termMapping = termsNode.mapping else {
+      throw yaml.error(top["terms"], "terms must map each word or phrase to its weight")
+    }
+    for (key, value) in termMapping {
+      let phrase = try yaml.string(key, "a term")
+      terms.append((phrase, try yaml.double(value, "the weight of \"\(phrase)\"", in: 0.1...5)))
+    }
+    let examples = try yaml.mapping(
+      top["examples"] ?? Node(""), "examples", allowed: ["match", "noMatch"], required: ["match", "noMatch"])
+    return Lexicon(
+      id: try yaml.string(top["id"] ?? Node(""), "id"),
+      language: try yaml.string(top["language"] ?? Node(""), "language"),
+      terms: terms,
+      exclusions: try top["exclusions"].map { try yaml.strings($0, "exclusions") } ?? [],
+      matchExamples: try yaml.strings(examples["match"] ?? Node(""), "examples.match"),
+      noMatchExamples: try yaml.strings(examples["noMatch"] ?? Node(""), "examples.noMatch"))
+  }
+
+  /// Every lexicon of a language, one per category id, from `folder/LANG/*.yml`.
+  public static func loadAll(folder: URL, language: String, ids: [String]) throws -> [Lexicon] {
+    try ids.map { id in
+      let url = folder.appendingPathComponent(language).appendingPathComponent("\(id).yml")
+      guard FileManager.default.fileExists(atPath: url.path) else {
+        throw ConfigurationError(file: url.path, line: nil, message: "missing lexicon for \(id)")
+      }
+      let lexicon = try load(url)
+      guard lexicon.id == id, lexicon.language == language else {
+        throw ConfigurationError(
+          file: url.path, line: nil, message: "declares \(lexicon.id)/\(lexicon.language), expected \(id)/\(language)")
+      }
+      return lexicon
+    }
+  }
+}
+
+/// Finds every lexicon's terms in a text, on stems, honouring exclusions.
+///
+/// Terms are matched as runs of consecutive stems, so "smuggling of migrants" needs its three
+/// words in order, and "smugglers" meets "smuggler". A term written "=word" matches only that
+/// word form (and its plural), where the stem would reach too far ("nationality" and
+/// "national" share a stem). Where terms overlap in one category, the
+/// longest wins. A term inside one of its lexicon's exclusion phrases does not count.
+public struct LexiconMatcher: Sendable {
+  struct Pattern: Sendable {
+    var category: String
+    var term: String
+    /// Per word: its stem, or "=form" for a word that must appear in exactly that form.
+    var stems: [String]
+    var weight: Double
+    var isExclusion: Bool
+  }
+
+  /// A term's words as the matcher compares them: stems, or for a term written "=word ...",
+  /// the exact folded forms ("=integration" does not match "integrated").
+  static func keys(_ phrase: String, _ tokenizer: Tokenizer) -> [String] {
+    if phrase.hasPrefix("=") {
+      return tokenizer.tokens(String(phrase.dropFirst())).map { "=" + $0.folded }
+    }
+    return tokenizer.tokens(phrase).map(\.stem)
+  }
+
+  /// Whether a token is the word a key asks for; an exact form also takes a plural "s".
+  static func token(_ token: Token, matches key: String) -> Bool {
+    guard key.hasPrefix("=") else { return token.stem == key }
+    let form = key.dropFirst()
+    return token.folded == form || token.folded == form + "s"
+  }
+
+  private let byFirstStem: [String: [Pattern]]
+  public let categories: [String]
+
+  public init(lexicons: [Lexicon], tokenizer: Tokenizer) {
+    var index: [String: [Pattern]] = [:]
+    for lexicon in lexicons {
+      let patterns =
+        lexicon.terms.map { term in
+          Pattern(
+            category: lexicon.id, term: term.phrase, stems: Self.keys(term.phrase, tokenizer),
+            weight: term.weight, isExclusion: false)
+        }
+        + lexicon.exclusions.map { phrase in
+          Pattern(
+            category: lexicon.id, term: phrase, stems: Self.keys(phrase, tokenizer), weight: 0,
+            isExclusion: true)
+        }
+      // Terms that stem alike ("smuggler", "smugglers") are one pattern, at the higher weight.
+      var seen: [String: Int] = [:]
+      var unique: [Pattern] = []
+      for pattern in patterns where !pattern.stems.isEmpty {
+        let key = (pattern.isExclusion ? "-" : "+") + pattern.stems.joined(separator: " ")
+        if let at = seen[key] {
+          unique[at].weight = max(unique[at].weight, pattern.weight)
+        } else {
+          seen[key] = unique.count
+          unique.append(pattern)
+        }
+      }
+      for pattern in unique {
+        guard let first = pattern.stems.first else { continue }
+        index[first, default: []].append(pattern)
+      }
+    }
+    byFirstStem = index
+    categories = lexicons.map(\.id)
+  }
+
+  /// Matches in token order; excluded and shorter overlapping matches removed.
+  public func matches(_ tokens: [Token]) -> [TermMatch] {
+    var found: [(pattern: Pattern, first: Int, last: Int)] = []
+    for position in tokens.indices {
+      let token = tokens[position]
+      let candidates =
+        (byFirstStem[token.stem] ?? []) + (byFirstStem["=" + token.folded] ?? [])
+        + (token.folded.hasSuffix("s") ? byFirstStem["=" + token.folded.dropLast()] ?? [] : [])
+      for pattern in candidates {
+        let end = position + pattern.stems.count
+        guard end <= tokens.count else { continue }
+        if zip(pattern.stems, tokens[position..<end]).allSatisfy({ Self.token($1, matches: $0) }) {
+          found.append((pattern, position, end - 1))
+        }
+      }
+    }
+    let exclusions = found.filter(\.pattern.isExclusion)
+    let terms = found.filter { !$0.pattern.isExclusion }
+    var kept: [TermMatch] = []
+    for candidate in terms {
+      let excluded = exclusions.contains {
+        $0.pattern.category == candidate.pattern.category && $0.first <= candidate.last
+          && candidate.first <= $0.last
+      }
+      let outdone = terms.contains {
+        $0.pattern.category == candidate.pattern.category && $0.first <= candidate.first
+          && candidate.last <= $0.last && ($0.last - $0.first) > (candidate.last - candidate.first)
+      }
+      if excluded || outdone { continue }
+      kept.append(
+        TermMatch(
+          category: candidate.pattern.category, term: candidate.pattern.term, weight: candidate.pattern.weight,
+          start: tokens[candidate.first].range.lowerBound, end: tokens[candidate.last].range.upperBound))
+    }
+    return kept
+  }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import GCMapCore
+
+/// Finds explicit references to categories: objectives by number, principles by name.
+///
+/// Objectives: "Objective 5", "objectives 2 and 3", "objectives 2, 5 and 7", "objectives 2–4"
+/// (a range), "GCM objective 23", "Obj. 7", "objective no. 7"; numbers outside 1–23 are
+/// ignored. Principles: their names in the forms reviews use ("whole-of-government approach",
+/// "gender-responsive approach", "principle of national sovereignty"); bare phrases such as
+/// "human rights" are left to the lexicons, since every review uses them.
+/// Limits: English only; an "objective 2" of some other plan is taken for the Compact's.
+public struct MentionDetector: Sendable {
+  public init() {}
+
+  private static var objectivePattern: Regex<(Substring, Substring, Substring)> {
+    #/(?i)\b(?:objectives?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b((?:\s*(?:,|and|&|or|to|-|–|—)\s*\d{1,2}\b)*)/#
+  }
+
+  /// Principle ids and the phrases that name them.
+  static let principleNames: [(String, [String])] = [
+    ("P01", ["people-centred approach", "people-centered approach", "people-centred", "people-centered"]),
+    ("P02", ["principle of international cooperation", "international cooperation principle"]),
+    ("P03", ["national sovereignty"]),
+    ("P04", ["rule of law and due process", "principle of due process"]),
+    ("P05", ["principle of sustainable development", "sustainable development principle"]),
+    ("P06", ["human rights-based approach", "rights-based approach", "human rights based approach"]),
+    ("P07", ["gender-responsive approach", "gender-responsive", "gender responsive"]),
+    ("P08", ["child-sensitive approach", "child-sensitive", "child sensitive"]),
+    ("P09", ["whole-of-government approach", "whole-of-government", "whole of government"]),
+    ("P10", ["whole-of-society approach", "whole-of-society", "whole of society"]),
+  ]
+
+  public func mentions(in text: String, inHeading: Bool = false) -> [Mention] {
+    var found: [Mention] = []
+    let scalars = Array(text.unicodeScalars)
+    for match in text.matches(of: Self.objectivePattern) {
+      let numbers = Self.numbers(first: String(match.output.1), rest: String(match.output.2))
+      let start = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
+      let end = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: match.range.upperBound)
+      for number in numbers where (1...23).contains(number) {
+        found.append(
+          Mention(
+            category: String(format: "O%02d", number), text: String(match.output.0), inHeading: inHeading,
+            start: start, end: end))
+      }
+    }
+    let lower = String(String.UnicodeScalarView(scalars.map { Self.lowercase($0) }))
+    for (id, phrases) in Self.principleNames {
+      for phrase in phrases {
+        if let range = Self.firstWordMatch(of: phrase, in: lower) {
+          found.append(
+            Mention(
+              category: id, text: String(String.UnicodeScalarView(scalars[range])), inHeading: inHeading,
+              start: range.lowerBound, end: range.upperBound))
+          break
+        }
+      }
+    }
+    return found
+  }
+
+  /// "5" with ", 6 and 8" → [5, 6, 8]; "2" with "-4" or " to 4" → [2, 3, 4].
+  static func numbers(first: String, rest: String) -> [Int] {
+    guard var previous = Int(first) else { return [] }
+    var numbers = [previous]
+    for match in rest.matches(of: #/(?i)\s*(,|and|&|or|to|-|–|—)\s*(\d{1,2})/#) {
+      guard let number = Int(match.output.2) else { continue }
+      let isRange = ["to", "-", "–", "—"].contains(match.output.1.lowercased())
+      if isRange && number > previous {
+        numbers += Array((previous + 1)...number)
+      } else {
+        numbers.append(number)
+      }
+      previous = number
+    }
+    return numbers
+  }
+
+  private static func lowercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    let lower = String(scalar).lowercased().unicodeScalars
+    return lower.count == 1 ? lower[lower.startIndex] : scalar
+  }
+
+  /// The scalar range of `phrase` in `text` where it stands as whole words.
+  private static func firstWordMatch(of phrase: String, in text: String) -> Range<Int>? {
+    let haystack = Array(text.unicodeScalars)
+    let needle = Array(phrase.unicodeScalars)
+    guard needle.count <= haystack.count, !needle.isEmpty else { return nil }
+    var index = 0
+    while index + needle.count <= haystack.count {
+      if haystack[index] == needle[0], Array(haystack[index..<index + needle.count]) == needle {
+        let before = index == 0 || !haystack[index - 1].properties.isAlphabetic
+        let afterIndex = index + needle.count
+        let after = afterIndex >= haystack.count || !haystack[afterIndex].properties.isAlphabetic
+        if before && after { return index..<afterIndex }
+      }
+      index += 1
+    }
+    return nil
+  }
+}

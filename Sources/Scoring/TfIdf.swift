@@ -1,0 +1,84 @@
+import Foundation
+import GCMapCore
+import TextProcessing
+
+/// TF-IDF similarity between a passage and each category's own text.
+///
+/// IDF is fitted once on a fixed reference collection, the Compact's paragraphs (each title,
+/// commitment, action and principle is a document), never on the batch: a document's scores
+/// do not depend on which other documents are run with it, and runs stay comparable across
+/// review cycles. A category's profile is the tf-idf vector of its title, commitment and
+/// actions. Term frequency is sublinear (1 + ln tf); stopwords and one-letter tokens are
+/// left out; vectors are L2-normalized, so the score is a cosine in [0, 1].
+public struct TfIdfModel: Sendable {
+  private let idf: [String: Double]
+  private let unseenIdf: Double
+  private let profiles: [(category: String, vector: [String: Double])]
+  private let stopwords: Set<String>
+
+  public init(taxonomy: Taxonomy, tokenizer: Tokenizer, stopwords: Set<String>) {
+    self.stopwords = stopwords
+    var documents: [[String]] = []
+    for category in taxonomy.categories {
+      documents.append(Self.terms(tokenizer.tokens(category.title), stopwords))
+      documents.append(Self.terms(tokenizer.tokens(category.commitment), stopwords))
+      for action in category.actions {
+        documents.append(Self.terms(tokenizer.tokens(action.text), stopwords))
+      }
+    }
+    var documentFrequency: [String: Int] = [:]
+    for document in documents {
+      for term in Set(document) { documentFrequency[term, default: 0] += 1 }
+    }
+    let count = Double(documents.count)
+    idf = documentFrequency.mapValues { log((count + 1) / (Double($0) + 1)) + 1 }
+    unseenIdf = log(count + 1) + 1
+    var profiles: [(String, [String: Double])] = []
+    let idf = self.idf
+    let unseen = unseenIdf
+    for category in taxonomy.categories {
+      let terms = Self.terms(tokenizer.tokens(category.referenceText), stopwords)
+      profiles.append((category.id, Self.vector(terms, idf: idf, unseen: unseen)))
+    }
+    self.profiles = profiles
+  }
+
+  static func terms(_ tokens: [Token], _ stopwords: Set<String>) -> [String] {
+    tokens.compactMap { token in
+      token.folded.count < 2 || stopwords.contains(token.folded)
+        || token.folded.allSatisfy(\.isNumber) ? nil : token.stem
+    }
+  }
+
+  static func vector(_ terms: [String], idf: [String: Double], unseen: Double) -> [String: Double] {
+    var counts: [String: Int] = [:]
+    for term in terms { counts[term, default: 0] += 1 }
+    var vector = counts.mapValues { 1 + log(Double($0)) }
+    for (term, weight) in vector { vector[term] = weight * (idf[term] ?? unseen) }
+    let norm = sqrt(vector.values.reduce(0) { $0 + $1 * $1 })
+    return norm > 0 ? vector.mapValues { $0 / norm } : [:]
+  }
+
+  /// Cosine similarity with each category and the terms that contributed most, for the
+  /// categories with any overlap.
+  public func scores(_ tokens: [Token], contributors: Int = 5) -> [String: (
+    cosine: Double, contributors: [TermContribution]
+  )] {
+    let passage = Self.vector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
+    var result: [String: (Double, [TermContribution])] = [:]
+    guard !passage.isEmpty else { return [:] }
+    for profile in profiles {
+      var parts: [TermContribution] = []
+      var cosine = 0.0
+      for (term, weight) in passage {
+        guard let other = profile.vector[term] else { continue }
+        cosine += weight * other
+        parts.append(TermContribution(stem: term, weight: weight * other))
+      }
+      guard cosine > 0 else { continue }
+      parts.sort { ($0.weight, $1.stem) > ($1.weight, $0.stem) }
+      result[profile.category] = (cosine, Array(parts.prefix(contributors)))
+    }
+    return result
+  }
+}

@@ -1,0 +1,55 @@
+import Foundation
+
+/// A word of a text: where it is, its folded form and its stem.
+public struct Token: Sendable, Equatable {
+  /// Lowercase, without diacritics ("migración" → "migracion").
+  public var folded: String
+  public var stem: String
+  /// Unicode scalar offsets in the text it came from.
+  public var range: Range<Int>
+}
+
+/// Splits text into word tokens for matching and scoring.
+///
+/// A token is a run of letters and digits; hyphens, apostrophes and punctuation split, so
+/// "whole-of-government" is three tokens and matches "whole of government" too. Tokens are
+/// lowercased, stripped of diacritics and stemmed. Ranges count Unicode scalars, as passage
+/// offsets do.
+public struct Tokenizer {
+  private let stemmer: Stemmer
+
+  public init(stemmer: Stemmer) {
+    self.stemmer = stemmer
+  }
+
+  public func tokens(_ text: String) -> [Token] {
+    var tokens: [Token] = []
+    var current = String.UnicodeScalarView()
+    var start = 0
+    var index = 0
+    func flush() {
+      guard !current.isEmpty else { return }
+      let folded = Self.fold(String(current))
+      tokens.append(Token(folded: folded, stem: stemmer.stem(folded), range: start..<index))
+      current = String.UnicodeScalarView()
+    }
+    for scalar in text.unicodeScalars {
+      if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+        || scalar.properties.generalCategory == .nonspacingMark
+      {
+        if current.isEmpty { start = index }
+        current.append(scalar)
+      } else {
+        flush()
+      }
+      index += 1
+    }
+    flush()
+    return tokens
+  }
+
+  /// Lowercase without diacritics.
+  public static func fold(_ word: String) -> String {
+    word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+  }
+}
