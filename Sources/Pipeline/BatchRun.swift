@@ -62,7 +62,8 @@ public final class Analysis {
     let coverage = aggregator.aggregate(documentID: id, classifications)
     timings.aggregate += Self.seconds(since: &clock)
     return DocumentRecord(
-      source: text.source, file: file, pageCount: text.pages.count, classifications: classifications,
+      source: text.source, file: file, pageCount: text.pages.count,
+      classifications: classifications,
       coverage: coverage, warnings: text.warnings)
   }
 
@@ -111,7 +112,10 @@ public enum BatchRun {
         for warning in record.warnings {
           problems.append(Problem(file: relative, category: "partial", message: warning))
         }
-        inputs.append(.init(file: relative, sha256: record.source.sha256, size: record.source.size, status: "processed"))
+        inputs.append(
+          .init(
+            file: relative, sha256: record.source.sha256, size: record.source.size,
+            status: "processed"))
       } catch {
         problems.append(Problem(file: relative, category: error.category, message: error.reason))
         summary.problems += 1
@@ -130,16 +134,19 @@ public enum BatchRun {
         sha256: try analysis.corpus.contentHash()),
       pipeline: .init(
         name: analysis.settings.name, file: analysis.settings.file,
-        sha256: SHA256.hex([UInt8]((try? Data(contentsOf: URL(fileURLWithPath: analysis.settings.file))) ?? Data()))),
+        sha256: SHA256.hex(
+          [UInt8]((try? Data(contentsOf: URL(fileURLWithPath: analysis.settings.file))) ?? Data()))),
       input: input.path,
       counts: .init(
-        inputs: summary.inputs, processed: summary.processed, problems: summary.problems, skipped: summary.skipped),
+        inputs: summary.inputs, processed: summary.processed, problems: summary.problems,
+        skipped: summary.skipped),
       inputs: inputs, skipped: skipped,
       timings: .init(
         extract: DataFiles.decimal(timings.extract), score: DataFiles.decimal(timings.score),
         aggregate: DataFiles.decimal(timings.aggregate), report: DataFiles.decimal(reportSeconds),
         total: DataFiles.decimal((ContinuousClock.now - started).seconds)))
-    try DataFiles.atomicWrite(JSONText.encode(manifest), to: output.appendingPathComponent("run.json"))
+    try DataFiles.atomicWrite(
+      JSONText.encode(manifest), to: output.appendingPathComponent("run.json"))
     return summary
   }
 
@@ -147,7 +154,9 @@ public enum BatchRun {
   /// the other files, skipped.
   static func discover(_ folder: URL) throws -> (pdfs: [String], skipped: [String]) {
     var isFolder: ObjCBool = false
-    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder), isFolder.boolValue else {
+    guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder),
+      isFolder.boolValue
+    else {
       throw ConfigurationError(file: folder.path, line: nil, message: "not a folder")
     }
     let base = folder.standardizedFileURL.path
@@ -156,9 +165,15 @@ public enum BatchRun {
     let enumerator = FileManager.default.enumerator(
       at: folder, includingPropertiesForKeys: [.isRegularFileKey], options: [.skipsHiddenFiles])
     while let url = enumerator?.nextObject() as? URL {
-      guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else { continue }
+      guard (try? url.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true else {
+        continue
+      }
       let relative = String(url.standardizedFileURL.path.dropFirst(base.count + 1))
-      if url.pathExtension.lowercased() == "pdf" { pdfs.append(relative) } else { skipped.append(relative) }
+      if url.pathExtension.lowercased() == "pdf" {
+        pdfs.append(relative)
+      } else {
+        skipped.append(relative)
+      }
     }
     return (pdfs.sorted(), skipped.sorted())
   }

@@ -66,7 +66,8 @@ public struct Corpus: Sendable {
   }
 
   public func lexicons(language: String, ids: [String]) throws -> [Lexicon] {
-    try Lexicon.loadAll(folder: root.appendingPathComponent("lexicons"), language: language, ids: ids)
+    try Lexicon.loadAll(
+      folder: root.appendingPathComponent("lexicons"), language: language, ids: ids)
   }
 
   /// The stopword list of a language.

@@ -62,7 +62,8 @@ public struct DocumentExtraction: Sendable {
   /// The standard normalization and segmentation, with the corpus's English vocabulary.
   public init(corpus: Corpus) throws {
     self.init(
-      normalizer: .standard(vocabulary: try corpus.vocabulary(language: "en")), segmenter: Segmenter())
+      normalizer: .standard(vocabulary: try corpus.vocabulary(language: "en")),
+      segmenter: Segmenter())
   }
 
   public func run(path: String, password: String? = nil) throws(ExtractionFailure)

@@ -30,10 +30,13 @@ public struct Evaluation {
   public var practiceTotal: Int { documents.reduce(0) { $0 + $1.practicePassages } }
   public var practiceCorrect: Int { documents.reduce(0) { $0 + $1.practiceCorrect } }
 
-  public static func run(folder: URL, analysis: Analysis, progress: (String) -> Void) throws -> Evaluation {
+  public static func run(folder: URL, analysis: Analysis, progress: (String) -> Void) throws
+    -> Evaluation
+  {
     let labelsURL = folder.appendingPathComponent("labels.csv")
     guard let text = try? String(contentsOf: labelsURL, encoding: .utf8) else {
-      throw ConfigurationError(file: labelsURL.path, line: nil, message: "cannot read the labels file")
+      throw ConfigurationError(
+        file: labelsURL.path, line: nil, message: "cannot read the labels file")
     }
     let quotes = QuoteDetector(taxonomy: analysis.taxonomy)
     let mentions = MentionDetector()
@@ -41,7 +44,8 @@ public struct Evaluation {
     for (number, line) in text.split(whereSeparator: \.isNewline).enumerated().dropFirst() {
       let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
       guard fields.count >= 2 else {
-        throw ConfigurationError(file: labelsURL.path, line: number + 1, message: "expected file,category")
+        throw ConfigurationError(
+          file: labelsURL.path, line: number + 1, message: "expected file,category")
       }
       let file = fields[0]
       let label = fields[1]
@@ -52,19 +56,25 @@ public struct Evaluation {
           path: folder.appendingPathComponent("pdfs").appendingPathComponent(file).path,
           id: String(file.dropLast(4)), file: file, timings: &timings)
         let practice = record.classifications.filter { classification in
-          !quotes.quotes(classification.passage.text) && !Self.listsSDGTargets(classification.passage.text)
-            && !mentions.mentions(in: classification.passage.text).contains { $0.category.hasPrefix("O") }
+          !quotes.quotes(classification.passage.text)
+            && !Self.listsSDGTargets(classification.passage.text)
+            && !mentions.mentions(in: classification.passage.text).contains {
+              $0.category.hasPrefix("O")
+            }
         }
         evaluation.documents.append(
           DocumentResult(
             file: file, label: label, top: CoverageAggregator.topObjective(record.coverage),
             practicePassages: practice.count,
             practiceCorrect: practice.filter { $0.labels.first == label }.count, problem: nil,
-            misses: practice.filter { $0.labels.first != label }.map { ($0.labels.first, $0.passage) }))
+            misses: practice.filter { $0.labels.first != label }.map {
+              ($0.labels.first, $0.passage)
+            }))
       } catch {
         evaluation.documents.append(
           DocumentResult(
-            file: file, label: label, top: nil, practicePassages: 0, practiceCorrect: 0, problem: error.reason))
+            file: file, label: label, top: nil, practicePassages: 0, practiceCorrect: 0,
+            problem: error.reason))
       }
     }
     return evaluation
@@ -82,19 +92,22 @@ public struct Evaluation {
     for document in documents {
       if misses {
         for miss in document.misses {
-          out += "  miss \(document.label) → \(miss.top ?? "none") [p. \(miss.passage.page)] \(miss.passage.text.prefix(160))\n"
+          out +=
+            "  miss \(document.label) → \(miss.top ?? "none") [p. \(miss.passage.page)] \(miss.passage.text.prefix(160))\n"
         }
       }
       let top = document.top ?? "-"
       let mark = document.top == document.label ? "ok  " : "MISS"
-      out += "\(mark) \(document.label) top=\(top) practice \(document.practiceCorrect)/\(document.practicePassages)  \(document.file)"
+      out +=
+        "\(mark) \(document.label) top=\(top) practice \(document.practiceCorrect)/\(document.practicePassages)  \(document.file)"
       if let problem = document.problem { out += "  (\(problem))" }
       out += "\n"
     }
     let share = practiceTotal > 0 ? Double(practiceCorrect) / Double(practiceTotal) * 100 : 0
     out += "\n(1) top objective = label: \(topCorrect) of \(documents.count) documents\n"
     out += String(
-      format: "(2) practice passages (quoting neither the Compact nor SDG targets, naming no objective)"
+      format:
+        "(2) practice passages (quoting neither the Compact nor SDG targets, naming no objective)"
         + " whose top label is the file's objective: %d of %d (%.1f%%)\n",
       practiceCorrect, practiceTotal, share)
     return out
@@ -124,6 +137,7 @@ struct QuoteDetector {
   static func shingles(_ text: String) -> Set<String> {
     let words = text.split { !$0.isLetter && !$0.isNumber }.map { Tokenizer.fold(String($0)) }
     guard words.count >= length else { return [] }
-    return Set((0...(words.count - length)).map { words[$0..<($0 + length)].joined(separator: " ") })
+    return Set(
+      (0...(words.count - length)).map { words[$0..<($0 + length)].joined(separator: " ") })
   }
 }

@@ -5,7 +5,9 @@ import Scoring
 
 /// What `gcmap explain` prints: the passages of a document that carry a category, and why.
 public enum Explanation {
-  public static func text(_ record: DocumentRecord, category: Category, settings: PipelineSettings) -> String {
+  public static func text(_ record: DocumentRecord, category: Category, settings: PipelineSettings)
+    -> String
+  {
     let id = category.id
     let relevant = record.classifications.filter {
       $0.labels.contains(id) || ($0.score(id)?.combined ?? 0) >= settings.coverage.mentionedScore
@@ -13,23 +15,31 @@ public enum Explanation {
     let cell = record.coverage.cell(id)
     var out = "# \(record.source.id): \(id) \(category.shortTitle)\n"
     out += "level \((cell?.level ?? .none).rawValue), \(cell?.passages ?? 0) labelled passages of "
-    out += "\(record.coverage.passageCount), strongest score \(DataFiles.decimal(cell?.strongest ?? 0))\n"
+    out +=
+      "\(record.coverage.passageCount), strongest score \(DataFiles.decimal(cell?.strongest ?? 0))\n"
     if relevant.isEmpty { out += "\nNo passage scores for \(id).\n" }
     for classification in relevant {
       guard let score = classification.score(id) else { continue }
       let passage = classification.passage
       let labelled = classification.labels.contains(id) ? "labelled" : "below threshold"
-      out += "\n[\(ExtractListing.pageReference(passage))] \(passage.id) score \(DataFiles.decimal(score.combined)) "
+      out +=
+        "\n[\(ExtractListing.pageReference(passage))] \(passage.id) score \(DataFiles.decimal(score.combined)) "
       out += "(\(labelled); labels: \(classification.labels.joined(separator: ", ")))\n"
-      out += "  keyword \(DataFiles.decimal(score.keyword)), tfidf \(DataFiles.decimal(score.tfidf)), "
-      out += "mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading))\n"
+      out +=
+        "  keyword \(DataFiles.decimal(score.keyword)), tfidf \(DataFiles.decimal(score.tfidf)), "
+      out +=
+        "mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading))\n"
       if !score.terms.isEmpty {
         let grouped = Dictionary(grouping: score.terms, by: \.term).sorted { $0.key < $1.key }
-        out += "  terms: " + grouped.map { "\($0.key) (w\(Int($0.value[0].weight)))×\($0.value.count)" }
+        out +=
+          "  terms: "
+          + grouped.map { "\($0.key) (w\(Int($0.value[0].weight)))×\($0.value.count)" }
           .joined(separator: ", ") + "\n"
       }
       if !score.contributors.isEmpty {
-        out += "  tf-idf: " + score.contributors.map { "\($0.stem) \(DataFiles.decimal($0.weight))" }
+        out +=
+          "  tf-idf: "
+          + score.contributors.map { "\($0.stem) \(DataFiles.decimal($0.weight))" }
           .joined(separator: ", ") + "\n"
       }
       for mention in score.mentions {

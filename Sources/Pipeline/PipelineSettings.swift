@@ -57,10 +57,12 @@ public struct PipelineSettings: Sendable {
         settings.segmenter.minimumWords = try yaml.int(node, "segment.minimumWords", in: 1...50)
       }
       if let node = fields["maximumLength"] {
-        settings.segmenter.maximumLength = try yaml.int(node, "segment.maximumLength", in: 200...20_000)
+        settings.segmenter.maximumLength = try yaml.int(
+          node, "segment.maximumLength", in: 200...20_000)
       }
       if let node = fields["targetLength"] {
-        settings.segmenter.targetLength = try yaml.int(node, "segment.targetLength", in: 100...20_000)
+        settings.segmenter.targetLength = try yaml.int(
+          node, "segment.targetLength", in: 100...20_000)
       }
     }
 
@@ -76,23 +78,32 @@ public struct PipelineSettings: Sendable {
       guard let scorer = Scorer(rawValue: name) else { continue }
       switch scorer {
       case .keyword:
-        let fields = try yaml.mapping(node, "score.keyword", allowed: ["weight", "saturation"], required: ["weight"])
-        classifier.keywordWeight = try yaml.double(fields["weight"] ?? Node(""), "score.keyword.weight", in: 0...10)
+        let fields = try yaml.mapping(
+          node, "score.keyword", allowed: ["weight", "saturation"], required: ["weight"])
+        classifier.keywordWeight = try yaml.double(
+          fields["weight"] ?? Node(""), "score.keyword.weight", in: 0...10)
         if let value = fields["saturation"] {
-          classifier.keywordSaturation = try yaml.double(value, "score.keyword.saturation", in: 0.1...100)
+          classifier.keywordSaturation = try yaml.double(
+            value, "score.keyword.saturation", in: 0.1...100)
         }
       case .tfidf:
-        let fields = try yaml.mapping(node, "score.tfidf", allowed: ["weight", "scale"], required: ["weight"])
-        classifier.tfidfWeight = try yaml.double(fields["weight"] ?? Node(""), "score.tfidf.weight", in: 0...10)
+        let fields = try yaml.mapping(
+          node, "score.tfidf", allowed: ["weight", "scale"], required: ["weight"])
+        classifier.tfidfWeight = try yaml.double(
+          fields["weight"] ?? Node(""), "score.tfidf.weight", in: 0...10)
         if let value = fields["scale"] {
           classifier.tfidfScale = try yaml.double(value, "score.tfidf.scale", in: 0.01...1)
         }
       case .mentions:
-        let fields = try yaml.mapping(node, "score.mentions", allowed: ["weight"], required: ["weight"])
-        classifier.mentionWeight = try yaml.double(fields["weight"] ?? Node(""), "score.mentions.weight", in: 0...10)
+        let fields = try yaml.mapping(
+          node, "score.mentions", allowed: ["weight"], required: ["weight"])
+        classifier.mentionWeight = try yaml.double(
+          fields["weight"] ?? Node(""), "score.mentions.weight", in: 0...10)
       case .heading:
-        let fields = try yaml.mapping(node, "score.heading", allowed: ["weight"], required: ["weight"])
-        classifier.headingWeight = try yaml.double(fields["weight"] ?? Node(""), "score.heading.weight", in: 0...10)
+        let fields = try yaml.mapping(
+          node, "score.heading", allowed: ["weight"], required: ["weight"])
+        classifier.headingWeight = try yaml.double(
+          fields["weight"] ?? Node(""), "score.heading.weight", in: 0...10)
       }
     }
 
@@ -115,15 +126,19 @@ public struct PipelineSettings: Sendable {
 
     if let coverage = top["coverage"] {
       let fields = try yaml.mapping(
-        coverage, "coverage", allowed: ["mentionedScore", "substantivePassages", "substantiveShare"])
+        coverage, "coverage",
+        allowed: ["mentionedScore", "substantivePassages", "substantiveShare"])
       if let node = fields["mentionedScore"] {
-        settings.coverage.mentionedScore = try yaml.double(node, "coverage.mentionedScore", in: 0...10)
+        settings.coverage.mentionedScore = try yaml.double(
+          node, "coverage.mentionedScore", in: 0...10)
       }
       if let node = fields["substantivePassages"] {
-        settings.coverage.substantivePassages = try yaml.int(node, "coverage.substantivePassages", in: 1...1000)
+        settings.coverage.substantivePassages = try yaml.int(
+          node, "coverage.substantivePassages", in: 1...1000)
       }
       if let node = fields["substantiveShare"] {
-        settings.coverage.substantiveShare = try yaml.double(node, "coverage.substantiveShare", in: 0...1)
+        settings.coverage.substantiveShare = try yaml.double(
+          node, "coverage.substantiveShare", in: 0...1)
       }
     }
     return settings

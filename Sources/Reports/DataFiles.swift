@@ -49,8 +49,10 @@ public enum DataFiles {
     documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL
   ) throws {
     let sorted = documents.sorted { $0.source.id < $1.source.id }
-    try atomicWrite(coverageCSV(sorted, taxonomy), to: folder.appendingPathComponent("coverage.csv"))
-    try atomicWrite(coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
+    try atomicWrite(
+      coverageCSV(sorted, taxonomy), to: folder.appendingPathComponent("coverage.csv"))
+    try atomicWrite(
+      coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
     try atomicWrite(passagesCSV(sorted), to: folder.appendingPathComponent("passages.csv"))
     try atomicWrite(
       problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
@@ -109,7 +111,9 @@ public enum DataFiles {
     var documents: [Row]
   }
 
-  public static func coverageJSON(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) throws -> String {
+  public static func coverageJSON(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) throws
+    -> String
+  {
     let file = CoverageFile(
       categories: taxonomy.categories.map {
         .init(id: $0.id, kind: $0.kind.rawValue, shortTitle: $0.shortTitle, paragraph: $0.paragraph)
@@ -148,7 +152,8 @@ public enum DataFiles {
           rows.append(
             CSV.row([
               document.source.id, "\(passage.page)", "\(passage.endPage)", passage.id, label,
-              decimal(score.combined), decimal(score.keyword), decimal(score.tfidf), decimal(score.mention),
+              decimal(score.combined), decimal(score.keyword), decimal(score.tfidf),
+              decimal(score.mention),
               decimal(score.heading), terms, mentions, passage.heading ?? "", passage.text,
             ]))
         }

@@ -22,7 +22,7 @@ public struct ClassifierSettings: Sendable, Equatable {
   public var maxLabels = 3
   /// Guiding principles are cross-cutting: their combined score is multiplied by this, so
   /// that a passage about screening children is labelled O12 before P08 (child-sensitive).
-  public var principleFactor = 0.75
+  public var principleFactor = 0.6
 
   public init() {}
 }
@@ -30,8 +30,9 @@ public struct ClassifierSettings: Sendable, Equatable {
 /// Scores passages against all categories and labels them.
 ///
 /// Per category: keyword (lexicon terms), tf-idf (similarity with the Compact's text),
-/// mention (the passage names the category), heading (the heading above it names the
-/// category). Combined = weighted sum. Every score keeps its evidence.
+/// mention (the passage names the category), heading (1 if the heading above it names the
+/// category, else the keyword score of the heading's own words). Combined = weighted sum.
+/// Every score keeps its evidence.
 public final class PassageClassifier {
   public let settings: ClassifierSettings
   private let tokenizer: Tokenizer
@@ -55,9 +56,13 @@ public final class PassageClassifier {
     let tokens = tokenizer.tokens(passage.text)
     let termsByCategory = Dictionary(grouping: matcher.matches(tokens), by: \.category)
     let similarity = settings.tfidfWeight > 0 ? tfidf.scores(tokens) : [:]
-    let found = mentions.mentions(in: passage.text)
+    let found =
+      mentions.mentions(in: passage.text)
       + (passage.heading.map { mentions.mentions(in: $0, inHeading: true) } ?? [])
     let mentionsByCategory = Dictionary(grouping: found, by: \.category)
+    // The heading's own lexicon terms lean the passage too, less than naming the category.
+    let headingTerms = Dictionary(
+      grouping: passage.heading.map { matcher.matches(tokenizer.tokens($0)) } ?? [], by: \.category)
     var scores: [CategoryScore] = []
     for id in categoryIDs {
       let terms = termsByCategory[id] ?? []
@@ -66,7 +71,8 @@ public final class PassageClassifier {
       let cosine = similarity[id]?.cosine ?? 0
       let tfidfScore = min(1, cosine / settings.tfidfScale)
       let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0
-      let heading = categoryMentions.contains { $0.inHeading } ? 1.0 : 0
+      let heading =
+        categoryMentions.contains { $0.inHeading } ? 1.0 : keywordScore(headingTerms[id] ?? [])
       let factor = id.hasPrefix("P") ? settings.principleFactor : 1
       let combined =
         factor
@@ -75,7 +81,8 @@ public final class PassageClassifier {
       guard combined > 0 else { continue }
       scores.append(
         CategoryScore(
-          category: id, keyword: Self.rounded(keyword), tfidf: Self.rounded(tfidfScore), mention: mention,
+          category: id, keyword: Self.rounded(keyword), tfidf: Self.rounded(tfidfScore),
+          mention: mention,
           heading: heading, combined: Self.rounded(combined), terms: terms,
           contributors: similarity[id]?.contributors ?? [], mentions: categoryMentions))
     }

@@ -23,7 +23,8 @@ public struct CoverageAggregator: Sendable {
     self.categoryIDs = categoryIDs
   }
 
-  public func aggregate(documentID: String, _ classifications: [Classification]) -> DocumentCoverage {
+  public func aggregate(documentID: String, _ classifications: [Classification]) -> DocumentCoverage
+  {
     let total = classifications.count
     let cells = categoryIDs.map { id -> CategoryCoverage in
       let labelled = classifications.filter { $0.labels.contains(id) }.count
@@ -43,7 +44,8 @@ public struct CoverageAggregator: Sendable {
         level = .none
       }
       return CategoryCoverage(
-        category: id, passages: labelled, share: PassageClassifier.rounded(share), strongest: strongest,
+        category: id, passages: labelled, share: PassageClassifier.rounded(share),
+        strongest: strongest,
         mentions: mentions, level: level)
     }
     return DocumentCoverage(documentID: documentID, passageCount: total, cells: cells)

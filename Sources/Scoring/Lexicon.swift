@@ -27,7 +27,8 @@ public struct Lexicon: Sendable, Equatable {
     let yaml = StrictYAML(file: url.path)
     let text: String
     do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw ConfigurationError(file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
+      throw ConfigurationError(
+        file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
     }
     let top = try yaml.mapping(
       yaml.root(text), "a lexicon", allowed: ["id", "language", "terms", "exclusions", "examples"],
@@ -41,7 +42,8 @@ public struct Lexicon: Sendable, Equatable {
       terms.append((phrase, try yaml.double(value, "the weight of \"\(phrase)\"", in: 0.1...5)))
     }
     let examples = try yaml.mapping(
-      top["examples"] ?? Node(""), "examples", allowed: ["match", "noMatch"], required: ["match", "noMatch"])
+      top["examples"] ?? Node(""), "examples", allowed: ["match", "noMatch"],
+      required: ["match", "noMatch"])
     return Lexicon(
       id: try yaml.string(top["id"] ?? Node(""), "id"),
       language: try yaml.string(top["language"] ?? Node(""), "language"),
@@ -61,7 +63,8 @@ public struct Lexicon: Sendable, Equatable {
       let lexicon = try load(url)
       guard lexicon.id == id, lexicon.language == language else {
         throw ConfigurationError(
-          file: url.path, line: nil, message: "declares \(lexicon.id)/\(lexicon.language), expected \(id)/\(language)")
+          file: url.path, line: nil,
+          message: "declares \(lexicon.id)/\(lexicon.language), expected \(id)/\(language)")
       }
       return lexicon
     }
@@ -170,8 +173,10 @@ public struct LexiconMatcher: Sendable {
       if excluded || outdone { continue }
       kept.append(
         TermMatch(
-          category: candidate.pattern.category, term: candidate.pattern.term, weight: candidate.pattern.weight,
-          start: tokens[candidate.first].range.lowerBound, end: tokens[candidate.last].range.upperBound))
+          category: candidate.pattern.category, term: candidate.pattern.term,
+          weight: candidate.pattern.weight,
+          start: tokens[candidate.first].range.lowerBound,
+          end: tokens[candidate.last].range.upperBound))
     }
     return kept
   }

@@ -5,9 +5,10 @@ import GCMapCore
 ///
 /// Objectives: "Objective 5", "objectives 2 and 3", "objectives 2, 5 and 7", "objectives 2–4"
 /// (a range), "GCM objective 23", "Obj. 7", "objective no. 7"; numbers outside 1–23 are
-/// ignored. Principles: their names in the forms reviews use ("whole-of-government approach",
-/// "gender-responsive approach", "principle of national sovereignty"); bare phrases such as
-/// "human rights" are left to the lexicons, since every review uses them.
+/// ignored. Principles: their names as a reference to the principle ("whole-of-government
+/// approach", "gender-responsive approach", "principle of national sovereignty"); the bare
+/// adjectives ("child-sensitive", "human rights") describe rather than refer, and are left to
+/// the lexicons.
 /// Limits: English only; an "objective 2" of some other plan is taken for the Compact's.
 public struct MentionDetector: Sendable {
   public init() {}
@@ -18,16 +19,19 @@ public struct MentionDetector: Sendable {
 
   /// Principle ids and the phrases that name them.
   static let principleNames: [(String, [String])] = [
-    ("P01", ["people-centred approach", "people-centered approach", "people-centred", "people-centered"]),
+    ("P01", ["people-centred approach", "people-centered approach", "people-centred principle"]),
     ("P02", ["principle of international cooperation", "international cooperation principle"]),
-    ("P03", ["national sovereignty"]),
+    ("P03", ["principle of national sovereignty", "national sovereignty principle"]),
     ("P04", ["rule of law and due process", "principle of due process"]),
     ("P05", ["principle of sustainable development", "sustainable development principle"]),
-    ("P06", ["human rights-based approach", "rights-based approach", "human rights based approach"]),
-    ("P07", ["gender-responsive approach", "gender-responsive", "gender responsive"]),
-    ("P08", ["child-sensitive approach", "child-sensitive", "child sensitive"]),
-    ("P09", ["whole-of-government approach", "whole-of-government", "whole of government"]),
-    ("P10", ["whole-of-society approach", "whole-of-society", "whole of society"]),
+    (
+      "P06",
+      ["human rights-based approach", "human rights based approach", "rights-based approach"]
+    ),
+    ("P07", ["gender-responsive approach", "gender responsive approach"]),
+    ("P08", ["child-sensitive approach", "child sensitive approach"]),
+    ("P09", ["whole-of-government approach", "whole of government approach"]),
+    ("P10", ["whole-of-society approach", "whole of society approach"]),
   ]
 
   public func mentions(in text: String, inHeading: Bool = false) -> [Mention] {
@@ -35,12 +39,15 @@ public struct MentionDetector: Sendable {
     let scalars = Array(text.unicodeScalars)
     for match in text.matches(of: Self.objectivePattern) {
       let numbers = Self.numbers(first: String(match.output.1), rest: String(match.output.2))
-      let start = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
-      let end = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: match.range.upperBound)
+      let start = text.unicodeScalars.distance(
+        from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
+      let end = text.unicodeScalars.distance(
+        from: text.unicodeScalars.startIndex, to: match.range.upperBound)
       for number in numbers where (1...23).contains(number) {
         found.append(
           Mention(
-            category: String(format: "O%02d", number), text: String(match.output.0), inHeading: inHeading,
+            category: String(format: "O%02d", number), text: String(match.output.0),
+            inHeading: inHeading,
             start: start, end: end))
       }
     }
@@ -50,7 +57,8 @@ public struct MentionDetector: Sendable {
         if let range = Self.firstWordMatch(of: phrase, in: lower) {
           found.append(
             Mention(
-              category: id, text: String(String.UnicodeScalarView(scalars[range])), inHeading: inHeading,
+              category: id, text: String(String.UnicodeScalarView(scalars[range])),
+              inHeading: inHeading,
               start: range.lowerBound, end: range.upperBound))
           break
         }

@@ -40,7 +40,8 @@ public struct StrictYAML {
     } catch let error as ConfigurationError {
       throw error
     } catch let error as YamlError {
-      throw ConfigurationError(file: file, line: Self.line(of: error), message: "not valid YAML: \(error)")
+      throw ConfigurationError(
+        file: file, line: Self.line(of: error), message: "not valid YAML: \(error)")
     }
   }
 
@@ -67,7 +68,9 @@ public struct StrictYAML {
     }
     var entries: [String: Node] = [:]
     for (key, value) in mapping {
-      guard let name = key.scalar?.string else { throw error(key, "\(what): keys must be plain names") }
+      guard let name = key.scalar?.string else {
+        throw error(key, "\(what): keys must be plain names")
+      }
       guard allowed.contains(name) else {
         throw error(key, "unknown key \"\(name)\" in \(what)\(Self.suggestion(name, allowed))")
       }
@@ -90,7 +93,8 @@ public struct StrictYAML {
       throw error(node, "\(what) must be a number")
     }
     guard range.contains(value) else {
-      throw error(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(text)")
+      throw error(
+        node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(text)")
     }
     return value
   }
@@ -100,7 +104,8 @@ public struct StrictYAML {
       throw error(node, "\(what) must be a whole number")
     }
     guard range.contains(value) else {
-      throw error(node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(text)")
+      throw error(
+        node, "\(what) must be between \(range.lowerBound) and \(range.upperBound), not \(text)")
     }
     return value
   }

@@ -49,7 +49,8 @@ public struct Taxonomy: Sendable {
     let yaml = StrictYAML(file: url.path)
     let text: String
     do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw ConfigurationError(file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
+      throw ConfigurationError(
+        file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
     }
     let top = try yaml.mapping(
       yaml.root(text), "the taxonomy", allowed: ["version", "source", "categories"],
@@ -59,7 +60,8 @@ public struct Taxonomy: Sendable {
       let fields = try yaml.mapping(
         node, "a category",
         allowed: [
-          "id", "kind", "number", "shortTitle", "title", "paragraph", "commitment", "actions", "names",
+          "id", "kind", "number", "shortTitle", "title", "paragraph", "commitment", "actions",
+          "names",
         ],
         required: ["id", "kind", "number", "shortTitle", "title", "paragraph", "commitment"])
       func text(_ key: String) throws -> String {
@@ -72,7 +74,8 @@ public struct Taxonomy: Sendable {
       var actions: [Category.Action] = []
       if let list = fields["actions"] {
         for actionNode in try yaml.sequence(list, "actions") {
-          let action = try yaml.mapping(actionNode, "an action", allowed: ["letter", "text"], required: ["letter", "text"])
+          let action = try yaml.mapping(
+            actionNode, "an action", allowed: ["letter", "text"], required: ["letter", "text"])
           actions.append(
             Category.Action(
               letter: try yaml.string(action["letter"] ?? Node(""), "letter"),
@@ -93,11 +96,13 @@ public struct Taxonomy: Sendable {
           paragraph: try text("paragraph"), commitment: try text("commitment"),
           actions: actions, names: names))
     }
-    let expected = (1...23).map { String(format: "O%02d", $0) } + (1...10).map { String(format: "P%02d", $0) }
+    let expected =
+      (1...23).map { String(format: "O%02d", $0) } + (1...10).map { String(format: "P%02d", $0) }
     guard categories.map(\.id) == expected else {
       throw ConfigurationError(
         file: url.path, line: nil, message: "the categories must be O01…O23 then P01…P10, in order")
     }
-    return Taxonomy(version: try yaml.string(top["version"] ?? Node(""), "version"), categories: categories)
+    return Taxonomy(
+      version: try yaml.string(top["version"] ?? Node(""), "version"), categories: categories)
   }
 }

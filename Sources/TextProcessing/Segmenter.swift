@@ -11,7 +11,7 @@ import GCMapCore
 /// the paragraph before it if that one did not end a sentence (a paragraph broken by a column
 /// or page). Fragments under `minimumWords` words join the next paragraph on the page; a
 /// paragraph over `maximumLength` characters is split at sentence ends into pieces of at most
-/// `targetLength` where sentences allow.
+/// `targetLength` where sentences allow. A piece of fewer than two words is dropped.
 public struct Segmenter: Sendable {
   public var minimumWords = 6
   public var maximumLength = 1500
@@ -254,13 +254,16 @@ public struct Segmenter: Sendable {
         Self.cutAtSpaces($0, scalars, limit: targetLength)
       }
     }
-    return ranges.compactMap { range in
+    return ranges.compactMap { range -> Piece? in
       var lower = range.lowerBound
       var upper = range.upperBound
       while lower < upper, scalars[lower].properties.isWhitespace { lower += 1 }
       while upper > lower, scalars[upper - 1].properties.isWhitespace { upper -= 1 }
       guard lower < upper else { return nil }
       let text = String(String.UnicodeScalarView(scalars[lower..<upper]))
+      // A stray number or symbol (a leftover page number) carries nothing to classify.
+      let words = text.split(separator: " ").filter { $0.contains { $0.isLetter } }
+      guard words.count >= 2 else { return nil }
       return Piece(
         text: text, page: places[lower].page, start: places[lower].offset,
         endPage: places[upper - 1].page, end: places[upper - 1].offset + 1)

@@ -124,7 +124,8 @@ struct Run: ParsableCommand {
 
 struct Explain: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Show the passages of a PDF that carry a category, and why (terms, tf-idf, mentions).")
+    abstract: "Show the passages of a PDF that carry a category, and why (terms, tf-idf, mentions)."
+  )
 
   @Argument(help: "The PDF.")
   var file: String
@@ -146,8 +147,10 @@ struct Explain: ParsableCommand {
     var timings = Analysis.Timings()
     do {
       let id = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
-      let record = try analysis.analyze(path: file, id: id, file: file, password: password, timings: &timings)
-      print(Explanation.text(record, category: category, settings: analysis.settings), terminator: "")
+      let record = try analysis.analyze(
+        path: file, id: id, file: file, password: password, timings: &timings)
+      print(
+        Explanation.text(record, category: category, settings: analysis.settings), terminator: "")
     } catch let failure as ExtractionFailure {
       printError(failure.description)
       throw ExitCode(2)
