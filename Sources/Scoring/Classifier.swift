@@ -33,7 +33,7 @@ public struct ClassifierSettings: Sendable, Equatable {
 /// mention (the passage names the category), heading (1 if the heading above it names the
 /// category, else the keyword score of the heading's own words). Combined = weighted sum.
 /// Every score keeps its evidence.
-public final class PassageClassifier {
+public final class PassageClassifier: Sendable {
   public let settings: ClassifierSettings
   private let tokenizer: Tokenizer
   private let matcher: LexiconMatcher
@@ -99,9 +99,9 @@ public final class PassageClassifier {
   /// repeats (1 + ln n), so that one word said ten times does not outweigh three words.
   func keywordScore(_ terms: [TermMatch]) -> Double {
     guard settings.keywordWeight > 0, !terms.isEmpty else { return 0 }
-    let byTerm = Dictionary(grouping: terms, by: \.term)
-    let sum = byTerm.values.reduce(0.0) { total, matches in
-      total + (matches.first?.weight ?? 0) * (1 + log(Double(matches.count)))
+    let byTerm = Dictionary(grouping: terms, by: \.term).sorted { $0.key < $1.key }
+    let sum = byTerm.reduce(0.0) { total, entry in
+      total + (entry.value.first?.weight ?? 0) * (1 + log(Double(entry.value.count)))
     }
     return 1 - exp(-sum / settings.keywordSaturation)
   }

@@ -53,9 +53,11 @@ public struct TfIdfModel: Sendable {
   static func vector(_ terms: [String], idf: [String: Double], unseen: Double) -> [String: Double] {
     var counts: [String: Int] = [:]
     for term in terms { counts[term, default: 0] += 1 }
-    var vector = counts.mapValues { 1 + log(Double($0)) }
-    for (term, weight) in vector { vector[term] = weight * (idf[term] ?? unseen) }
-    let norm = sqrt(vector.values.reduce(0) { $0 + $1 * $1 })
+    var vector: [String: Double] = [:]
+    for (term, count) in counts { vector[term] = (1 + log(Double(count))) * (idf[term] ?? unseen) }
+    // Sums run in key order: dictionary order changes from process to process, and so would
+    // the last bits of a floating-point sum.
+    let norm = sqrt(vector.keys.sorted().reduce(0) { $0 + (vector[$1] ?? 0) * (vector[$1] ?? 0) })
     return norm > 0 ? vector.mapValues { $0 / norm } : [:]
   }
 
@@ -67,10 +69,11 @@ public struct TfIdfModel: Sendable {
     let passage = Self.vector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
     var result: [String: (Double, [TermContribution])] = [:]
     guard !passage.isEmpty else { return [:] }
+    let terms = passage.sorted { $0.key < $1.key }
     for profile in profiles {
       var parts: [TermContribution] = []
       var cosine = 0.0
-      for (term, weight) in passage {
+      for (term, weight) in terms {
         guard let other = profile.vector[term] else { continue }
         cosine += weight * other
         parts.append(TermContribution(stem: term, weight: weight * other))

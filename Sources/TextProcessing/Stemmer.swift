@@ -4,11 +4,12 @@ import Foundation
 /// A Snowball stemmer for one language ("english", "french", "spanish").
 ///
 /// Matching works on stems so that "smugglers" meets "smuggling of migrants" through "smuggl".
-/// Not thread-safe (libstemmer keeps state per stemmer): make one per task. Stems are cached,
+/// libstemmer keeps state per stemmer, so calls are serialized by a lock; stems are cached,
 /// since a document repeats its words.
-public final class Stemmer {
+public final class Stemmer: @unchecked Sendable {
   private let stemmer: OpaquePointer
   private var cache: [String: String] = [:]
+  private let lock = NSLock()
 
   /// Why a stemmer could not be made.
   public struct UnknownLanguage: Error, CustomStringConvertible {
@@ -29,6 +30,8 @@ public final class Stemmer {
 
   /// The stem of a lowercase word.
   public func stem(_ word: String) -> String {
+    lock.lock()
+    defer { lock.unlock() }
     if let known = cache[word] { return known }
     let bytes = Array(word.utf8)
     let stemmed: String = bytes.withUnsafeBufferPointer { buffer in

@@ -15,7 +15,7 @@ public struct Token: Sendable, Equatable {
 /// "whole-of-government" is three tokens and matches "whole of government" too. Tokens are
 /// lowercased, stripped of diacritics and stemmed. Ranges count Unicode scalars, as passage
 /// offsets do.
-public struct Tokenizer {
+public struct Tokenizer: Sendable {
   private let stemmer: Stemmer
 
   public init(stemmer: Stemmer) {

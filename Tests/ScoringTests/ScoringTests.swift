@@ -1,0 +1,259 @@
+import Foundation
+import GCMapCore
+import TestSupport
+import Testing
+import TextProcessing
+
+@testable import Scoring
+
+/// The shipped corpus, loaded once for all scoring tests.
+struct ShippedCorpus: Sendable {
+  let taxonomy: Taxonomy
+  let lexicons: [Lexicon]
+  let tokenizer: Tokenizer
+  let matcher: LexiconMatcher
+  let tfidf: TfIdfModel
+
+  static let shared: ShippedCorpus = {
+    do {
+      let root = Repository.corpus
+      let taxonomy = try Taxonomy.load(root.appendingPathComponent("taxonomy.yml"))
+      let lexicons = try Lexicon.loadAll(
+        folder: root.appendingPathComponent("lexicons"), language: "en", ids: taxonomy.ids)
+      let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
+      let stopwords = Set(try Vocabulary.readList(root.appendingPathComponent("stopwords/en.txt")))
+      return ShippedCorpus(
+        taxonomy: taxonomy, lexicons: lexicons, tokenizer: tokenizer,
+        matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
+        tfidf: TfIdfModel(taxonomy: taxonomy, tokenizer: tokenizer, stopwords: stopwords))
+    } catch {
+      fatalError("cannot load the corpus: \(error)")
+    }
+  }()
+
+  func classifier(_ settings: ClassifierSettings = ClassifierSettings()) -> PassageClassifier {
+    PassageClassifier(
+      settings: settings, tokenizer: tokenizer, matcher: matcher, tfidf: tfidf,
+      categoryIDs: taxonomy.ids)
+  }
+}
+
+func passage(_ text: String, heading: String? = nil) -> Passage {
+  Passage(
+    id: "t#1", documentID: "t", page: 1, endPage: 1, start: 0, end: text.count, heading: heading,
+    text: text)
+}
+
+@Suite("Taxonomy")
+struct TaxonomyTests {
+  @Test("33 categories with the Compact's paragraphs, 187 actions")
+  func shape() {
+    let taxonomy = ShippedCorpus.shared.taxonomy
+    #expect(taxonomy.categories.count == 33)
+    #expect(taxonomy.objectives.count == 23)
+    #expect(taxonomy.objectives.reduce(0) { $0 + $1.actions.count } == 187)
+    #expect(taxonomy.category("O01")?.paragraph == "17")
+    #expect(taxonomy.category("O23")?.paragraph == "39")
+    #expect(taxonomy.category("P09")?.paragraph == "15(i)")
+    #expect(taxonomy.category("O13")?.actions.first?.letter == "a")
+    #expect(taxonomy.category("P08")?.names["fr"] != nil)
+  }
+}
+
+@Suite("Lexicons")
+struct LexiconTests {
+  /// Every lexicon's own examples: `match` sentences score for it, `noMatch` ones do not.
+  @Test("Every lexicon example passes", arguments: ShippedCorpus.shared.taxonomy.ids)
+  func examples(id: String) throws {
+    let corpus = ShippedCorpus.shared
+    let lexicon = try #require(corpus.lexicons.first { $0.id == id })
+    #expect(lexicon.matchExamples.count >= 2 && lexicon.noMatchExamples.count >= 2)
+    for sentence in lexicon.matchExamples {
+      let hits = corpus.matcher.matches(corpus.tokenizer.tokens(sentence)).filter {
+        $0.category == id
+      }
+      #expect(!hits.isEmpty, "\(id) should match: \(sentence)")
+    }
+    for sentence in lexicon.noMatchExamples {
+      let hits = corpus.matcher.matches(corpus.tokenizer.tokens(sentence)).filter {
+        $0.category == id
+      }
+      #expect(hits.isEmpty, "\(id) should not match: \(sentence) (matched \(hits.map(\.term)))")
+    }
+  }
+
+  @Test("Exclusions: drug trafficking is not trafficking in persons")
+  func exclusions() {
+    let corpus = ShippedCorpus.shared
+    let hits = corpus.matcher.matches(
+      corpus.tokenizer.tokens("Drug trafficking and drug smuggling rose."))
+    #expect(!hits.contains { $0.category == "O10" || $0.category == "O09" })
+  }
+
+  @Test("Matches carry their term and the range of the words in the text")
+  func ranges() throws {
+    let corpus = ShippedCorpus.shared
+    let text = "Police arrested smugglers near the border."
+    let hit = try #require(
+      corpus.matcher.matches(corpus.tokenizer.tokens(text)).first { $0.category == "O09" })
+    let words = String(String.UnicodeScalarView(Array(text.unicodeScalars)[hit.start..<hit.end]))
+    #expect(words == "smugglers")
+  }
+
+  @Test("An exact-form term does not reach words that share its stem")
+  func exactForms() {
+    let corpus = ShippedCorpus.shared
+    let national = corpus.matcher.matches(corpus.tokenizer.tokens("The national plan was adopted."))
+    #expect(!national.contains { $0.category == "O04" })
+    let nationality = corpus.matcher.matches(
+      corpus.tokenizer.tokens("Children acquire nationality at birth."))
+    #expect(nationality.contains { $0.category == "O04" })
+  }
+
+  @Test("A misspelt key in a lexicon is an error with its line and the nearest key")
+  func strict() throws {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "lexicon-\(getpid()).yml")
+    try "id: O01\nlanguage: en\nterms:\n  data: 1\nexample:\n  match: []\n".write(
+      to: url, atomically: true, encoding: .utf8)
+    #expect {
+      try Lexicon.load(url)
+    } throws: { error in
+      let message = "\(error)"
+      return message.contains(":5:") && message.contains("\"example\"")
+        && message.contains("did you mean \"examples\"")
+    }
+  }
+}
+
+@Suite("Explicit mentions")
+struct MentionTests {
+  let detector = MentionDetector()
+
+  @Test(
+    "Objectives by number",
+    arguments: [
+      ("Under Objective 5 the Government", ["O05"]), ("objectives 2 and 3", ["O02", "O03"]),
+      ("GCM objective 23", ["O23"]), ("Obj. 7 covers", ["O07"]),
+      ("objectives 2-4", ["O02", "O03", "O04"]),
+      ("objectives 2, 5 and 7", ["O02", "O05", "O07"]), ("objective no. 12", ["O12"]),
+      ("OMS 7 is a health target", []), ("objective 24", []), ("the objective of the law", []),
+    ])
+  func objectives(text: String, expected: [String]) {
+    #expect(detector.mentions(in: text).map(\.category) == expected)
+  }
+
+  @Test("Principles by name, as approaches")
+  func principles() {
+    #expect(detector.mentions(in: "a whole-of-government approach").map(\.category) == ["P09"])
+    #expect(
+      detector.mentions(in: "a gender-responsive approach to labour migration").map(\.category) == [
+        "P07"
+      ])
+    #expect(detector.mentions(in: "child-sensitive services").isEmpty)
+  }
+
+  @Test("A mention keeps where it is in the text")
+  func range() throws {
+    let mention = try #require(detector.mentions(in: "See GCM Objective 13 below.").first)
+    #expect(mention.start == 8 && mention.end == 20 && mention.text == "Objective 13")
+  }
+}
+
+@Suite("Scoring and classification")
+struct ClassifierTests {
+  let classifier = ShippedCorpus.shared.classifier()
+
+  @Test(
+    "Typical national-review sentences get their objective as top label",
+    arguments: [
+      (
+        "The Government ended the immigration detention of children and expanded community-based alternatives to detention.",
+        "O13"
+      ),
+      (
+        "Joint investigations dismantled three networks of migrant smugglers on the northern route.",
+        "O09"
+      ),
+      (
+        "A national referral mechanism identifies and protects victims of trafficking in persons.",
+        "O10"
+      ),
+      (
+        "Competition among remittance service providers lowered transfer costs to under three per cent.",
+        "O20"
+      ),
+      (
+        "Returnees receive reintegration assistance to start small businesses in their communities.",
+        "O21"
+      ),
+      ("Mobile consulates provide consular assistance to nationals abroad in remote areas.", "O14"),
+      (
+        "A bilateral social security agreement ensures the portability of pensions and earned benefits.",
+        "O22"
+      ),
+      (
+        "The statistics office added questions on country of birth to the census and a household survey.",
+        "O01"
+      ),
+    ])
+  func topLabels(text: String, expected: String) {
+    #expect(classifier.classify(passage(text)).labels.first == expected)
+  }
+
+  @Test("Scores carry their evidence: terms, tf-idf contributors, mentions")
+  func evidence() throws {
+    let result = classifier.classify(
+      passage("Under objective 13, alternatives to detention were expanded."))
+    let score = try #require(result.score("O13"))
+    #expect(score.mention == 1)
+    #expect(score.terms.contains { $0.term == "alternatives to detention" })
+    #expect(!score.contributors.isEmpty)
+    #expect(score.combined > 1)
+  }
+
+  @Test("A heading naming an objective leans the passage to it")
+  func heading() throws {
+    let text = "The Government adopted several measures in 2024."
+    let plain = classifier.classify(passage(text))
+    let under = classifier.classify(
+      passage(text, heading: "Objective 7: Address and reduce vulnerabilities"))
+    #expect(plain.score("O07")?.heading ?? 0 == 0)
+    #expect(under.score("O07")?.heading == 1)
+    #expect(under.labels.first == "O07")
+  }
+
+  @Test("Scores do not depend on any other passage")
+  func independent() {
+    let text = "Labour inspectors checked recruitment agencies for illegal recruitment fees."
+    let alone = classifier.classify(passage(text))
+    _ = classifier.classify(passage("Something entirely different about remittances."))
+    #expect(classifier.classify(passage(text)) == alone)
+  }
+}
+
+@Suite("Coverage")
+struct CoverageTests {
+  @Test("Levels: substantive, addressed, mentioned, none")
+  func levels() throws {
+    let classifier = ShippedCorpus.shared.classifier()
+    let texts = [
+      "Remittance service providers cut transfer costs.",
+      "Mobile money lowers the cost of remittances.",
+      "Financial literacy helps families use remittances.", "Consulates assist nationals abroad.",
+      "The plan refers to objective 9 in passing.",
+      "General remarks about the report structure follow here.",
+    ]
+    let classified = texts.map { classifier.classify(passage($0)) }
+    let aggregator = CoverageAggregator(
+      settings: CoverageSettings(), categoryIDs: ShippedCorpus.shared.taxonomy.ids)
+    let coverage = aggregator.aggregate(documentID: "d", classified)
+    #expect(coverage.passageCount == 6)
+    #expect(coverage.cell("O20")?.level == .substantive)
+    #expect(coverage.cell("O20")?.passages == 3)
+    #expect(coverage.cell("O14")?.level == .addressed)
+    #expect(coverage.cell("O08")?.level == CoverageLevel.none)
+    #expect(coverage.cell("O09")?.mentions == 1)
+    #expect(CoverageAggregator.topObjective(coverage) == "O20")
+  }
+}
