@@ -26,13 +26,9 @@ public struct PipelineSettings: Sendable {
   public var coverage: CoverageSettings
 
   public static func load(_ url: URL) throws -> PipelineSettings {
-    let yaml = StrictYAML(file: url.path)
-    let text: String
-    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw ConfigurationError(file: url.path, line: nil, message: "cannot read the pipeline file")
-    }
+    let (yaml, root) = try StrictYAML.load(url)
     let top = try yaml.mapping(
-      yaml.root(text), "the pipeline",
+      root, "the pipeline",
       allowed: ["name", "description", "normalize", "segment", "score", "classify", "coverage"],
       required: ["name", "normalize", "score", "classify"])
     var settings = PipelineSettings(

@@ -24,14 +24,9 @@ public struct Lexicon: Sendable, Equatable {
   }
 
   public static func load(_ url: URL) throws -> Lexicon {
-    let yaml = StrictYAML(file: url.path)
-    let text: String
-    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw ConfigurationError(
-        file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
-    }
+    let (yaml, root) = try StrictYAML.load(url)
     let top = try yaml.mapping(
-      yaml.root(text), "a lexicon", allowed: ["id", "language", "terms", "exclusions", "examples"],
+      root, "a lexicon", allowed: ["id", "language", "terms", "exclusions", "examples"],
       required: ["id", "language", "terms", "examples"])
     var terms: [(String, Double)] = []
     guard let termsNode = top["terms"], let termMapping = termsNode.mapping else {

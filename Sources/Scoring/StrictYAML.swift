@@ -30,6 +30,17 @@ public struct StrictYAML {
     self.file = file
   }
 
+  /// Reads and parses a YAML file: its root node and the reader for its errors.
+  public static func load(_ url: URL) throws -> (yaml: StrictYAML, root: Node) {
+    let yaml = StrictYAML(file: url.path)
+    let text: String
+    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+      throw ConfigurationError(
+        file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
+    }
+    return (yaml, try yaml.root(text))
+  }
+
   /// Parses a file's text into its root node.
   public func root(_ text: String) throws -> Node {
     do {

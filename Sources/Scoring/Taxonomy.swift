@@ -46,14 +46,9 @@ public struct Taxonomy: Sendable {
   }
 
   public static func load(_ url: URL) throws -> Taxonomy {
-    let yaml = StrictYAML(file: url.path)
-    let text: String
-    do { text = try String(contentsOf: url, encoding: .utf8) } catch {
-      throw ConfigurationError(
-        file: url.path, line: nil, message: "cannot read: \(error.localizedDescription)")
-    }
+    let (yaml, root) = try StrictYAML.load(url)
     let top = try yaml.mapping(
-      yaml.root(text), "the taxonomy", allowed: ["version", "source", "categories"],
+      root, "the taxonomy", allowed: ["version", "source", "categories"],
       required: ["version", "categories"])
     var categories: [Category] = []
     for node in try yaml.sequence(top["categories"] ?? Node(""), "categories") {
