@@ -15,10 +15,14 @@ public final class Analysis {
   public let extraction: DocumentExtraction
   public let classifier: PassageClassifier
   public let aggregator: CoverageAggregator
+  public let metadataDetector: MetadataDetector
+  /// Metadata given by the user, over what detection finds.
+  public var metadataFile: MetadataFile?
 
   public init(corpus: Corpus, settings: PipelineSettings) throws {
     self.corpus = corpus
     self.settings = settings
+    metadataDetector = MetadataDetector(countries: try corpus.countries())
     taxonomy = try corpus.taxonomy()
     let vocabulary = try corpus.vocabulary(language: "en")
     extraction = DocumentExtraction(
@@ -60,11 +64,16 @@ public final class Analysis {
     let classifications = passages.map(classifier.classify)
     timings.score += Self.seconds(since: &clock)
     let coverage = aggregator.aggregate(documentID: id, classifications)
+    var metadata = metadataDetector.detect(text.pages)
+    if let metadataFile {
+      metadata = metadataFile.apply(
+        to: metadata, relativePath: file, countries: metadataDetector.countries)
+    }
     timings.aggregate += Self.seconds(since: &clock)
     return DocumentRecord(
       source: text.source, file: file, pageCount: text.pages.count,
-      classifications: classifications,
-      coverage: coverage, warnings: text.warnings)
+      classifications: classifications, coverage: coverage, warnings: text.warnings,
+      metadata: metadata)
   }
 
   static func seconds(since start: inout ContinuousClock.Instant) -> Double {

@@ -92,6 +92,10 @@ public struct Corpus: Sendable {
     return hasher.finalizeHex()
   }
 
+  public func countries() throws -> CountryTable {
+    try CountryTable.load(root.appendingPathComponent("countries.csv"))
+  }
+
   /// `Pipelines/default.yml` beside this corpus folder.
   public var defaultPipeline: URL {
     root.deletingLastPathComponent().appendingPathComponent("Pipelines/default.yml")

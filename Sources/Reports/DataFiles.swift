@@ -11,11 +11,13 @@ public struct DocumentRecord: Sendable {
   public var classifications: [Classification]
   public var coverage: DocumentCoverage
   public var warnings: [String]
+  public var metadata: DocumentMetadata
 
   public init(
     source: SourceDocument, file: String, pageCount: Int, classifications: [Classification],
-    coverage: DocumentCoverage, warnings: [String]
+    coverage: DocumentCoverage, warnings: [String], metadata: DocumentMetadata = DocumentMetadata()
   ) {
+    self.metadata = metadata
     self.source = source
     self.file = file
     self.pageCount = pageCount
@@ -39,7 +41,8 @@ public struct Problem: Sendable, Equatable, Codable {
   }
 }
 
-/// Writes the run's data files: coverage.csv, coverage.json, passages.csv, problems.csv.
+/// Writes the run's data files: coverage.csv, coverage.json, passages.csv, regions.csv,
+/// problems.csv.
 ///
 /// Deterministic: rows sorted by document id (then page and passage), floats with four
 /// decimals, no timestamps; every file is written to a temporary name and renamed, so a
@@ -54,23 +57,43 @@ public enum DataFiles {
     try atomicWrite(
       coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
     try atomicWrite(passagesCSV(sorted), to: folder.appendingPathComponent("passages.csv"))
+    try atomicWrite(regionsCSV(sorted, taxonomy), to: folder.appendingPathComponent("regions.csv"))
     try atomicWrite(
       problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
       to: folder.appendingPathComponent("problems.csv"))
   }
 
   /// One row per document; per category: passages, share, strongest score, level.
+  /// The metadata columns every matrix carries, then the extra columns of a metadata file.
+  static func metadataHeader(_ documents: [DocumentRecord]) -> [String] {
+    ["country", "country_name", "region", "sub_region", "year", "language", "title"]
+      + extraColumns(documents)
+  }
+
+  static func extraColumns(_ documents: [DocumentRecord]) -> [String] {
+    Array(Set(documents.flatMap { $0.metadata.extra.keys })).sorted()
+  }
+
+  static func metadataFields(_ document: DocumentRecord, extras: [String]) -> [String] {
+    let metadata = document.metadata
+    return [
+      metadata.country, metadata.countryName, metadata.region, metadata.subRegion, metadata.year,
+      metadata.language, metadata.title,
+    ] + extras.map { metadata.extra[$0] ?? "" }
+  }
+
   public static func coverageCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
-    var header = ["document", "file", "sha256", "pages", "passages"]
+    let extras = extraColumns(documents)
+    var header =
+      ["document", "file"] + metadataHeader(documents) + ["sha256", "pages", "passages"]
     for id in taxonomy.ids {
       header += ["\(id)_passages", "\(id)_share", "\(id)_score", "\(id)_level"]
     }
     var rows = [CSV.row(header)]
     for document in documents {
-      var row = [
-        document.source.id, document.file, document.source.sha256, "\(document.pageCount)",
-        "\(document.coverage.passageCount)",
-      ]
+      var row =
+        [document.source.id, document.file] + metadataFields(document, extras: extras)
+        + [document.source.sha256, "\(document.pageCount)", "\(document.coverage.passageCount)"]
       for id in taxonomy.ids {
         let cell = document.coverage.cell(id)
         row += [
@@ -104,6 +127,7 @@ public enum DataFiles {
       var pages: Int
       var passages: Int
       var topObjective: String?
+      var metadata: DocumentMetadata
       var categories: [String: Cell]
     }
     var categories: [CategoryInfo]
@@ -129,7 +153,9 @@ public enum DataFiles {
         return .init(
           id: document.source.id, file: document.file, sha256: document.source.sha256,
           pages: document.pageCount, passages: document.coverage.passageCount,
-          topObjective: CoverageAggregator.topObjective(document.coverage), categories: cells)
+          topObjective: CoverageAggregator.topObjective(document.coverage),
+          metadata: document.metadata,
+          categories: cells)
       })
     return try JSONText.encode(file)
   }
@@ -138,7 +164,8 @@ public enum DataFiles {
   public static func passagesCSV(_ documents: [DocumentRecord]) -> String {
     var rows = [
       CSV.row([
-        "document", "page", "end_page", "passage", "label", "score", "keyword", "tfidf", "mention",
+        "document", "country", "page", "end_page", "passage", "label", "score", "keyword", "tfidf",
+        "mention",
         "heading", "terms", "mentions", "heading_text", "text",
       ])
     ]
@@ -151,7 +178,9 @@ public enum DataFiles {
           let mentions = score.mentions.map(\.text).joined(separator: "; ")
           rows.append(
             CSV.row([
-              document.source.id, "\(passage.page)", "\(passage.endPage)", passage.id, label,
+              document.source.id, document.metadata.country, "\(passage.page)",
+              "\(passage.endPage)",
+              passage.id, label,
               decimal(score.combined), decimal(score.keyword), decimal(score.tfidf),
               decimal(score.mention),
               decimal(score.heading), terms, mentions, passage.heading ?? "", passage.text,
@@ -160,6 +189,58 @@ public enum DataFiles {
       }
     }
     return rows.joined()
+  }
+
+  /// A group of documents for the regions table: a region, or a sub-region within one.
+  public struct RegionRow: Sendable, Equatable {
+    public var level: String
+    public var region: String
+    public var subRegion: String
+    public var documents: Int
+    /// Per category id: documents that address it (level addressed or substantive).
+    public var addressing: [String: Int]
+  }
+
+  /// Regions and sub-regions × categories: how many documents address each category. Documents
+  /// whose country is unknown form the region "unknown".
+  public static func regionRows(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> [RegionRow]
+  {
+    func row(_ level: String, _ region: String, _ subRegion: String, _ members: [DocumentRecord])
+      -> RegionRow
+    {
+      var addressing: [String: Int] = [:]
+      for id in taxonomy.ids {
+        addressing[id] =
+          members.filter { ($0.coverage.cell(id)?.level ?? .none) >= .addressed }.count
+      }
+      return RegionRow(
+        level: level, region: region, subRegion: subRegion, documents: members.count,
+        addressing: addressing)
+    }
+    var rows: [RegionRow] = [row("all", "all", "", documents)]
+    let byRegion = Dictionary(grouping: documents) {
+      $0.metadata.region.isEmpty ? "unknown" : $0.metadata.region
+    }
+    for region in byRegion.keys.sorted() {
+      let members = byRegion[region] ?? []
+      rows.append(row("region", region, "", members))
+      let bySub = Dictionary(grouping: members) { $0.metadata.subRegion }
+      for sub in bySub.keys.sorted() where !sub.isEmpty {
+        rows.append(row("sub-region", region, sub, bySub[sub] ?? []))
+      }
+    }
+    return rows
+  }
+
+  public static func regionsCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
+    var lines = [CSV.row(["level", "region", "sub_region", "documents"] + taxonomy.ids)]
+    for row in regionRows(documents, taxonomy) {
+      lines.append(
+        CSV.row(
+          [row.level, row.region, row.subRegion, "\(row.documents)"]
+            + taxonomy.ids.map { "\(row.addressing[$0] ?? 0)" }))
+    }
+    return lines.joined()
   }
 
   public static func problemsCSV(_ problems: [Problem]) -> String {

@@ -284,6 +284,8 @@ public struct LigatureRepair: NormalizationStage {
     let positions = Self.suspects(scalars)
     let glyphs = Array(Set(positions.map { scalars[$0] })).sorted { $0.value < $1.value }
     if glyphs.isEmpty { return repairLetter(scalars, map: map) }
+    // One letter and a symbol ("b>" of "</b>") is markup or noise, not a damaged word.
+    guard scalars.filter(\.properties.isAlphabetic).count >= 2 else { return nil }
     guard glyphs.count <= 2, glyphs.allSatisfy({ map.votes[$0] != nil }) else { return nil }
     // Ligatures with votes for each glyph, best first; the first known word wins.
     let options = glyphs.map { glyph in (map.votes[glyph] ?? []).map(\.ligature) }

@@ -90,8 +90,8 @@ struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Classify every PDF in a folder and write the coverage matrix and evidence.",
     discussion: """
-      Writes coverage.csv, coverage.json, passages.csv, problems.csv and run.json into the \
-      output folder. Exit status: 0 when every file was processed whole, 2 when some were not \
+      Writes coverage.csv, coverage.json, passages.csv, regions.csv, problems.csv and run.json \
+      into the output folder. Exit status: 0 when every file was processed whole, 2 when some were not \
       (they are listed in problems.csv), 1 on a usage or configuration error.
       """
   )
@@ -102,10 +102,27 @@ struct Run: ParsableCommand {
   @Option(help: "The output folder.")
   var out: String
 
+  @Option(
+    help: ArgumentHelp(
+      "A CSV file of document metadata, over what is detected.",
+      discussion:
+        "Columns: file, and any of country (ISO code or name), year, language, title; other columns are carried into the outputs."
+    ))
+  var metadata: String?
+
   @OptionGroup var options: AnalysisOptions
 
   func run() throws {
     let analysis = try options.analysis()
+    if let metadata {
+      do {
+        analysis.metadataFile = try MetadataFile(
+          URL(fileURLWithPath: metadata), countries: analysis.metadataDetector.countries)
+      } catch {
+        printError("gcmap: \(error)")
+        throw ExitCode(1)
+      }
+    }
     let summary: BatchRun.Summary
     do {
       summary = try BatchRun.run(

@@ -79,7 +79,7 @@ struct RunTests {
     func level(_ id: String) -> String? { header.firstIndex(of: "\(id)_level").map { row[$0] } }
     for id in ["O20", "O13", "O09"] { #expect(level(id) != "none", "\(id) is \(level(id) ?? "?")") }
     let passages = read(out, "passages.csv")
-    #expect(passages.contains("review,2,2,review#"))
+    #expect(passages.contains("review,unknown,2,2,review#"))
     #expect(passages.contains(",O13,"))
   }
 

@@ -1,0 +1,136 @@
+import Foundation
+import GCMapCore
+import TextProcessing
+
+/// A country of `Corpus/countries.csv`: ISO codes, names in English, French and Spanish, and its
+/// UN M49 region.
+public struct Country: Sendable, Equatable {
+  public var iso3: String
+  public var name: String
+  public var region: String
+  public var subRegion: String
+  public var names: [String]
+}
+
+/// The countries, looked up by code or by any of their names.
+public struct CountryTable: Sendable {
+  public let countries: [Country]
+  private let byKey: [String: Int]
+
+  public init(countries: [Country]) {
+    self.countries = countries
+    var keys: [String: Int] = [:]
+    for (index, country) in countries.enumerated() {
+      keys[country.iso3.lowercased()] = index
+      for name in country.names { keys[Self.key(name)] = keys[Self.key(name)] ?? index }
+    }
+    byKey = keys
+  }
+
+  public static func load(_ url: URL) throws -> CountryTable {
+    let table = try CSVTable.load(url)
+    for column in ["iso3", "name", "region", "sub_region", "names"]
+    where !table.header.contains(column) {
+      throw ConfigurationError(file: url.path, line: nil, message: "lacks the column \"\(column)\"")
+    }
+    return CountryTable(
+      countries: table.rows.map { row in
+        Country(
+          iso3: row["iso3"] ?? "", name: row["name"] ?? "", region: row["region"] ?? "",
+          subRegion: row["sub_region"] ?? "",
+          names: (row["names"] ?? "").split(separator: "|").map(String.init))
+      })
+  }
+
+  /// The country with this ISO code or name (any language, case and accents ignored).
+  public func find(_ codeOrName: String) -> Country? {
+    byKey[Self.key(codeOrName)].map { countries[$0] }
+  }
+
+  static func key(_ name: String) -> String {
+    name.split { !$0.isLetter && !$0.isNumber }.map { Tokenizer.fold(String($0)) }.joined(
+      separator: " ")
+  }
+}
+
+/// Finds the country a review is from on its title page.
+///
+/// Counts country names on the first page, the first fifteen lines weighing three times as
+/// much (the title area), and the second page at half weight. The longest name wins where
+/// names overlap ("Papua New Guinea" over "Guinea"); names of three letters or fewer count
+/// only as written ("UK", not "uk"). A country is reported only when it scores at least 3 and
+/// twice as much as any other: a review that names several countries on its title page, or
+/// none, is "unknown" rather than guessed.
+public struct CountryDetector: Sendable {
+  struct Pattern: Sendable {
+    var country: Int
+    var words: [String]
+    /// For short names: the exact text, case included.
+    var exact: String?
+  }
+
+  private let table: CountryTable
+  private let byFirstWord: [String: [Pattern]]
+
+  public init(table: CountryTable) {
+    self.table = table
+    var index: [String: [Pattern]] = [:]
+    for (position, country) in table.countries.enumerated() {
+      for name in country.names {
+        let words = CountryTable.key(name).split(separator: " ").map(String.init)
+        guard let first = words.first else { continue }
+        let compact = name.filter { $0.isLetter }
+        let exact = compact.count <= 3 ? name : nil
+        index[first, default: []].append(Pattern(country: position, words: words, exact: exact))
+      }
+    }
+    for key in index.keys { index[key]?.sort { $0.words.count > $1.words.count } }
+    byFirstWord = index
+  }
+
+  /// The detected country, or nil for unknown; with the scores behind the decision.
+  public func detect(_ pages: [Page]) -> (country: Country?, scores: [String: Double]) {
+    var scores: [Int: Double] = [:]
+    for page in pages.prefix(2) {
+      for (index, line) in page.lines.enumerated() {
+        let weight = page.number == pages.first?.number ? (index < 15 ? 3.0 : 1.0) : 0.5
+        for country in countries(in: line.text) { scores[country, default: 0] += weight }
+      }
+    }
+    let ranked = scores.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+    let named = Dictionary(
+      uniqueKeysWithValues: ranked.map { (table.countries[$0.key].iso3, $0.value) })
+    guard let best = ranked.first, best.value >= 3 else { return (nil, named) }
+    if ranked.count > 1 && ranked[1].value * 2 > best.value { return (nil, named) }
+    return (table.countries[best.key], named)
+  }
+
+  /// Indices of the countries named in a line, longest names first where they overlap.
+  public func countries(in line: String) -> [Int] {
+    var words: [(folded: String, original: String)] = []
+    for word in line.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
+      words.append((Tokenizer.fold(String(word)), String(word)))
+    }
+    var found: [Int] = []
+    var position = 0
+    while position < words.count {
+      var matched = 0
+      for pattern in byFirstWord[words[position].folded] ?? [] {
+        let end = position + pattern.words.count
+        guard end <= words.count,
+          zip(pattern.words, words[position..<end]).allSatisfy({ $0 == $1.folded })
+        else { continue }
+        if let exact = pattern.exact,
+          words[position..<end].map(\.original).joined(separator: " ") != exact
+        {
+          continue
+        }
+        found.append(pattern.country)
+        matched = pattern.words.count
+        break
+      }
+      position += max(1, matched)
+    }
+    return found
+  }
+}

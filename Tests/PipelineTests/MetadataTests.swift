@@ -1,0 +1,134 @@
+import Foundation
+import GCMapCore
+import Pipeline
+import Scoring
+import TestSupport
+import Testing
+
+@Suite("Document metadata")
+struct MetadataTests {
+  static let countries: CountryTable = {
+    do {
+      return try CountryTable.load(Repository.corpus.appendingPathComponent("countries.csv"))
+    } catch {
+      fatalError("cannot load countries.csv: \(error)")
+    }
+  }()
+
+  func detect(_ fixture: String) throws -> DocumentMetadata {
+    let extraction = try DocumentExtraction(corpus: Corpus(root: Repository.corpus))
+    let text = try extraction.run(path: GeneratedFixtures.path(fixture))
+    return MetadataDetector(countries: Self.countries).detect(text.pages)
+  }
+
+  @Test(
+    "The country of a title page in English, French or Spanish",
+    arguments: [
+      ("title-ghana.pdf", "GHA", "Africa", "Sub-Saharan Africa"),
+      ("title-senegal.pdf", "SEN", "Africa", "Sub-Saharan Africa"),
+      ("title-bolivia.pdf", "BOL", "Americas", "Latin America and the Caribbean"),
+    ])
+  func country(fixture: String, iso3: String, region: String, subRegion: String) throws {
+    let metadata = try detect(fixture)
+    #expect(metadata.country == iso3)
+    #expect(metadata.region == region && metadata.subRegion == subRegion)
+    #expect(metadata.countrySource == "detected")
+  }
+
+  @Test("No country named: unknown, not a guess; title and year still found")
+  func unknown() throws {
+    let metadata = try detect("title-none.pdf")
+    #expect(metadata.country == "unknown")
+    #expect(metadata.region.isEmpty)
+    #expect(metadata.title == "Voluntary GCM Review 2024")
+    #expect(metadata.year == "2024")
+  }
+
+  @Test("Several countries on a title page, none dominant: unknown")
+  func ambiguous() {
+    let detector = CountryDetector(table: Self.countries)
+    let page = Page.fromPlainText("Joint review of Ghana, Senegal and Mali\nBody text", number: 1)
+    #expect(detector.detect([page]).country == nil)
+  }
+
+  @Test("Names in any of the three languages, short forms and codes resolve")
+  func lookup() {
+    for (name, code) in [
+      ("Türkiye", "TUR"), ("Côte d'Ivoire", "CIV"), ("Estados Unidos", "USA"),
+      ("Royaume-Uni", "GBR"),
+      ("ghana", "GHA"), ("SEN", "SEN"), ("Plurinational State of Bolivia", "BOL"),
+    ] {
+      #expect(Self.countries.find(name)?.iso3 == code, "\(name)")
+    }
+    #expect(Self.countries.countries.count == 249)
+  }
+
+  @Test("The longest name wins: Papua New Guinea is not Guinea; 'us' is not the USA")
+  func overlaps() {
+    let detector = CountryDetector(table: Self.countries)
+    let png = detector.countries(in: "Report of Papua New Guinea").map {
+      Self.countries.countries[$0].iso3
+    }
+    #expect(png == ["PNG"])
+    #expect(detector.countries(in: "let us see").isEmpty)
+  }
+}
+
+@Suite("gcmap run with metadata")
+struct MetadataRunTests {
+  @Test("Detected countries and regions are in coverage.csv and regions.csv")
+  func regions() throws {
+    let input = try folder([
+      ("title-ghana.pdf", "ghana.pdf"), ("title-senegal.pdf", "senegal.pdf"),
+      ("title-none.pdf", "none.pdf"),
+    ])
+    let out = outputFolder()
+    let result = GCMapBinary.run(["run", input.path, "--out", out.path])
+    #expect(result.code == 0, "\(result.error)")
+    let coverage = read(out, "coverage.csv")
+    #expect(
+      rows(coverage, document: "ghana").first?.hasPrefix(
+        "ghana,ghana.pdf,GHA,Ghana,Africa,Sub-Saharan Africa,2024") == true)
+    #expect(
+      rows(coverage, document: "none").first?.hasPrefix("none,none.pdf,unknown,,,,2024") == true)
+    let regions = read(out, "regions.csv").components(separatedBy: "\r\n")
+    #expect(regions.contains { $0.hasPrefix("region,Africa,,2,") })
+    #expect(regions.contains { $0.hasPrefix("sub-region,Africa,Sub-Saharan Africa,2,") })
+    #expect(regions.contains { $0.hasPrefix("region,unknown,,1,") })
+    #expect(regions.contains { $0.hasPrefix("all,all,,3,") })
+  }
+
+  @Test("--metadata overrides detection and carries extra columns")
+  func override() throws {
+    let input = try folder([("title-ghana.pdf", "ghana.pdf"), ("title-none.pdf", "none.pdf")])
+    let metadata = input.appendingPathComponent("metadata.csv")
+    try "file,country,year,cycle\nnone.pdf,Kenya,2026,IMRF 2026\n".write(
+      to: metadata, atomically: true, encoding: .utf8)
+    let out = outputFolder()
+    let result = GCMapBinary.run([
+      "run", input.path, "--out", out.path, "--metadata", metadata.path,
+    ])
+    #expect(result.code == 0, "\(result.error)")
+    let coverage = read(out, "coverage.csv")
+    #expect(
+      coverage.hasPrefix(
+        "document,file,country,country_name,region,sub_region,year,language,title,cycle,"))
+    #expect(
+      rows(coverage, document: "none").first?.hasPrefix(
+        "none,none.pdf,KEN,Kenya,Africa,Sub-Saharan Africa,2026,") == true)
+    #expect(rows(coverage, document: "none").first?.contains(",IMRF 2026,") == true)
+    #expect(rows(coverage, document: "ghana").first?.contains(",GHA,") == true)
+  }
+
+  @Test("A metadata file naming an unknown country is a configuration error")
+  func badMetadata() throws {
+    let input = try folder([("title-ghana.pdf", "ghana.pdf")])
+    let metadata = input.appendingPathComponent("metadata.csv")
+    try "file,country\nghana.pdf,Atlantis\n".write(to: metadata, atomically: true, encoding: .utf8)
+    let result = GCMapBinary.run([
+      "run", input.path, "--out", outputFolder().path, "--metadata", metadata.path,
+    ])
+    #expect(result.code == 1)
+    #expect(result.error.contains("metadata.csv:2: unknown country \"Atlantis\""))
+  }
+}
