@@ -135,12 +135,23 @@ public enum BatchRun {
     var clock = ContinuousClock.now
     try DataFiles.writeAll(
       documents: records, problems: problems, taxonomy: analysis.taxonomy, to: output)
+    let corpusHash = try analysis.corpus.contentHash()
+    let context = ReportContext(
+      toolVersion: gcmapVersion, corpusVersion: analysis.taxonomy.version, corpusHash: corpusHash,
+      pipelineName: analysis.settings.name, settings: analysis.settings.summary)
+    try DataFiles.atomicWrite(
+      HTMLReport.render(
+        documents: records, problems: problems, taxonomy: analysis.taxonomy, context: context),
+      to: output.appendingPathComponent("report.html"))
+    try DataFiles.atomicWrite(
+      EvidenceMarkdown.render(records, taxonomy: analysis.taxonomy),
+      to: output.appendingPathComponent("evidence.md"))
     let reportSeconds = Analysis.seconds(since: &clock)
     let manifest = RunManifest(
       tool: .init(name: "gcmap", version: gcmapVersion),
       corpus: .init(
         path: analysis.corpus.root.path, taxonomyVersion: analysis.taxonomy.version,
-        sha256: try analysis.corpus.contentHash()),
+        sha256: corpusHash),
       pipeline: .init(
         name: analysis.settings.name, file: analysis.settings.file,
         sha256: SHA256.hex(

@@ -140,6 +140,25 @@ public struct PipelineSettings: Sendable {
     return settings
   }
 
+  /// The settings as "name: value" lines, for the report's methodology section.
+  public var summary: [String] {
+    let c = classifier
+    let k = coverage
+    func number(_ value: Double) -> String { String(format: "%g", value) }
+    return [
+      "normalize: " + normalize.map(\.rawValue).joined(separator: ", "),
+      "segment: minimumWords \(segmenter.minimumWords), maximumLength \(segmenter.maximumLength), "
+        + "targetLength \(segmenter.targetLength)",
+      "score: keyword weight \(number(c.keywordWeight)) (saturation \(number(c.keywordSaturation))), "
+        + "tfidf weight \(number(c.tfidfWeight)) (scale \(number(c.tfidfScale))), "
+        + "mentions weight \(number(c.mentionWeight)), heading weight \(number(c.headingWeight))",
+      "classify: threshold \(number(c.threshold)), relativeToTop \(number(c.relativeToTop)), "
+        + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor))",
+      "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "
+        + "substantiveShare \(number(k.substantiveShare))",
+    ]
+  }
+
   /// The normalization chain these settings name.
   public func normalizer(vocabulary: Vocabulary) -> Normalizer {
     Normalizer(

@@ -4,7 +4,7 @@ import GCMapCore
 public struct CoverageSettings: Sendable, Equatable {
   /// A category no passage is labelled with is "mentioned" if a passage names it or scores at
   /// least this much for it.
-  public var mentionedScore = 0.3
+  public var mentionedScore = 0.5
   /// "substantive" needs this many labelled passages, or this share of the document's
   /// passages (with at least two passages).
   public var substantivePassages = 3
