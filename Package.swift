@@ -47,7 +47,8 @@ let package = Package(
     .testTarget(
       name: "ScoringTests", dependencies: ["Scoring", "TextProcessing", "GCMapCore", "TestSupport"]),
     .testTarget(
-      name: "PipelineTests", dependencies: ["Pipeline", "GCMapCore", "TestSupport", "gcmap"]),
+      name: "PipelineTests",
+      dependencies: ["Pipeline", "Reports", "Scoring", "GCMapCore", "TestSupport", "gcmap"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -42,7 +42,7 @@ public struct Problem: Sendable, Equatable, Codable {
 }
 
 /// Writes the run's data files: coverage.csv, coverage.json, passages.csv, regions.csv,
-/// problems.csv.
+/// problems.csv, and coverage.xlsx with the same tables.
 ///
 /// Deterministic: rows sorted by document id (then page and passage), floats with four
 /// decimals, no timestamps; every file is written to a temporary name and renamed, so a
@@ -58,6 +58,7 @@ public enum DataFiles {
       coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
     try atomicWrite(passagesCSV(sorted), to: folder.appendingPathComponent("passages.csv"))
     try atomicWrite(regionsCSV(sorted, taxonomy), to: folder.appendingPathComponent("regions.csv"))
+    try atomicWrite(workbook(sorted, taxonomy), to: folder.appendingPathComponent("coverage.xlsx"))
     try atomicWrite(
       problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
       to: folder.appendingPathComponent("problems.csv"))
@@ -82,28 +83,64 @@ public enum DataFiles {
     ] + extras.map { metadata.extra[$0] ?? "" }
   }
 
-  public static func coverageCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
+  /// One row per document; per category: passages, share, strongest score, level.
+  public static func coverageTable(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> Table {
     let extras = extraColumns(documents)
     var header =
       ["document", "file"] + metadataHeader(documents) + ["sha256", "pages", "passages"]
     for id in taxonomy.ids {
       header += ["\(id)_passages", "\(id)_share", "\(id)_score", "\(id)_level"]
     }
-    var rows = [CSV.row(header)]
-    for document in documents {
-      var row =
-        [document.source.id, document.file] + metadataFields(document, extras: extras)
-        + [document.source.sha256, "\(document.pageCount)", "\(document.coverage.passageCount)"]
+    let rows = documents.map { document -> [CellValue] in
+      var row: [CellValue] =
+        [.text(document.source.id), .text(document.file)]
+        + metadataFields(document, extras: extras).map(CellValue.text)
+        + [
+          .text(document.source.sha256), .integer(document.pageCount),
+          .integer(document.coverage.passageCount),
+        ]
       for id in taxonomy.ids {
         let cell = document.coverage.cell(id)
         row += [
-          "\(cell?.passages ?? 0)", decimal(cell?.share ?? 0), decimal(cell?.strongest ?? 0),
-          (cell?.level ?? .none).rawValue,
+          .integer(cell?.passages ?? 0), .decimal(cell?.share ?? 0), .decimal(cell?.strongest ?? 0),
+          .text((cell?.level ?? .none).rawValue),
         ]
       }
-      rows.append(CSV.row(row))
+      return row
     }
-    return rows.joined()
+    return Table(name: "Matrix", header: header, rows: rows)
+  }
+
+  public static func coverageCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
+    coverageTable(documents, taxonomy).csv
+  }
+
+  /// 1 where a document addresses a category (addressed or substantive), else 0.
+  public static func presenceTable(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> Table {
+    Table(
+      name: "Presence", header: ["document", "country"] + taxonomy.ids,
+      rows: documents.map { document in
+        [.text(document.source.id), .text(document.metadata.country)]
+          + taxonomy.ids.map {
+            .integer((document.coverage.cell($0)?.level ?? .none) >= .addressed ? 1 : 0)
+          }
+      })
+  }
+
+  /// Per category: documents at each coverage level, and labelled passages in all.
+  public static func countsTable(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> Table {
+    Table(
+      name: "Counts",
+      header: ["category", "title"] + CoverageLevel.allCases.map { "documents_\($0.rawValue)" } + [
+        "passages"
+      ],
+      rows: taxonomy.categories.map { category in
+        let cells = documents.compactMap { $0.coverage.cell(category.id) }
+        return [.text(category.id), .text(category.shortTitle)]
+          + CoverageLevel.allCases.map { level in .integer(cells.filter { $0.level == level }.count)
+          }
+          + [.integer(cells.reduce(0) { $0 + $1.passages })]
+      })
   }
 
   private struct CoverageFile: Encodable {
@@ -161,14 +198,8 @@ public enum DataFiles {
   }
 
   /// One row per passage × label, with the scores and the terms behind it.
-  public static func passagesCSV(_ documents: [DocumentRecord]) -> String {
-    var rows = [
-      CSV.row([
-        "document", "country", "page", "end_page", "passage", "label", "score", "keyword", "tfidf",
-        "mention",
-        "heading", "terms", "mentions", "heading_text", "text",
-      ])
-    ]
+  public static func passagesTable(_ documents: [DocumentRecord]) -> Table {
+    var rows: [[CellValue]] = []
     for document in documents {
       for classification in document.classifications {
         let passage = classification.passage
@@ -176,19 +207,27 @@ public enum DataFiles {
           guard let score = classification.score(label) else { continue }
           let terms = Array(Set(score.terms.map(\.term))).sorted().joined(separator: "; ")
           let mentions = score.mentions.map(\.text).joined(separator: "; ")
-          rows.append(
-            CSV.row([
-              document.source.id, document.metadata.country, "\(passage.page)",
-              "\(passage.endPage)",
-              passage.id, label,
-              decimal(score.combined), decimal(score.keyword), decimal(score.tfidf),
-              decimal(score.mention),
-              decimal(score.heading), terms, mentions, passage.heading ?? "", passage.text,
-            ]))
+          rows.append([
+            .text(document.source.id), .text(document.metadata.country), .integer(passage.page),
+            .integer(passage.endPage), .text(passage.id), .text(label), .decimal(score.combined),
+            .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
+            .decimal(score.heading),
+            .text(terms), .text(mentions), .text(passage.heading ?? ""), .text(passage.text),
+          ])
         }
       }
     }
-    return rows.joined()
+    return Table(
+      name: "Passages",
+      header: [
+        "document", "country", "page", "end_page", "passage", "label", "score", "keyword", "tfidf",
+        "mention",
+        "heading", "terms", "mentions", "heading_text", "text",
+      ], rows: rows)
+  }
+
+  public static func passagesCSV(_ documents: [DocumentRecord]) -> String {
+    passagesTable(documents).csv
   }
 
   /// A group of documents for the regions table: a region, or a sub-region within one.
@@ -232,15 +271,26 @@ public enum DataFiles {
     return rows
   }
 
+  public static func regionsTable(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> Table {
+    Table(
+      name: "Regions", header: ["level", "region", "sub_region", "documents"] + taxonomy.ids,
+      rows: regionRows(documents, taxonomy).map { row in
+        [.text(row.level), .text(row.region), .text(row.subRegion), .integer(row.documents)]
+          + taxonomy.ids.map { .integer(row.addressing[$0] ?? 0) }
+      })
+  }
+
   public static func regionsCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
-    var lines = [CSV.row(["level", "region", "sub_region", "documents"] + taxonomy.ids)]
-    for row in regionRows(documents, taxonomy) {
-      lines.append(
-        CSV.row(
-          [row.level, row.region, row.subRegion, "\(row.documents)"]
-            + taxonomy.ids.map { "\(row.addressing[$0] ?? 0)" }))
-    }
-    return lines.joined()
+    regionsTable(documents, taxonomy).csv
+  }
+
+  /// The workbook: the matrix (as coverage.csv), presence 0/1, counts, passages, regions.
+  public static func workbook(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> Data {
+    Workbook.xlsx([
+      coverageTable(documents, taxonomy), presenceTable(documents, taxonomy),
+      countsTable(documents, taxonomy),
+      passagesTable(documents), regionsTable(documents, taxonomy),
+    ])
   }
 
   public static func problemsCSV(_ problems: [Problem]) -> String {
@@ -255,9 +305,14 @@ public enum DataFiles {
 
   /// Writes `text` to a temporary file beside `url`, then renames it into place.
   public static func atomicWrite(_ text: String, to url: URL) throws {
+    try atomicWrite(Data(text.utf8), to: url)
+  }
+
+  /// Writes `data` to a temporary file beside `url`, then renames it into place.
+  public static func atomicWrite(_ data: Data, to url: URL) throws {
     let temporary = url.deletingLastPathComponent().appendingPathComponent(
       ".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-    try Data(text.utf8).write(to: temporary)
+    try data.write(to: temporary)
     if FileManager.default.fileExists(atPath: url.path) {
       _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
     } else {

@@ -1,0 +1,255 @@
+import Foundation
+
+/// A cell of a table written to CSV and to the workbook.
+public enum CellValue: Sendable, Equatable {
+  case text(String)
+  case integer(Int)
+  /// Written with four decimals in CSV, as a number in the workbook.
+  case decimal(Double)
+
+  var csv: String {
+    switch self {
+    case .text(let text): return text
+    case .integer(let value): return "\(value)"
+    case .decimal(let value): return DataFiles.decimal(value)
+    }
+  }
+}
+
+/// A table with a header: one source for a CSV file and a workbook sheet, so the two agree.
+public struct Table: Sendable {
+  public var name: String
+  public var header: [String]
+  public var rows: [[CellValue]]
+
+  public init(name: String, header: [String], rows: [[CellValue]]) {
+    self.name = name
+    self.header = header
+    self.rows = rows
+  }
+
+  public var csv: String {
+    ([CSV.row(header)] + rows.map { CSV.row($0.map(\.csv)) }).joined()
+  }
+}
+
+/// Writes tables as an Office Open XML workbook (.xlsx) that Excel, LibreOffice and openpyxl
+/// open.
+///
+/// Written here rather than with a library: a workbook of plain sheets is a few XML parts in
+/// a ZIP file. Strings are inline, numbers are numbers, the header row is bold and frozen.
+/// The ZIP is stored (not compressed) with fixed timestamps, so the same tables give the same
+/// bytes. Limits: no formulas, no charts; a cell holds at most 32,767 characters (Excel's
+/// limit), longer text is cut with "…".
+public enum Workbook {
+  public static func xlsx(_ tables: [Table]) -> Data {
+    var zip = ZipWriter()
+    zip.add("[Content_Types].xml", contentTypes(tables.count))
+    zip.add(
+      "_rels/.rels",
+      xmlHeader
+        + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">"
+        + "<Relationship Id=\"rId1\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument\" Target=\"xl/workbook.xml\"/>"
+        + "</Relationships>")
+    var sheets = ""
+    var relations = ""
+    for (index, table) in tables.enumerated() {
+      sheets +=
+        "<sheet name=\"\(escape(String(table.name.prefix(31))))\" sheetId=\"\(index + 1)\" r:id=\"rId\(index + 1)\"/>"
+      relations +=
+        "<Relationship Id=\"rId\(index + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet\" Target=\"worksheets/sheet\(index + 1).xml\"/>"
+    }
+    relations +=
+      "<Relationship Id=\"rId\(tables.count + 1)\" Type=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles\" Target=\"styles.xml\"/>"
+    zip.add(
+      "xl/workbook.xml",
+      xmlHeader + "<workbook xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
+        + "xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\"><sheets>\(sheets)</sheets></workbook>"
+    )
+    zip.add(
+      "xl/_rels/workbook.xml.rels",
+      xmlHeader
+        + "<Relationships xmlns=\"http://schemas.openxmlformats.org/package/2006/relationships\">\(relations)</Relationships>"
+    )
+    zip.add("xl/styles.xml", styles)
+    for (index, table) in tables.enumerated() {
+      zip.add("xl/worksheets/sheet\(index + 1).xml", sheet(table))
+    }
+    return zip.finish()
+  }
+
+  static let xmlHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
+
+  static func contentTypes(_ sheetCount: Int) -> String {
+    var parts = ""
+    for index in 1...max(1, sheetCount) {
+      parts +=
+        "<Override PartName=\"/xl/worksheets/sheet\(index).xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml\"/>"
+    }
+    return xmlHeader
+      + "<Types xmlns=\"http://schemas.openxmlformats.org/package/2006/content-types\">"
+      + "<Default Extension=\"rels\" ContentType=\"application/vnd.openxmlformats-package.relationships+xml\"/>"
+      + "<Default Extension=\"xml\" ContentType=\"application/xml\"/>"
+      + "<Override PartName=\"/xl/workbook.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml\"/>"
+      + "<Override PartName=\"/xl/styles.xml\" ContentType=\"application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml\"/>"
+      + parts + "</Types>"
+  }
+
+  static let styles =
+    xmlHeader + "<styleSheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    + "<fonts count=\"2\"><font><sz val=\"11\"/><name val=\"Calibri\"/></font><font><b/><sz val=\"11\"/><name val=\"Calibri\"/></font></fonts>"
+    + "<fills count=\"2\"><fill><patternFill patternType=\"none\"/></fill><fill><patternFill patternType=\"gray125\"/></fill></fills>"
+    + "<borders count=\"1\"><border><left/><right/><top/><bottom/><diagonal/></border></borders>"
+    + "<cellStyleXfs count=\"1\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\"/></cellStyleXfs>"
+    + "<cellXfs count=\"2\"><xf numFmtId=\"0\" fontId=\"0\" fillId=\"0\" borderId=\"0\" xfId=\"0\"/>"
+    + "<xf numFmtId=\"0\" fontId=\"1\" fillId=\"0\" borderId=\"0\" xfId=\"0\" applyFont=\"1\"/></cellXfs>"
+    + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
+    + "</styleSheet>"
+
+  static func sheet(_ table: Table) -> String {
+    var out =
+      xmlHeader + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
+    out +=
+      "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
+    out += "<sheetData>"
+    out += row(1, table.header.map(CellValue.text), style: 1)
+    for (index, values) in table.rows.enumerated() { out += row(index + 2, values, style: 0) }
+    out += "</sheetData></worksheet>"
+    return out
+  }
+
+  static func row(_ number: Int, _ values: [CellValue], style: Int) -> String {
+    var out = "<row r=\"\(number)\">"
+    for (column, value) in values.enumerated() {
+      let reference = columnName(column) + "\(number)"
+      let styleAttribute = style > 0 ? " s=\"\(style)\"" : ""
+      switch value {
+      case .text(let text):
+        let clipped = text.count > 32_767 ? String(text.prefix(32_766)) + "…" : text
+        out +=
+          "<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)><is><t xml:space=\"preserve\">\(escape(clipped))</t></is></c>"
+      case .integer(let integer):
+        out += "<c r=\"\(reference)\"\(styleAttribute)><v>\(integer)</v></c>"
+      case .decimal(let decimal):
+        out += "<c r=\"\(reference)\"\(styleAttribute)><v>\(DataFiles.decimal(decimal))</v></c>"
+      }
+    }
+    return out + "</row>"
+  }
+
+  /// "A", "B", … "Z", "AA", … for a 0-based column.
+  static func columnName(_ index: Int) -> String {
+    var number = index + 1
+    var name = ""
+    while number > 0 {
+      let remainder = (number - 1) % 26
+      name = String(UnicodeScalar(UInt8(65 + remainder))) + name
+      number = (number - 1) / 26
+    }
+    return name
+  }
+
+  /// XML escaping; characters XML 1.0 forbids (most controls) are dropped.
+  static func escape(_ text: String) -> String {
+    var out = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "&": out += "&amp;"
+      case "<": out += "&lt;"
+      case ">": out += "&gt;"
+      case "\"": out += "&quot;"
+      case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+      default:
+        if scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value) { continue }
+        out.unicodeScalars.append(scalar)
+      }
+    }
+    return out
+  }
+}
+
+/// A minimal ZIP writer: stored entries, fixed timestamps, CRC-32.
+struct ZipWriter {
+  private var data = Data()
+  private var central = Data()
+  private var count = 0
+
+  mutating func add(_ name: String, _ text: String) {
+    let content = Data(text.utf8)
+    let nameBytes = Data(name.utf8)
+    let crc = CRC32.checksum(content)
+    let offset = UInt32(data.count)
+    // Local file header.
+    data.append(le32(0x0403_4b50))
+    data.append(le16(20))  // version needed
+    data.append(le16(0x0800))  // flags: UTF-8 names
+    data.append(le16(0))  // stored
+    data.append(le16(0))  // time 00:00
+    data.append(le16(0x0021))  // date 1980-01-01
+    data.append(le32(crc))
+    data.append(le32(UInt32(content.count)))
+    data.append(le32(UInt32(content.count)))
+    data.append(le16(UInt16(nameBytes.count)))
+    data.append(le16(0))
+    data.append(nameBytes)
+    data.append(content)
+    // Central directory entry.
+    central.append(le32(0x0201_4b50))
+    central.append(le16(20))
+    central.append(le16(20))
+    central.append(le16(0x0800))
+    central.append(le16(0))
+    central.append(le16(0))
+    central.append(le16(0x0021))
+    central.append(le32(crc))
+    central.append(le32(UInt32(content.count)))
+    central.append(le32(UInt32(content.count)))
+    central.append(le16(UInt16(nameBytes.count)))
+    central.append(le16(0))
+    central.append(le16(0))
+    central.append(le16(0))
+    central.append(le16(0))
+    central.append(le32(0))
+    central.append(le32(offset))
+    central.append(nameBytes)
+    count += 1
+  }
+
+  mutating func finish() -> Data {
+    let centralOffset = UInt32(data.count)
+    var out = data
+    out.append(central)
+    out.append(le32(0x0605_4b50))
+    out.append(le16(0))
+    out.append(le16(0))
+    out.append(le16(UInt16(count)))
+    out.append(le16(UInt16(count)))
+    out.append(le32(UInt32(central.count)))
+    out.append(le32(centralOffset))
+    out.append(le16(0))
+    return out
+  }
+
+  private func le16(_ value: UInt16) -> Data { Data([UInt8(value & 0xFF), UInt8(value >> 8)]) }
+  private func le32(_ value: UInt32) -> Data {
+    Data([
+      UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF),
+      UInt8(value >> 24),
+    ])
+  }
+}
+
+/// CRC-32 (IEEE 802.3), as ZIP needs it.
+enum CRC32 {
+  static let table: [UInt32] = (0..<256).map { index in
+    var value = UInt32(index)
+    for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
+    return value
+  }
+
+  static func checksum(_ data: Data) -> UInt32 {
+    var crc: UInt32 = 0xFFFF_FFFF
+    for byte in data { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    return crc ^ 0xFFFF_FFFF
+  }
+}
