@@ -26,7 +26,8 @@ public final class Analysis {
     taxonomy = try corpus.taxonomy()
     let vocabulary = try corpus.vocabulary(language: "en")
     extraction = DocumentExtraction(
-      normalizer: settings.normalizer(vocabulary: vocabulary), segmenter: settings.segmenter)
+      normalizer: settings.normalizer(vocabulary: vocabulary), segmenter: settings.segmenter,
+      vocabulary: vocabulary)
     let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
     let lexicons = try corpus.lexicons(language: "en", ids: taxonomy.ids)
     classifier = PassageClassifier(
@@ -49,10 +50,12 @@ public final class Analysis {
 
   /// One file, from PDF to coverage row. `id` names the document in every output.
   public func analyze(
-    path: String, id: String, file: String, password: String? = nil, timings: inout Timings
+    path: String, id: String, file: String, password: String? = nil, passwords: [String] = [],
+    isolated: IsolatedExtractor? = nil, timings: inout Timings
   ) throws(ExtractionFailure) -> DocumentRecord {
     var clock = ContinuousClock.now
-    var text = try extraction.run(path: path, password: password)
+    var text = try extraction.run(
+      path: path, password: password, passwords: passwords, isolated: isolated)
     timings.extract += Self.seconds(since: &clock)
     text.source.id = id
     let passages = text.passages.enumerated().map { index, passage in
@@ -72,8 +75,8 @@ public final class Analysis {
     timings.aggregate += Self.seconds(since: &clock)
     return DocumentRecord(
       source: text.source, file: file, pageCount: text.pages.count,
-      classifications: classifications, coverage: coverage, warnings: text.warnings,
-      metadata: metadata)
+      classifications: classifications, coverage: coverage,
+      warnings: text.warnings.map { ($0.category, $0.message) }, metadata: metadata)
   }
 
   static func seconds(since start: inout ContinuousClock.Instant) -> Double {
@@ -87,49 +90,100 @@ public final class Analysis {
 /// A folder of PDFs through the analysis, into the output folder.
 ///
 /// Files are taken in path order; a file that fails becomes a row of problems.csv and the
-/// batch goes on. A document's id is its path under the input folder without ".pdf", so
-/// adding a file never changes another document's rows.
+/// batch goes on. Every file found ends up processed, a problem or skipped (not a PDF, or a
+/// copy of one already analysed), and is listed in run.json. A document's id is its path
+/// under the input folder without ".pdf", so adding a file never changes another document's
+/// rows. Outputs are replaced only at the end, each atomically: a run killed half-way leaves
+/// the previous outputs as they were.
 public enum BatchRun {
   public struct Summary: Sendable {
+    /// Every file found under the input folder.
     public var inputs = 0
+    /// PDFs analysed, whole or in part.
     public var processed = 0
+    /// PDFs that could not be analysed.
     public var problems = 0
+    /// Files left aside: not PDFs, or copies of a PDF already analysed.
     public var skipped = 0
   }
 
+  /// How files are read: in worker processes with limits, passwords to try, a size limit.
+  public struct Options: Sendable {
+    public var isolated: IsolatedExtractor?
+    public var passwords: PasswordBook
+    /// Files larger than this many bytes are not opened.
+    public var maximumSize: Int
+
+    public init(
+      isolated: IsolatedExtractor?, passwords: PasswordBook = PasswordBook(), maximumSize: Int
+    ) {
+      self.isolated = isolated
+      self.passwords = passwords
+      self.maximumSize = maximumSize
+    }
+  }
+
   public static func run(
-    input: URL, output: URL, analysis: Analysis, progress: (String) -> Void
+    input: URL, output: URL, analysis: Analysis, options: Options, progress: (String) -> Void
   ) throws -> Summary {
     let started = ContinuousClock.now
-    let (pdfs, skipped) = try discover(input)
+    let (pdfs, others) = try discover(input)
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    removeStalePartials(output)
     var summary = Summary()
-    summary.skipped = skipped.count
-    summary.inputs = pdfs.count
+    summary.inputs = pdfs.count + others.count
     var records: [DocumentRecord] = []
-    var problems: [Problem] = []
+    var problems: [Problem] = others.map {
+      Problem(file: $0, category: "skipped", message: "skipped: not a PDF (by its name)")
+    }
+    summary.skipped = others.count
+    var firstWithHash: [String: String] = [:]
     var timings = Analysis.Timings()
     var inputs: [RunManifest.Input] = []
     for (index, relative) in pdfs.enumerated() {
       let path = input.appendingPathComponent(relative).path
       let id = String(relative.dropLast(4))
       progress("[\(index + 1)/\(pdfs.count)] \(relative)")
+      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+      if size > options.maximumSize {
+        let reason =
+          "too large: \(size / (1 << 20)) MiB, over the limit of \(options.maximumSize / (1 << 20)) MiB"
+        problems.append(Problem(file: relative, category: "too-large", message: reason))
+        summary.problems += 1
+        inputs.append(.init(file: relative, sha256: nil, size: size, status: "too-large"))
+        progress("  problem: \(reason)")
+        continue
+      }
+      let hash = (try? analysis.extraction.identify(path))?.sha256
+      if let hash, let first = firstWithHash[hash] {
+        problems.append(
+          Problem(
+            file: relative, category: "duplicate",
+            message: "skipped: the same content as \(first), analysed once"))
+        summary.skipped += 1
+        inputs.append(.init(file: relative, sha256: hash, size: size, status: "duplicate"))
+        continue
+      }
+      if let hash { firstWithHash[hash] = relative }
       do {
-        let record = try analysis.analyze(path: path, id: id, file: relative, timings: &timings)
+        let record = try analysis.analyze(
+          path: path, id: id, file: relative, passwords: options.passwords.passwords(for: relative),
+          isolated: options.isolated, timings: &timings)
         records.append(record)
         summary.processed += 1
         for warning in record.warnings {
-          problems.append(Problem(file: relative, category: "partial", message: warning))
+          problems.append(
+            Problem(file: relative, category: warning.category, message: warning.message))
         }
         inputs.append(
           .init(
             file: relative, sha256: record.source.sha256, size: record.source.size,
-            status: "processed"))
+            status: record.warnings.isEmpty ? "processed" : "processed in part"))
       } catch {
         problems.append(Problem(file: relative, category: error.category, message: error.reason))
         summary.problems += 1
         progress("  problem: \(error.reason)")
-        inputs.append(.init(file: relative, sha256: nil, size: nil, status: error.category))
+        inputs.append(.init(file: relative, sha256: hash, size: size, status: error.category))
       }
     }
     var clock = ContinuousClock.now
@@ -160,7 +214,7 @@ public enum BatchRun {
       counts: .init(
         inputs: summary.inputs, processed: summary.processed, problems: summary.problems,
         skipped: summary.skipped),
-      inputs: inputs, skipped: skipped,
+      inputs: inputs, skipped: others,
       timings: .init(
         extract: DataFiles.decimal(timings.extract), score: DataFiles.decimal(timings.score),
         aggregate: DataFiles.decimal(timings.aggregate), report: DataFiles.decimal(reportSeconds),
@@ -168,6 +222,14 @@ public enum BatchRun {
     try DataFiles.atomicWrite(
       JSONText.encode(manifest), to: output.appendingPathComponent("run.json"))
     return summary
+  }
+
+  /// Deletes the temporary files of a run that was killed while writing its outputs.
+  static func removeStalePartials(_ folder: URL) {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+    for name in names where name.hasPrefix(".") && name.contains(".partial-") {
+      try? FileManager.default.removeItem(at: folder.appendingPathComponent(name))
+    }
   }
 
   /// PDFs (by extension, any case) under `folder`, recursively, as sorted relative paths; and

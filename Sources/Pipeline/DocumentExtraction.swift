@@ -12,7 +12,14 @@ public struct ExtractedText: Sendable {
   public var passages: [Passage]
   public var normalization: [Normalizer.StageReport]
   /// Problems that did not stop extraction (a truncated file, pages without text).
-  public var warnings: [String]
+  public var warnings: [Warning]
+}
+
+/// A problem that did not stop extraction: a short category and the reason.
+public struct Warning: Sendable, Equatable {
+  /// truncated, damaged-pages or no-text-pages.
+  public var category: String
+  public var message: String
 }
 
 /// Why a file yielded no text; prints as "PATH: reason".
@@ -53,31 +60,46 @@ public struct ExtractionFailure: Error, CustomStringConvertible, Sendable {
 public struct DocumentExtraction: Sendable {
   public var normalizer: Normalizer
   public var segmenter: Segmenter
+  /// The vocabulary that tells real words from garbage; nil skips that check.
+  public var vocabulary: Vocabulary?
 
-  public init(normalizer: Normalizer, segmenter: Segmenter) {
+  public init(normalizer: Normalizer, segmenter: Segmenter, vocabulary: Vocabulary? = nil) {
     self.normalizer = normalizer
     self.segmenter = segmenter
+    self.vocabulary = vocabulary
   }
 
   /// The standard normalization and segmentation, with the corpus's English vocabulary.
   public init(corpus: Corpus) throws {
+    let vocabulary = try corpus.vocabulary(language: "en")
     self.init(
-      normalizer: .standard(vocabulary: try corpus.vocabulary(language: "en")),
-      segmenter: Segmenter())
+      normalizer: .standard(vocabulary: vocabulary), segmenter: Segmenter(), vocabulary: vocabulary)
   }
 
-  public func run(path: String, password: String? = nil) throws(ExtractionFailure)
-    -> ExtractedText
-  {
+  /// Extracts in this process; with `isolated`, PDFs go to a worker process with its limits,
+  /// trying each of `passwords` in turn.
+  public func run(
+    path: String, password: String? = nil, passwords: [String] = [],
+    isolated: IsolatedExtractor? = nil
+  ) throws(ExtractionFailure) -> ExtractedText {
     let source = try identify(path)
-    var warnings: [String] = []
+    var warnings: [Warning] = []
     let rawPages: [Page]
     if path.lowercased().hasSuffix(".txt") {
       rawPages = try plainTextPages(path)
+    } else if let isolated {
+      let response = try isolated.extract(
+        path: path, passwords: (password.map { [$0] } ?? []) + passwords)
+      rawPages = try Self.checkPages(
+        path, response.pages ?? [], pageCount: response.pageCount, truncated: response.truncated,
+        unreadable: response.unreadablePages, warnings: &warnings)
     } else {
       rawPages = try pdfPages(path, password: password, warnings: &warnings)
     }
     let (pages, report) = normalizer.normalize(rawPages)
+    if let vocabulary, let reason = Self.unreadable(pages, vocabulary) {
+      throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
+    }
     let passages = segmenter.segment(pages, documentID: source.id)
     return ExtractedText(
       source: source, rawPages: rawPages, pages: pages, passages: passages,
@@ -85,7 +107,7 @@ public struct DocumentExtraction: Sendable {
   }
 
   /// The document's id (file name without extension), content hash and size.
-  private func identify(_ path: String) throws(ExtractionFailure) -> SourceDocument {
+  public func identify(_ path: String) throws(ExtractionFailure) -> SourceDocument {
     let url = URL(fileURLWithPath: path)
     guard let handle = try? FileHandle(forReadingFrom: url) else {
       let exists = FileManager.default.fileExists(atPath: path)
@@ -116,7 +138,7 @@ public struct DocumentExtraction: Sendable {
     }
   }
 
-  private func pdfPages(_ path: String, password: String?, warnings: inout [String])
+  private func pdfPages(_ path: String, password: String?, warnings: inout [Warning])
     throws(ExtractionFailure) -> [Page]
   {
     let file: PDFFile
@@ -125,7 +147,7 @@ public struct DocumentExtraction: Sendable {
     }
     var pages: [Page] = []
     var unreadable: [Int] = []
-    for number in 1...max(1, file.pageCount) where file.pageCount > 0 {
+    for number in stride(from: 1, through: file.pageCount, by: 1) {
       if let page = file.page(number) {
         pages.append(page)
       } else {
@@ -133,29 +155,90 @@ public struct DocumentExtraction: Sendable {
         pages.append(Page(number: number, lines: []))
       }
     }
+    return try Self.checkPages(
+      path, pages, pageCount: file.pageCount, truncated: file.isTruncated, unreadable: unreadable,
+      warnings: &warnings)
+  }
+
+  /// Fails a document with no text at all; warns of a truncated file, pages poppler could not
+  /// read and pages without a text layer (scanned annexes).
+  static func checkPages(
+    _ path: String, _ pages: [Page], pageCount: Int, truncated: Bool, unreadable: [Int],
+    warnings: inout [Warning]
+  ) throws(ExtractionFailure) -> [Page] {
     let withText = pages.filter { !$0.lines.isEmpty }.count
-    if file.pageCount == 0 || withText == 0 {
-      if file.isTruncated { throw ExtractionFailure(path: path, problem: .truncated) }
+    if pageCount == 0 || withText == 0 {
+      if truncated { throw ExtractionFailure(path: path, problem: .truncated) }
       throw ExtractionFailure(
         path: path, category: "no-text",
-        reason: "no text layer: none of its \(file.pageCount) pages has extractable text "
+        reason: "no text layer: none of its \(pageCount) pages has extractable text "
           + "(a scanned PDF needs OCR first)")
     }
-    if file.isTruncated {
+    if truncated {
       warnings.append(
-        "truncated: the file ends before the PDF's end-of-file marker; "
-          + "\(withText) of \(file.pageCount) pages could be read")
+        Warning(
+          category: "truncated",
+          message: "truncated: the file ends before the PDF's end-of-file marker; "
+            + "\(withText) of \(pageCount) pages could be read"))
     }
     if !unreadable.isEmpty {
-      warnings.append("damaged pages: \(Self.describe(unreadable)) could not be read")
+      warnings.append(
+        Warning(
+          category: "damaged-pages",
+          message: "damaged pages: \(describe(unreadable)) could not be read"))
     }
-    let empty = pages.filter { $0.lines.isEmpty }.map(\.number).filter {
-      !unreadable.contains($0)
-    }
+    let empty = pages.filter { $0.lines.isEmpty }.map(\.number).filter { !unreadable.contains($0) }
     if !empty.isEmpty {
-      warnings.append("no text layer on page\(empty.count == 1 ? "" : "s") \(Self.describe(empty))")
+      warnings.append(
+        Warning(
+          category: "no-text-pages",
+          message: "no text layer on page\(empty.count == 1 ? "" : "s") \(describe(empty)) "
+            + "(scanned pages need OCR; the other pages were analysed)"))
     }
     return pages
+  }
+
+  /// Why a document's text is garbage, or nil if it reads.
+  ///
+  /// Broken font encodings give either odd code points (private use, replacement characters,
+  /// controls) or Latin letters that make no words. The second test applies only to text in
+  /// Latin script with at least 50 words; other scripts are not judged here.
+  static func unreadable(_ pages: [Page], _ vocabulary: Vocabulary) -> String? {
+    var letters = 0
+    var latin = 0
+    var odd = 0
+    var words = 0
+    var known = 0
+    for page in pages {
+      for line in page.lines {
+        for scalar in line.text.unicodeScalars {
+          let value = scalar.value
+          if (0xE000...0xF8FF).contains(value) || value == 0xFFFD || (value < 0x20 && value != 0x09)
+          {
+            odd += 1
+          } else if scalar.properties.isAlphabetic {
+            letters += 1
+            if value < 0x250 { latin += 1 }
+          }
+        }
+        for word in line.text.split(whereSeparator: { !$0.isLetter }) where word.count >= 3 {
+          words += 1
+          if vocabulary.contains(String(word)) { known += 1 }
+        }
+      }
+    }
+    if odd > 20 && Double(odd) > 0.2 * Double(odd + letters) {
+      return
+        "text unreadable: \(odd * 100 / (odd + letters))% of its characters are private-use or "
+        + "replacement codes (broken font encodings); it needs OCR"
+    }
+    if letters > 0, Double(latin) > 0.8 * Double(letters), words >= 50,
+      Double(known) < 0.2 * Double(words)
+    {
+      return "text unreadable: only \(known * 100 / words)% of its words are words (broken font "
+        + "encodings, or a language gcmap does not read yet)"
+    }
+    return nil
   }
 
   /// "3, 5-7" for [3, 5, 6, 7].

@@ -60,7 +60,7 @@ public enum ExtractListing {
     let listing = Listing(
       document: JSONDocument(
         id: result.source.id, path: result.source.path, sha256: result.source.sha256,
-        size: result.source.size, pageCount: pages.count, warnings: result.warnings),
+        size: result.source.size, pageCount: pages.count, warnings: result.warnings.map(\.message)),
       normalization: raw ? nil : result.normalization,
       pages: pages.map { JSONPage(number: $0.number, text: $0.text) },
       passages: raw ? nil : result.passages,

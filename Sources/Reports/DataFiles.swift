@@ -2,6 +2,10 @@ import Foundation
 import GCMapCore
 import Scoring
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// What a run learnt about one document, as the report writers need it.
 public struct DocumentRecord: Sendable {
   public var source: SourceDocument
@@ -10,12 +14,14 @@ public struct DocumentRecord: Sendable {
   public var pageCount: Int
   public var classifications: [Classification]
   public var coverage: DocumentCoverage
-  public var warnings: [String]
+  /// Problems that did not stop the analysis, as (category, message).
+  public var warnings: [(category: String, message: String)]
   public var metadata: DocumentMetadata
 
   public init(
     source: SourceDocument, file: String, pageCount: Int, classifications: [Classification],
-    coverage: DocumentCoverage, warnings: [String], metadata: DocumentMetadata = DocumentMetadata()
+    coverage: DocumentCoverage, warnings: [(category: String, message: String)],
+    metadata: DocumentMetadata = DocumentMetadata()
   ) {
     self.metadata = metadata
     self.source = source
@@ -309,14 +315,19 @@ public enum DataFiles {
   }
 
   /// Writes `data` to a temporary file beside `url`, then renames it into place.
+  ///
+  /// rename(2) replaces the old file in one step: a reader, or a run killed at any moment,
+  /// sees the old file or the new one, never none or half of one. (Foundation's replaceItemAt
+  /// removes the old file first on Linux.)
   public static func atomicWrite(_ data: Data, to url: URL) throws {
     let temporary = url.deletingLastPathComponent().appendingPathComponent(
       ".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
     try data.write(to: temporary)
-    if FileManager.default.fileExists(atPath: url.path) {
-      _ = try FileManager.default.replaceItemAt(url, withItemAt: temporary)
-    } else {
-      try FileManager.default.moveItem(at: temporary, to: url)
+    guard rename(temporary.path, url.path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      try? FileManager.default.removeItem(at: temporary)
+      throw CocoaError(
+        .fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, "reason": reason])
     }
   }
 }

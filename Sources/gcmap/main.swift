@@ -9,7 +9,7 @@ struct GCMap: ParsableCommand {
     commandName: "gcmap",
     abstract: "Map national GCM review PDFs against the Compact's objectives and principles.",
     version: gcmapVersion,
-    subcommands: [Run.self, Extract.self, Explain.self, Evaluate.self]
+    subcommands: [Run.self, Extract.self, Explain.self, Evaluate.self, Worker.self]
   )
 }
 
@@ -59,7 +59,7 @@ struct Extract: ParsableCommand {
       print(raw ? ExtractListing.rawText(result) : ExtractListing.text(result), terminator: "")
     }
     if !result.warnings.isEmpty {
-      printError("\(file): \(result.warnings.joined(separator: "; "))")
+      printError("\(file): \(result.warnings.map(\.message).joined(separator: "; "))")
       throw ExitCode(2)
     }
   }
@@ -110,7 +110,29 @@ struct Run: ParsableCommand {
     ))
   var metadata: String?
 
+  @Option(help: "A file of passwords for encrypted PDFs: file name, a tab or comma, password.")
+  var passwords: String?
+
+  @Option(help: "Seconds a PDF's extraction may take before it is stopped.")
+  var timeout: Double = 120
+
+  @Option(help: "Memory (MiB) a PDF's extraction may use.")
+  var maxMemory: Int = 2048
+
+  @Option(help: "Size (MiB) above which a PDF is not opened.")
+  var maxSize: Int = 500
+
+  @Flag(help: "Extract in this process instead of isolated worker processes (for debugging).")
+  var inProcess = false
+
   @OptionGroup var options: AnalysisOptions
+
+  func validate() throws {
+    guard timeout > 0, maxMemory >= 64, maxSize > 0 else {
+      throw ValidationError(
+        "--timeout must be positive, --max-memory at least 64, --max-size positive")
+    }
+  }
 
   func run() throws {
     let analysis = try options.analysis()
@@ -123,18 +145,33 @@ struct Run: ParsableCommand {
         throw ExitCode(1)
       }
     }
+    let book: PasswordBook
+    do {
+      book = try passwords.map { try PasswordBook(URL(fileURLWithPath: $0)) } ?? PasswordBook()
+    } catch {
+      printError("gcmap: \(error)")
+      throw ExitCode(1)
+    }
+    let isolated =
+      inProcess
+      ? nil
+      : IsolatedExtractor(
+        executable: IsolatedExtractor.currentExecutable, timeLimit: timeout,
+        memoryLimit: maxMemory << 20)
+    let runOptions = BatchRun.Options(
+      isolated: isolated, passwords: book, maximumSize: maxSize << 20)
     let summary: BatchRun.Summary
     do {
       summary = try BatchRun.run(
         input: URL(fileURLWithPath: folder), output: URL(fileURLWithPath: out), analysis: analysis,
-        progress: printError)
+        options: runOptions, progress: printError)
     } catch {
       printError("gcmap: \(error)")
       throw ExitCode(1)
     }
     printError(
-      "gcmap: \(summary.processed) of \(summary.inputs) PDFs processed, \(summary.problems) with problems, "
-        + "\(summary.skipped) other files skipped; results in \(out)")
+      "gcmap: \(summary.inputs) files: \(summary.processed) processed, \(summary.problems) with problems, "
+        + "\(summary.skipped) skipped (see problems.csv); results in \(out)")
     if summary.problems > 0 { throw ExitCode(2) }
   }
 }
@@ -197,6 +234,18 @@ struct Evaluate: ParsableCommand {
       printError("gcmap: \(error)")
       throw ExitCode(1)
     }
+  }
+}
+
+/// The extraction worker the batch runs in a child process; not for direct use.
+struct Worker: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    abstract: "Extract one PDF for a running batch (reads a request on standard input).",
+    shouldDisplay: false)
+
+  func run() throws {
+    let status = ExtractionWorker.serve(input: .standardInput, output: .standardOutput)
+    if status != 0 { throw ExitCode(status) }
   }
 }
 

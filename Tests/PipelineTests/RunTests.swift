@@ -63,7 +63,7 @@ struct RunTests {
     let manifest = try #require(
       try JSONSerialization.jsonObject(with: Data(read(out, "run.json").utf8)) as? [String: Any])
     let counts = try #require(manifest["counts"] as? [String: Int])
-    #expect(counts == ["inputs": 3, "processed": 2, "problems": 1, "skipped": 1])
+    #expect(counts == ["inputs": 4, "processed": 2, "problems": 1, "skipped": 1])
     #expect(result.error.contains("[1/3]"))
   }
 
