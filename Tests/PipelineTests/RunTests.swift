@@ -107,7 +107,7 @@ struct RunTests {
       at: URL(fileURLWithPath: GeneratedFixtures.path("encrypted.pdf")),
       to: input.appendingPathComponent("c.pdf"))
     try FileManager.default.copyItem(
-      at: URL(fileURLWithPath: GeneratedFixtures.path("two-column.pdf")),
+      at: URL(fileURLWithPath: GeneratedFixtures.path("title-ghana.pdf")),
       to: input.appendingPathComponent("d.pdf"))
     let after = outputFolder()
     _ = GCMapBinary.run(["run", input.path, "--out", after.path])
