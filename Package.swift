@@ -9,7 +9,9 @@ let package = Package(
   name: "gcmap",
   platforms: [.macOS(.v13)],
   products: [
-    .executable(name: "gcmap", targets: ["gcmap"])
+    .executable(name: "gcmap", targets: ["gcmap"]),
+    // The text and scoring layers as a library, for the fuzz package in Fuzz/.
+    .library(name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
