@@ -7,8 +7,7 @@ import TextProcessing
 ///
 /// Title: the largest text on the first page (the first lines, for plain text). Year: the
 /// first year from 2015 to 2035 in the title area, else the most frequent on the first page.
-/// Language: which of English, French and Spanish function words are most frequent in the
-/// document ("" if none stands out). Country: `CountryDetector`.
+/// Language: `LanguageIdentifier` on the first five pages ("" if none stands out). Country: `CountryDetector`.
 public struct MetadataDetector: Sendable {
   public let countries: CountryTable
   private let detector: CountryDetector
@@ -61,26 +60,9 @@ public struct MetadataDetector: Sendable {
     return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
   }
 
-  private static let functionWords: [(String, Set<String>)] = [
-    ("en", ["the", "and", "of", "to", "in", "is", "for", "with", "on", "that", "are"]),
-    ("fr", ["le", "la", "les", "des", "et", "du", "en", "est", "pour", "dans", "une", "sur"]),
-    ("es", ["el", "la", "los", "las", "del", "y", "en", "que", "por", "para", "una", "con"]),
-  ]
-
   static func language(_ pages: [Page]) -> String {
-    var counts = ["en": 0, "fr": 0, "es": 0]
-    for page in pages.prefix(5) {
-      for word in page.text.lowercased().split(whereSeparator: { !$0.isLetter }) {
-        for (language, words) in functionWords where words.contains(String(word)) {
-          counts[language, default: 0] += 1
-        }
-      }
-    }
-    let ranked = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
-    guard let best = ranked.first, best.value >= 20, best.value >= 2 * ranked[1].value else {
-      return ""
-    }
-    return best.key
+    LanguageIdentifier.identify(
+      pages.prefix(5).map(\.text).joined(separator: "\n"), minimumHits: 20)
   }
 }
 

@@ -58,7 +58,14 @@ public struct LigatureRepair: NormalizationStage {
 
   public func apply(to pages: [Page]) -> StageResult {
     let words = pages.flatMap { $0.lines.flatMap { Self.words(in: $0.text) } }
-    let map = inferMap(words: words.map(\.text))
+    var map = inferMap(words: words.map(\.text))
+    // A letter standing for a ligature is only guessed in text of the vocabulary's language:
+    // elsewhere unknown words are plentiful and some turn into words by chance ("Unies" into
+    // "Unties", "entre" into "entire" with an English list on French text).
+    let sample = pages.prefix(5).map(\.text).joined(separator: "\n")
+    if LanguageIdentifier.identify(sample, minimumHits: 20) != vocabulary.language {
+      map.votes = map.votes.filter { !$0.key.properties.isLowercase }
+    }
     var repaired = 0
     let result = pages.map { page in
       page.mappingLines { line in

@@ -10,10 +10,16 @@ public struct Vocabulary: Sendable {
   private var words: Set<String>
   /// Hyphenated compounds whose hyphen belongs to the word ("follow-up").
   public private(set) var compounds: Set<String>
+  /// The language of the words ("en").
+  public let language: String
 
-  public init(words: some Sequence<String>, compounds: some Sequence<String> = [String]()) {
+  public init(
+    words: some Sequence<String>, compounds: some Sequence<String> = [String](),
+    language: String = "en"
+  ) {
     self.words = Set(words.map { $0.lowercased() })
     self.compounds = Set(compounds.map { $0.lowercased() })
+    self.language = language
   }
 
   /// Reads a word list: one word per line, `#` starts a comment line.
@@ -30,7 +36,7 @@ public struct Vocabulary: Sendable {
     let compoundsURL = folder.appendingPathComponent("\(language)-compounds.txt")
     let compounds =
       FileManager.default.fileExists(atPath: compoundsURL.path) ? try readList(compoundsURL) : []
-    return Vocabulary(words: words, compounds: compounds)
+    return Vocabulary(words: words, compounds: compounds, language: language)
   }
 
   /// This vocabulary plus more words (a document's own intact words).

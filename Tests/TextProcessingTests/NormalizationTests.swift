@@ -270,3 +270,41 @@ struct SpacingTests {
     #expect(result.pages.lineTexts == ["two spaces", "ok"])
   }
 }
+
+@Suite("Language identification")
+struct LanguageTests {
+  @Test(
+    "English, French, Spanish, other, unknown",
+    arguments: [
+      (
+        "The Government adopted a strategy for the protection of migrants and their families.", "en"
+      ),
+      (
+        "Le Gouvernement a adopté une stratégie pour la protection des migrants et de leurs familles.",
+        "fr"
+      ),
+      (
+        "El Gobierno adoptó una estrategia para la protección de los migrantes y sus familias.",
+        "es"
+      ),
+      ("政府通过了一项保护移民及其家庭的战略，并与民间社会合作。", "other"),
+      ("Migration 2024", ""),
+    ])
+  func identify(text: String, language: String) {
+    #expect(LanguageIdentifier.identify(text) == language)
+  }
+
+  @Test("English ligature repair leaves French words alone")
+  func frenchUntouched() {
+    let french = String(
+      repeating:
+        "Les Nations Unies et le Gouvernement travaillent entre les deux pays pour la migration. ",
+      count: 12)
+    let result = LigatureRepair(vocabulary: english).apply(to: [
+      page(french + "\nInterna<onal Migra<on")
+    ])
+    let text = result.pages.lineTexts.joined(separator: " ")
+    #expect(text.contains("Nations Unies") && text.contains("entre les"))
+    #expect(text.contains("International Migration"))
+  }
+}
