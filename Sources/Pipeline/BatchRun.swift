@@ -24,10 +24,9 @@ public final class Analysis {
     self.settings = settings
     metadataDetector = MetadataDetector(countries: try corpus.countries())
     taxonomy = try corpus.taxonomy()
-    let vocabulary = try corpus.vocabulary(language: "en")
     extraction = DocumentExtraction(
-      normalizer: settings.normalizer(vocabulary: vocabulary), segmenter: settings.segmenter,
-      vocabulary: vocabulary)
+      languages: DocumentExtraction.toolbox(corpus: corpus) { settings.normalizer(vocabulary: $0) },
+      segmenter: settings.segmenter)
     let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
     let lexicons = try corpus.lexicons(language: "en", ids: taxonomy.ids)
     classifier = PassageClassifier(

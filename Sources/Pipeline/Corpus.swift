@@ -61,6 +61,15 @@ public struct Corpus: Sendable {
       folder: root.appendingPathComponent("wordlists"), language: language)
   }
 
+  /// The languages with a word list: "en", and "fr" and "es" when present.
+  public var languages: [String] {
+    ["en", "fr", "es"].filter {
+      $0 == "en"
+        || FileManager.default.fileExists(
+          atPath: root.appendingPathComponent("wordlists/\($0).txt").path)
+    }
+  }
+
   public func taxonomy() throws -> Taxonomy {
     try Taxonomy.load(root.appendingPathComponent("taxonomy.yml"))
   }

@@ -13,6 +13,8 @@ public struct ExtractedText: Sendable {
   public var normalization: [Normalizer.StageReport]
   /// Problems that did not stop extraction (a truncated file, pages without text).
   public var warnings: [Warning]
+  /// The document's language as identified on its text: "en", "fr", "es", "other" or "".
+  public var language: String
 }
 
 /// A problem that did not stop extraction: a short category and the reason.
@@ -58,22 +60,77 @@ public struct ExtractionFailure: Error, CustomStringConvertible, Sendable {
 /// PDFs go through poppler; `.txt` files (an extractor's output, pages split by form feeds)
 /// skip extraction, which lets text from other tools use the same normalization.
 public struct DocumentExtraction: Sendable {
-  public var normalizer: Normalizer
+  /// Normalization and vocabulary of one language.
+  public struct LanguageTools: Sendable {
+    public var normalizer: Normalizer
+    /// The vocabulary that tells real words from garbage; nil skips that check.
+    public var vocabulary: Vocabulary?
+
+    public init(normalizer: Normalizer, vocabulary: Vocabulary?) {
+      self.normalizer = normalizer
+      self.vocabulary = vocabulary
+    }
+  }
+
+  /// Each language's tools, built the first time a document in that language comes: a
+  /// word list takes a moment to read, and most runs need one or two languages.
+  public final class Toolbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var built: [String: LanguageTools] = [:]
+    private let makers: [String: @Sendable () throws -> LanguageTools]
+
+    public init(_ makers: [String: @Sendable () throws -> LanguageTools]) {
+      self.makers = makers
+    }
+
+    /// The tools for `language`, else English's; nil if neither can be built.
+    func tools(_ language: String) throws -> LanguageTools? {
+      lock.lock()
+      defer { lock.unlock() }
+      for code in [language, "en"] {
+        if let tools = built[code] { return tools }
+        if let make = makers[code] {
+          let tools = try make()
+          built[code] = tools
+          return tools
+        }
+      }
+      return nil
+    }
+  }
+
+  /// By language code; "en" is used for any language without tools of its own.
+  public var languages: Toolbox
   public var segmenter: Segmenter
-  /// The vocabulary that tells real words from garbage; nil skips that check.
-  public var vocabulary: Vocabulary?
 
   public init(normalizer: Normalizer, segmenter: Segmenter, vocabulary: Vocabulary? = nil) {
-    self.normalizer = normalizer
+    let tools = LanguageTools(normalizer: normalizer, vocabulary: vocabulary)
+    self.init(languages: Toolbox(["en": { tools }]), segmenter: segmenter)
+  }
+
+  public init(languages: Toolbox, segmenter: Segmenter) {
+    self.languages = languages
     self.segmenter = segmenter
-    self.vocabulary = vocabulary
+  }
+
+  /// A toolbox for every language whose word list the corpus has, normalizing with `make`.
+  public static func toolbox(
+    corpus: Corpus, normalizer make: @escaping @Sendable (Vocabulary) -> Normalizer
+  ) -> Toolbox {
+    var makers: [String: @Sendable () throws -> LanguageTools] = [:]
+    for language in corpus.languages {
+      makers[language] = {
+        let vocabulary = try corpus.vocabulary(language: language)
+        return LanguageTools(normalizer: make(vocabulary), vocabulary: vocabulary)
+      }
+    }
+    return Toolbox(makers)
   }
 
   /// The standard normalization and segmentation, with the corpus's English vocabulary.
   public init(corpus: Corpus) throws {
-    let vocabulary = try corpus.vocabulary(language: "en")
     self.init(
-      normalizer: .standard(vocabulary: vocabulary), segmenter: Segmenter(), vocabulary: vocabulary)
+      languages: Self.toolbox(corpus: corpus) { .standard(vocabulary: $0) }, segmenter: Segmenter())
   }
 
   /// Extracts in this process; with `isolated`, PDFs go to a worker process with its limits,
@@ -96,14 +153,28 @@ public struct DocumentExtraction: Sendable {
     } else {
       rawPages = try pdfPages(path, password: password, warnings: &warnings)
     }
-    let (pages, report) = normalizer.normalize(rawPages)
-    if let vocabulary, let reason = Self.unreadable(pages, vocabulary) {
+    // Each language is normalized with its own vocabulary (ligatures, hyphenation).
+    let language = LanguageIdentifier.identify(
+      rawPages.prefix(5).map(\.text).joined(separator: "\n"), minimumHits: 20)
+    let found: LanguageTools?
+    do { found = try languages.tools(language) } catch {
+      throw ExtractionFailure(
+        path: path, category: "unreadable", reason: "cannot load the word list: \(error)")
+    }
+    guard let tools = found else {
+      throw ExtractionFailure(
+        path: path, category: "unreadable", reason: "no normalization is set up")
+    }
+    let (pages, report) = tools.normalizer.normalize(rawPages)
+    if language != "other", let vocabulary = tools.vocabulary,
+      let reason = Self.unreadable(pages, vocabulary)
+    {
       throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
     }
     let passages = segmenter.segment(pages, documentID: source.id)
     return ExtractedText(
       source: source, rawPages: rawPages, pages: pages, passages: passages,
-      normalization: report, warnings: warnings)
+      normalization: report, warnings: warnings, language: language)
   }
 
   /// The document's id (file name without extension), content hash and size.

@@ -5,7 +5,9 @@ import Foundation
 /// Holds a fixed word list (shipped in `Corpus/wordlists`, so results do not depend on the
 /// machine) plus, per document, the words that document spells intact. `contains` also accepts
 /// regular inflections and common prefixes of a known word ("reintegrations", "non-custodial"),
-/// because no list holds every form. Limits: English affix rules only.
+/// because no list holds every form; French and Spanish lists are shipped without the forms
+/// their suffix rules rebuild ("migrantes" from "migrant"). Limits: the rules are simple
+/// suffixes, with no stem changes.
 public struct Vocabulary: Sendable {
   private var words: Set<String>
   /// Hyphenated compounds whose hyphen belongs to the word ("follow-up").
@@ -79,7 +81,34 @@ public struct Vocabulary: Sendable {
     "mis", "dis", "trans", "cross", "counter", "anti", "self", "socio", "semi", "mid", "cyber",
   ]
 
+  /// French and Spanish inflections, as `scripts/build-wordlists` strips them from the lists.
+  static let suffixRules: [String: [String]] = [
+    "fr": [
+      "s", "e", "es", "x", "ent", "ons", "ez", "ait", "aient", "ais", "é", "ée", "és", "ées", "er",
+      "ir", "ra",
+      "ront", "rait", "ions", "iez", "èrent", "a", "ai", "as", "ant", "ment", "ements", "ation",
+      "ations", "eur",
+      "eurs", "euse", "euses", "ité", "ités", "elle", "elles", "ienne", "iennes", "ique", "iques",
+    ],
+    "es": [
+      "s", "es", "a", "as", "os", "o", "ar", "er", "ir", "ado", "ada", "ados", "adas", "ido", "ida",
+      "idos",
+      "idas", "ando", "iendo", "mente", "ción", "ciones",
+    ],
+  ]
+
+  /// A listed word, or one suffix (two at most) away from one, by the language's rules.
+  private func rebuilt(_ lower: String, depth: Int) -> Bool {
+    if words.contains(lower) { return true }
+    guard depth > 0, let suffixes = Self.suffixRules[language] else { return false }
+    for suffix in suffixes where lower.hasSuffix(suffix) && lower.count - suffix.count >= 3 {
+      if rebuilt(String(lower.dropLast(suffix.count)), depth: depth - 1) { return true }
+    }
+    return false
+  }
+
   private func knownForm(_ lower: String, prefixes: Bool) -> Bool {
+    if language != "en" { return rebuilt(lower, depth: 2) }
     if words.contains(lower) || inflectionKnown(lower) { return true }
     guard prefixes else { return false }
     for prefix in Self.prefixes where lower.hasPrefix(prefix) && lower.count - prefix.count >= 4 {

@@ -106,3 +106,39 @@ struct ExtractionTests {
       result.passages.first?.text == "Migration national strategy is implementing the Compact.")
   }
 }
+
+@Suite("Extraction by language")
+struct LanguageExtractionTests {
+  let extraction: DocumentExtraction = {
+    do { return try DocumentExtraction(corpus: Corpus(root: Repository.corpus)) } catch {
+      fatalError("cannot load the corpus: \(error)")
+    }
+  }()
+
+  @Test("French and Spanish documents are identified and normalized with their own word lists")
+  func languages() throws {
+    #expect(try extraction.run(path: GeneratedFixtures.path("french-review.pdf")).language == "fr")
+    #expect(try extraction.run(path: GeneratedFixtures.path("spanish-review.pdf")).language == "es")
+    #expect(try extraction.run(path: GeneratedFixtures.path("two-column.pdf")).language == "en")
+  }
+
+  @Test("French words split at a line end are joined with the French vocabulary")
+  func frenchHyphenation() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "gcmap-fr-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let file = folder.appendingPathComponent("revue.txt")
+    let body = String(
+      repeating:
+        "Le Gouvernement et les partenaires travaillent pour la protection des migrants dans les pays. ",
+      count: 4)
+    try
+      (body
+      + "\nLa straté-\ngie nationale et la coopé-\nration régionale sont des priorités du Gouvernement.")
+      .write(to: file, atomically: true, encoding: .utf8)
+    let result = try extraction.run(path: file.path)
+    #expect(result.language == "fr")
+    let text = result.passages.map(\.text).joined(separator: " ")
+    #expect(text.contains("La stratégie nationale et la coopération régionale"))
+  }
+}
