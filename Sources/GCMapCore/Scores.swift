@@ -83,11 +83,15 @@ public struct Classification: Sendable, Equatable, Codable {
   public var passage: Passage
   public var scores: [CategoryScore]
   public var labels: [String]
+  /// The language the passage was scored in ("en", "fr", "es"; "other" or "" if unknown).
+  public var language: String
 
-  public init(passage: Passage, scores: [CategoryScore], labels: [String]) {
+  public init(passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en")
+  {
     self.passage = passage
     self.scores = scores
     self.labels = labels
+    self.language = language
   }
 
   public func score(_ category: String) -> CategoryScore? {

@@ -27,15 +27,45 @@ public final class Analysis {
     extraction = DocumentExtraction(
       languages: DocumentExtraction.toolbox(corpus: corpus) { settings.normalizer(vocabulary: $0) },
       segmenter: settings.segmenter)
-    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
-    let lexicons = try corpus.lexicons(language: "en", ids: taxonomy.ids)
+    var models: [String: PassageClassifier.LanguageModel] = [:]
+    for language in corpus.scoringLanguages {
+      models[language] = try Self.model(language: language, corpus: corpus, taxonomy: taxonomy)
+    }
     classifier = PassageClassifier(
-      settings: settings.classifier, tokenizer: tokenizer,
-      matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
-      tfidf: TfIdfModel(
-        taxonomy: taxonomy, tokenizer: tokenizer, stopwords: try corpus.stopwords(language: "en")),
-      categoryIDs: taxonomy.ids)
+      settings: settings.classifier, models: models, categoryIDs: taxonomy.ids)
     aggregator = CoverageAggregator(settings: settings.coverage, categoryIDs: taxonomy.ids)
+  }
+
+  static let stemmers = ["en": "english", "fr": "french", "es": "spanish"]
+
+  /// A language's scoring model. English tf-idf profiles are the Compact's text, with IDF
+  /// fitted on its paragraphs; French and Spanish ones are built from their lexicons and the
+  /// principles' names, the Corpus having no French or Spanish text of the Compact yet.
+  static func model(language: String, corpus: Corpus, taxonomy: Taxonomy) throws
+    -> PassageClassifier.LanguageModel
+  {
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: stemmers[language] ?? "english"))
+    let lexicons = try corpus.lexicons(language: language, ids: taxonomy.ids)
+    let stopwords = try corpus.stopwords(language: language)
+    let tfidf: TfIdfModel
+    if language == "en" {
+      tfidf = TfIdfModel(taxonomy: taxonomy, tokenizer: tokenizer, stopwords: stopwords)
+    } else {
+      let profiles = zip(taxonomy.categories, lexicons).map { category, lexicon in
+        let terms = lexicon.terms.flatMap { term in
+          [String](
+            repeating: term.phrase.trimmingCharacters(in: CharacterSet(charactersIn: "=")),
+            count: Int(term.weight))
+        }
+        return (category.id, ([category.names[language] ?? ""] + terms).joined(separator: ". "))
+      }
+      tfidf = TfIdfModel(
+        reference: profiles.map(\.1), profiles: profiles.map { ($0.0, $0.1) }, tokenizer: tokenizer,
+        stopwords: stopwords)
+    }
+    return PassageClassifier.LanguageModel(
+      tokenizer: tokenizer, matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
+      tfidf: tfidf)
   }
 
   /// Time spent per stage, summed over documents.
@@ -63,7 +93,14 @@ public final class Analysis {
       renamed.documentID = id
       return renamed
     }
-    let classifications = passages.map(classifier.classify)
+    let classifications = passages.map { classifier.classify($0, documentLanguage: text.language) }
+    if text.language == "other" {
+      text.warnings.append(
+        Warning(
+          category: "other-language",
+          message: "written in a language gcmap does not read (not English, French or Spanish): "
+            + "its passages are not classified"))
+    }
     timings.score += Self.seconds(since: &clock)
     let coverage = aggregator.aggregate(documentID: id, classifications)
     var metadata = metadataDetector.detect(text.pages)

@@ -70,6 +70,15 @@ public struct Corpus: Sendable {
     }
   }
 
+  /// The languages with lexicons: "en", and "fr" and "es" when their folders are present.
+  public var scoringLanguages: [String] {
+    ["en", "fr", "es"].filter {
+      $0 == "en"
+        || FileManager.default.fileExists(
+          atPath: root.appendingPathComponent("lexicons/\($0)").path)
+    }
+  }
+
   public func taxonomy() throws -> Taxonomy {
     try Taxonomy.load(root.appendingPathComponent("taxonomy.yml"))
   }

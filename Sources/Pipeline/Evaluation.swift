@@ -10,7 +10,8 @@ import TextProcessing
 /// coverage is their label; (2) among "practice" passages, those that neither quote the
 /// Compact (share a run of eight words with a title, commitment or action) nor mention an
 /// objective number, the share whose top label is the file's objective. Passages that list
-/// SDG targets ("10.7: Facilitate orderly …") quote the 2030 Agenda and are left out too. The second is the
+/// SDG targets ("10.7: Facilitate orderly …", "ODS 8: …") quote the 2030 Agenda, and those
+/// under the Compact's list of actions quote it in any language: they are left out too. The second is the
 /// honest one: quoting and numbering make the first easy.
 public struct Evaluation {
   public struct DocumentResult: Sendable {
@@ -58,6 +59,7 @@ public struct Evaluation {
         let practice = record.classifications.filter { classification in
           !quotes.quotes(classification.passage.text)
             && !Self.listsSDGTargets(classification.passage.text)
+            && !Self.underActionList(classification.passage)
             && !mentions.mentions(in: classification.passage.text).contains {
               $0.category.hasPrefix("O")
             }
@@ -83,7 +85,20 @@ public struct Evaluation {
   /// True for a passage that lists Sustainable Development Goal targets ("SDG 16: …",
   /// "10.7: Facilitate …"): quoted text of the 2030 Agenda, not a practice.
   static func listsSDGTargets(_ text: String) -> Bool {
-    text.firstMatch(of: #/^(?:SDG\s*\d{1,2}\s*:|\d{1,2}[.:][0-9a-z]{1,2}\s*:|By 20\d\d,)/#) != nil
+    text.firstMatch(
+      of:
+        #/^(?:[▪•]\s*)?(?:(?:SDG|ODS|ODD)\s*\d{1,2}\s*:|\d{1,2}[.:][0-9a-z]{1,2}\s*:|By 20\d\d,|D[’']ici à 20\d\d,|De aquí a 20\d\d,)/#
+    ) != nil
+  }
+
+  /// True for a passage under the heading of the Compact's own list of actions ("Associated
+  /// actions", "Actions connexes", "Acciones conexas"): a quote, in whatever language, which
+  /// the eight-word test can only recognize in English.
+  static func underActionList(_ passage: Passage) -> Bool {
+    guard let heading = passage.heading?.lowercased() else { return false }
+    return ["associated actions", "actions connexes", "acciones conexas"].contains {
+      heading.contains($0)
+    }
   }
 
   /// The figures and a line per document; with `misses`, every missed practice passage.

@@ -215,7 +215,9 @@ public enum DataFiles {
           let mentions = score.mentions.map(\.text).joined(separator: "; ")
           rows.append([
             .text(document.source.id), .text(document.metadata.country), .integer(passage.page),
-            .integer(passage.endPage), .text(passage.id), .text(label), .decimal(score.combined),
+            .integer(passage.endPage), .text(passage.id), .text(classification.language),
+            .text(label),
+            .decimal(score.combined),
             .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
             .decimal(score.heading),
             .text(terms), .text(mentions), .text(passage.heading ?? ""), .text(passage.text),
@@ -226,8 +228,9 @@ public enum DataFiles {
     return Table(
       name: "Passages",
       header: [
-        "document", "country", "page", "end_page", "passage", "label", "score", "keyword", "tfidf",
-        "mention",
+        "document", "country", "page", "end_page", "passage", "language", "label", "score",
+        "keyword",
+        "tfidf", "mention",
         "heading", "terms", "mentions", "heading_text", "text",
       ], rows: rows)
   }

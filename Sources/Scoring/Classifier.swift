@@ -35,24 +35,61 @@ public struct ClassifierSettings: Sendable, Equatable {
 /// Every score keeps its evidence.
 public final class PassageClassifier: Sendable {
   public let settings: ClassifierSettings
-  private let tokenizer: Tokenizer
-  private let matcher: LexiconMatcher
-  private let tfidf: TfIdfModel
+  private let models: [String: LanguageModel]
   private let mentions = MentionDetector()
   private let categoryIDs: [String]
 
-  public init(
+  /// One language's means of scoring: its stemmer, lexicons and tf-idf profiles.
+  public struct LanguageModel: Sendable {
+    public var tokenizer: Tokenizer
+    public var matcher: LexiconMatcher
+    public var tfidf: TfIdfModel
+
+    public init(tokenizer: Tokenizer, matcher: LexiconMatcher, tfidf: TfIdfModel) {
+      self.tokenizer = tokenizer
+      self.matcher = matcher
+      self.tfidf = tfidf
+    }
+  }
+
+  public convenience init(
     settings: ClassifierSettings, tokenizer: Tokenizer, matcher: LexiconMatcher, tfidf: TfIdfModel,
     categoryIDs: [String]
   ) {
+    self.init(
+      settings: settings,
+      models: ["en": LanguageModel(tokenizer: tokenizer, matcher: matcher, tfidf: tfidf)],
+      categoryIDs: categoryIDs)
+  }
+
+  /// A classifier for several languages; "en" is used for passages in any other.
+  public init(settings: ClassifierSettings, models: [String: LanguageModel], categoryIDs: [String])
+  {
     self.settings = settings
-    self.tokenizer = tokenizer
-    self.matcher = matcher
-    self.tfidf = tfidf
+    self.models = models
     self.categoryIDs = categoryIDs
   }
 
-  public func classify(_ passage: Passage) -> Classification {
+  /// The languages this classifier scores in.
+  public var languages: [String] { models.keys.sorted() }
+
+  /// Scores a passage in its own language: identified on the passage, else the document's
+  /// (`documentLanguage`), else English. A passage in another script or language ("other")
+  /// gets no scores.
+  public func classify(_ passage: Passage, documentLanguage: String = "") -> Classification {
+    var language = LanguageIdentifier.identify(passage.text)
+    if language.isEmpty { language = documentLanguage }
+    // Text in a language without lexicons is reported, not forced into English scores.
+    if language == "other" {
+      return Classification(passage: passage, scores: [], labels: [], language: language)
+    }
+    let code = models[language] != nil ? language : "en"
+    guard let model = models[code] ?? models.values.first else {
+      return Classification(passage: passage, scores: [], labels: [], language: language)
+    }
+    let tokenizer = model.tokenizer
+    let matcher = model.matcher
+    let tfidf = model.tfidf
     let tokens = tokenizer.tokens(passage.text)
     let termsByCategory = Dictionary(grouping: matcher.matches(tokens), by: \.category)
     let similarity = settings.tfidfWeight > 0 ? tfidf.scores(tokens) : [:]
@@ -92,7 +129,8 @@ public final class PassageClassifier: Sendable {
       scores
       .filter { $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best }
       .prefix(settings.maxLabels).map(\.category)
-    return Classification(passage: passage, scores: scores, labels: Array(labels))
+    return Classification(
+      passage: passage, scores: scores, labels: Array(labels), language: language)
   }
 
   /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for

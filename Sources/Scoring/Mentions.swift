@@ -9,29 +9,93 @@ import GCMapCore
 /// approach", "gender-responsive approach", "principle of national sovereignty"); the bare
 /// adjectives ("child-sensitive", "human rights") describe rather than refer, and are left to
 /// the lexicons.
-/// Limits: English only; an "objective 2" of some other plan is taken for the Compact's.
+/// French and Spanish alike: "Objectif 5", "objectifs 2 et 3", "Objetivo 5", "objetivos 2 y 3",
+/// and the principles' French and Spanish names ("enfoque pangubernamental"); "OMS 7" is not
+/// one. Limits: an "objective 2" of some other plan is taken for the Compact's.
 public struct MentionDetector: Sendable {
   public init() {}
 
   private static var objectivePattern: Regex<(Substring, Substring, Substring)> {
-    #/(?i)\b(?:objectives?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b((?:\s*(?:,|and|&|or|to|-|–|—)\s*\d{1,2}\b)*)/#
+    #/(?i)\b(?:objectives?|objectifs?|objetivos?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b((?:\s*(?:,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*\d{1,2}\b)*)/#
   }
 
   /// Principle ids and the phrases that name them.
   static let principleNames: [(String, [String])] = [
-    ("P01", ["people-centred approach", "people-centered approach", "people-centred principle"]),
-    ("P02", ["principle of international cooperation", "international cooperation principle"]),
-    ("P03", ["principle of national sovereignty", "national sovereignty principle"]),
-    ("P04", ["rule of law and due process", "principle of due process"]),
-    ("P05", ["principle of sustainable development", "sustainable development principle"]),
+    (
+      "P01",
+      [
+        "people-centred approach", "people-centered approach", "people-centred principle",
+        "priorité à la dimension humaine", "centrarse en las personas",
+      ]
+    ),
+    (
+      "P02",
+      [
+        "principle of international cooperation", "international cooperation principle",
+        "principe de coopération internationale", "principio de cooperación internacional",
+      ]
+    ),
+    (
+      "P03",
+      [
+        "principle of national sovereignty", "national sovereignty principle",
+        "principe de souveraineté nationale",
+        "principio de soberanía nacional",
+      ]
+    ),
+    (
+      "P04",
+      [
+        "rule of law and due process", "principle of due process",
+        "primauté du droit et garanties d'une procédure régulière",
+        "estado de derecho y garantías procesales",
+      ]
+    ),
+    (
+      "P05",
+      [
+        "principle of sustainable development", "sustainable development principle",
+        "approche fondée sur le développement durable",
+        "enfoque basado en el desarrollo sostenible",
+      ]
+    ),
     (
       "P06",
-      ["human rights-based approach", "human rights based approach", "rights-based approach"]
+      [
+        "human rights-based approach", "human rights based approach", "rights-based approach",
+        "approche fondée sur les droits de l'homme", "enfoque basado en los derechos humanos",
+      ]
     ),
-    ("P07", ["gender-responsive approach", "gender responsive approach"]),
-    ("P08", ["child-sensitive approach", "child sensitive approach"]),
-    ("P09", ["whole-of-government approach", "whole of government approach"]),
-    ("P10", ["whole-of-society approach", "whole of society approach"]),
+    (
+      "P07",
+      [
+        "gender-responsive approach", "gender responsive approach",
+        "approche soucieuse de la problématique femmes-hommes", "enfoque con perspectiva de género",
+      ]
+    ),
+    (
+      "P08",
+      [
+        "child-sensitive approach", "child sensitive approach",
+        "approche adaptée aux besoins des enfants",
+        "enfoque con perspectiva infantil",
+      ]
+    ),
+    (
+      "P09",
+      [
+        "whole-of-government approach", "whole of government approach",
+        "approche mobilisant l'ensemble des pouvoirs publics", "enfoque pangubernamental",
+      ]
+    ),
+    (
+      "P10",
+      [
+        "whole-of-society approach", "whole of society approach",
+        "approche mobilisant l'ensemble de la société",
+        "enfoque pansocial",
+      ]
+    ),
   ]
 
   public func mentions(in text: String, inHeading: Bool = false) -> [Mention] {
@@ -67,13 +131,13 @@ public struct MentionDetector: Sendable {
     return found
   }
 
-  /// "5" with ", 6 and 8" → [5, 6, 8]; "2" with "-4" or " to 4" → [2, 3, 4].
+  /// "5" with ", 6 and 8" → [5, 6, 8]; "2" with "-4", " to 4", " à 4" or " a 4" → [2, 3, 4].
   static func numbers(first: String, rest: String) -> [Int] {
     guard var previous = Int(first) else { return [] }
     var numbers = [previous]
-    for match in rest.matches(of: #/(?i)\s*(,|and|&|or|to|-|–|—)\s*(\d{1,2})/#) {
+    for match in rest.matches(of: #/(?i)\s*(,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*(\d{1,2})/#) {
       guard let number = Int(match.output.2) else { continue }
-      let isRange = ["to", "-", "–", "—"].contains(match.output.1.lowercased())
+      let isRange = ["to", "à", "a", "-", "–", "—"].contains(match.output.1.lowercased())
       if isRange && number > previous {
         numbers += Array((previous + 1)...number)
       } else {
@@ -85,6 +149,7 @@ public struct MentionDetector: Sendable {
   }
 
   private static func lowercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    if scalar == "\u{2019}" { return "'" }
     let lower = String(scalar).lowercased().unicodeScalars
     return lower.count == 1 ? lower[lower.startIndex] : scalar
   }

@@ -17,15 +17,24 @@ public struct TfIdfModel: Sendable {
   private let stopwords: Set<String>
 
   public init(taxonomy: Taxonomy, tokenizer: Tokenizer, stopwords: Set<String>) {
-    self.stopwords = stopwords
-    var documents: [[String]] = []
+    var reference: [String] = []
     for category in taxonomy.categories {
-      documents.append(Self.terms(tokenizer.tokens(category.title), stopwords))
-      documents.append(Self.terms(tokenizer.tokens(category.commitment), stopwords))
-      for action in category.actions {
-        documents.append(Self.terms(tokenizer.tokens(action.text), stopwords))
-      }
+      reference += [category.title, category.commitment] + category.actions.map(\.text)
     }
+    self.init(
+      reference: reference, profiles: taxonomy.categories.map { ($0.id, $0.referenceText) },
+      tokenizer: tokenizer,
+      stopwords: stopwords)
+  }
+
+  /// A model whose IDF is fitted on `reference` (one string a document) and whose category
+  /// profiles are the given texts.
+  public init(
+    reference: [String], profiles texts: [(category: String, text: String)], tokenizer: Tokenizer,
+    stopwords: Set<String>
+  ) {
+    self.stopwords = stopwords
+    let documents = reference.map { Self.terms(tokenizer.tokens($0), stopwords) }
     var documentFrequency: [String: Int] = [:]
     for document in documents {
       for term in Set(document) { documentFrequency[term, default: 0] += 1 }
@@ -33,14 +42,14 @@ public struct TfIdfModel: Sendable {
     let count = Double(documents.count)
     idf = documentFrequency.mapValues { log((count + 1) / (Double($0) + 1)) + 1 }
     unseenIdf = log(count + 1) + 1
-    var profiles: [(String, [String: Double])] = []
     let idf = self.idf
     let unseen = unseenIdf
-    for category in taxonomy.categories {
-      let terms = Self.terms(tokenizer.tokens(category.referenceText), stopwords)
-      profiles.append((category.id, Self.vector(terms, idf: idf, unseen: unseen)))
+    self.profiles = texts.map { profile in
+      (
+        profile.category,
+        Self.vector(Self.terms(tokenizer.tokens(profile.text), stopwords), idf: idf, unseen: unseen)
+      )
     }
-    self.profiles = profiles
   }
 
   static func terms(_ tokens: [Token], _ stopwords: Set<String>) -> [String] {

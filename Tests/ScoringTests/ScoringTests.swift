@@ -126,6 +126,83 @@ struct LexiconTests {
   }
 }
 
+@Suite("French and Spanish lexicons")
+struct ForeignLexiconTests {
+  struct Language: Sendable {
+    let matcher: LexiconMatcher
+    let tokenizer: Tokenizer
+    let lexicons: [Lexicon]
+
+    init(_ code: String, _ algorithm: String) {
+      do {
+        tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: algorithm))
+        lexicons = try Lexicon.loadAll(
+          folder: Repository.corpus.appendingPathComponent("lexicons"), language: code,
+          ids: ShippedCorpus.shared.taxonomy.ids)
+        matcher = LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer)
+      } catch {
+        fatalError("cannot load the \(code) lexicons: \(error)")
+      }
+    }
+  }
+
+  static let french = Language("fr", "french")
+  static let spanish = Language("es", "spanish")
+
+  func check(_ language: Language, _ id: String) throws {
+    let lexicon = try #require(language.lexicons.first { $0.id == id })
+    for sentence in lexicon.matchExamples {
+      let hits = language.matcher.matches(language.tokenizer.tokens(sentence)).filter {
+        $0.category == id
+      }
+      #expect(!hits.isEmpty, "\(id)/\(lexicon.language) should match: \(sentence)")
+    }
+    for sentence in lexicon.noMatchExamples {
+      let hits = language.matcher.matches(language.tokenizer.tokens(sentence)).filter {
+        $0.category == id
+      }
+      #expect(
+        hits.isEmpty,
+        "\(id)/\(lexicon.language) should not match: \(sentence) (\(hits.map(\.term)))")
+    }
+  }
+
+  @Test("Every French lexicon example passes", arguments: ShippedCorpus.shared.taxonomy.ids)
+  func french(id: String) throws { try check(Self.french, id) }
+
+  @Test("Every Spanish lexicon example passes", arguments: ShippedCorpus.shared.taxonomy.ids)
+  func spanish(id: String) throws { try check(Self.spanish, id) }
+
+  @Test("Accents do not matter: migración, migracion and MIGRACIÓN match alike")
+  func accents() {
+    let language = Self.spanish
+    for text in ["datos sobre migración", "datos sobre migracion", "DATOS SOBRE MIGRACIÓN"] {
+      #expect(
+        language.matcher.matches(language.tokenizer.tokens(text)).contains { $0.category == "O01" },
+        "\(text)")
+    }
+  }
+
+  @Test("Trafficking and smuggling are told apart in French and Spanish")
+  func neighbours() {
+    let french = Self.french
+    let traite = french.matcher.matches(french.tokenizer.tokens("la traite des personnes")).map(
+      \.category)
+    let trafic = french.matcher.matches(french.tokenizer.tokens("le trafic illicite de migrants"))
+      .map(\.category)
+    #expect(traite.contains("O10") && !traite.contains("O09"))
+    #expect(trafic.contains("O09") && !trafic.contains("O10"))
+    let spanish = Self.spanish
+    let trata = spanish.matcher.matches(spanish.tokenizer.tokens("la trata de personas")).map(
+      \.category)
+    let trafico = spanish.matcher.matches(
+      spanish.tokenizer.tokens("el tráfico ilícito de migrantes")
+    ).map(\.category)
+    #expect(trata.contains("O10") && !trata.contains("O09"))
+    #expect(trafico.contains("O09") && !trafico.contains("O10"))
+  }
+}
+
 @Suite("Explicit mentions")
 struct MentionTests {
   let detector = MentionDetector()
@@ -138,6 +215,9 @@ struct MentionTests {
       ("objectives 2-4", ["O02", "O03", "O04"]),
       ("objectives 2, 5 and 7", ["O02", "O05", "O07"]), ("objective no. 12", ["O12"]),
       ("OMS 7 is a health target", []), ("objective 24", []), ("the objective of the law", []),
+      ("Objectif 5", ["O05"]), ("objectifs 2 et 3", ["O02", "O03"]), ("Objetivo 5", ["O05"]),
+      ("objetivos 2 y 3", ["O02", "O03"]), ("objetivos 2 a 4", ["O02", "O03", "O04"]),
+      ("l'OMS 7", []),
     ])
   func objectives(text: String, expected: [String]) {
     #expect(detector.mentions(in: text).map(\.category) == expected)
@@ -151,6 +231,11 @@ struct MentionTests {
         "P07"
       ])
     #expect(detector.mentions(in: "child-sensitive services").isEmpty)
+    #expect(detector.mentions(in: "un enfoque pangubernamental").map(\.category) == ["P09"])
+    #expect(
+      detector.mentions(in: "l’approche mobilisant l’ensemble de la société").map(\.category) == [
+        "P10"
+      ])
   }
 
   @Test("A mention keeps where it is in the text")

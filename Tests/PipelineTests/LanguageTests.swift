@@ -1,0 +1,66 @@
+import Foundation
+import GCMapCore
+import Pipeline
+import Reports
+import Scoring
+import TestSupport
+import Testing
+
+@Suite("French and Spanish reviews")
+struct LanguageClassificationTests {
+  let analysis: Analysis
+
+  init() throws {
+    let corpus = Corpus(root: Repository.corpus)
+    analysis = try Analysis(corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline))
+  }
+
+  func record(_ fixture: String) throws -> DocumentRecord {
+    var timings = Analysis.Timings()
+    return try analysis.analyze(
+      path: GeneratedFixtures.path(fixture), id: fixture, file: fixture, timings: &timings)
+  }
+
+  @Test("French and Spanish documents get the same top objectives as their English counterpart")
+  func sameAsEnglish() throws {
+    let english = try record("english-review.pdf")
+    let tops = english.classifications.map(\.labels.first)
+    #expect(tops == ["O23", "O20", "O10"])
+    for fixture in ["french-review.pdf", "spanish-review.pdf"] {
+      let other = try record(fixture)
+      #expect(other.classifications.map(\.labels.first) == tops, "\(fixture)")
+      #expect(
+        CoverageAggregator.topObjective(other.coverage)
+          == CoverageAggregator.topObjective(english.coverage))
+    }
+    #expect(try record("french-review.pdf").classifications.allSatisfy { $0.language == "fr" })
+    #expect(try record("spanish-review.pdf").metadata.language == "es")
+  }
+
+  @Test("In a mixed document each passage is scored in its own language")
+  func mixed() throws {
+    let mixed = try record("mixed-review.pdf")
+    #expect(mixed.classifications.map(\.language) == ["en", "fr"])
+    let english = try record("english-review.pdf").classifications[1]
+    let french = try record("french-review.pdf").classifications[2]
+    #expect(mixed.classifications[0].scores == english.scores)
+    #expect(mixed.classifications[1].scores == french.scores)
+  }
+
+  @Test("A document in another language is reported, not classified")
+  func otherLanguage() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "gcmap-zh-\(getpid())")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let file = folder.appendingPathComponent("review.txt")
+    try String(repeating: "政府通过了一项保护移民及其家庭的国家战略，并与民间社会和工会合作。\n\n", count: 6)
+      .write(to: file, atomically: true, encoding: .utf8)
+    var timings = Analysis.Timings()
+    let record = try analysis.analyze(
+      path: file.path, id: "review", file: "review.txt", timings: &timings)
+    #expect(!record.classifications.isEmpty)
+    #expect(record.classifications.allSatisfy { $0.language == "other" && $0.labels.isEmpty })
+    #expect(record.warnings.contains { $0.category == "other-language" })
+    #expect(record.metadata.language == "other")
+  }
+}
