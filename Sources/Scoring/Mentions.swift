@@ -15,9 +15,10 @@ import GCMapCore
 public struct MentionDetector: Sendable {
   public init() {}
 
-  private static var objectivePattern: Regex<(Substring, Substring, Substring)> {
-    #/(?i)\b(?:objectives?|objectifs?|objetivos?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b((?:\s*(?:,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*\d{1,2}\b)*)/#
-  }
+  /// Compiled once: a computed property would parse the pattern on every call.
+  nonisolated(unsafe) private static let objectivePattern:
+    Regex<(Substring, Substring, Substring)> =
+      #/(?i)\b(?:objectives?|objectifs?|objetivos?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b((?:\s*(?:,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*\d{1,2}\b)*)/#
 
   /// Principle ids and the phrases that name them.
   static let principleNames: [(String, [String])] = [

@@ -71,9 +71,9 @@ public struct PageFurniture: NormalizationStage {
     return out.trimmingCharacters(in: .whitespaces)
   }
 
-  private static var pageNumberPattern: Regex<Substring> {
+  /// Compiled once: a computed property would parse the pattern on every call.
+  nonisolated(unsafe) private static let pageNumberPattern: Regex<Substring> =
     #/^(?i)(?:[-–—|·•\s]*)(?:(?:page|p\.|pág\.?|página|pagina|seite)\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/|de|sur|von)\s*\d{1,4})?(?:[-–—|·•\s]*)$/#
-  }
 
   static func isPageNumber(_ text: String) -> Bool {
     let trimmed = text.trimmingCharacters(in: .whitespaces)

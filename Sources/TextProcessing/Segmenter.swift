@@ -55,9 +55,9 @@ public struct Segmenter: Sendable {
 
   // MARK: Blocks
 
-  private static var listMarker: Regex<Substring> {
+  /// Compiled once: a computed property would parse the pattern on every call.
+  nonisolated(unsafe) private static let listMarker: Regex<Substring> =
     #/^(?:[•▪◦‣●○■□➢►▶✓✔\-–—*]\s|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s)/#
-  }
 
   static func isListItem(_ text: String) -> Bool {
     (try? listMarker.prefixMatch(in: text)) != nil
@@ -81,9 +81,9 @@ public struct Segmenter: Sendable {
     return blocks
   }
 
-  private static var numberedHeading: Regex<Substring> {
+  /// Compiled once: a computed property would parse the pattern on every call.
+  nonisolated(unsafe) private static let numberedHeading: Regex<Substring> =
     #/^(?:\d{1,2}(?:\.\d{1,2})+\.?|\d{1,2}\.|[IVXLC]{1,6}\.|(?i:chapter|section|part|annex|objective|objetivo|objectif|pillar|goal)\s+[\dIVXLC]+[.:]?)\s+\S/#
-  }
 
   private func classify(_ blocks: [Block], pages: [Page]) -> [Block] {
     let bodyLines = pages.flatMap(\.lines)
