@@ -76,6 +76,21 @@ public final class PDFFile {
     return PopplerPageText.read(page, number: number)
   }
 
+  /// Every page in order; a page poppler cannot load is kept, empty, and its number listed.
+  public func readAllPages() -> (pages: [Page], unreadable: [Int]) {
+    var pages: [Page] = []
+    var unreadable: [Int] = []
+    for number in stride(from: 1, through: pageCount, by: 1) {
+      if let page = page(number) {
+        pages.append(page)
+      } else {
+        unreadable.append(number)
+        pages.append(Page(number: number, lines: []))
+      }
+    }
+    return (pages, unreadable)
+  }
+
   /// Checks size, header and end marker without poppler, so that the common bad inputs get
   /// a precise reason.
   private static func sniff(path: String) throws(PDFProblem) -> (hasEndMarker: Bool, size: Int) {

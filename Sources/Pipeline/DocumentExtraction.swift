@@ -216,16 +216,7 @@ public struct DocumentExtraction: Sendable {
     do { file = try PDFFile(path: path, password: password) } catch {
       throw ExtractionFailure(path: path, problem: error)
     }
-    var pages: [Page] = []
-    var unreadable: [Int] = []
-    for number in stride(from: 1, through: file.pageCount, by: 1) {
-      if let page = file.page(number) {
-        pages.append(page)
-      } else {
-        unreadable.append(number)
-        pages.append(Page(number: number, lines: []))
-      }
-    }
+    let (pages, unreadable) = file.readAllPages()
     return try Self.checkPages(
       path, pages, pageCount: file.pageCount, truncated: file.isTruncated, unreadable: unreadable,
       warnings: &warnings)

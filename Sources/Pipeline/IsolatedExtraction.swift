@@ -63,16 +63,7 @@ public enum ExtractionWorker {
     for password in [nil] + request.passwords.map(Optional.some) {
       do {
         let file = try PDFFile(path: request.path, password: password)
-        var pages: [Page] = []
-        var unreadable: [Int] = []
-        for number in stride(from: 1, through: file.pageCount, by: 1) {
-          if let page = file.page(number) {
-            pages.append(page)
-          } else {
-            unreadable.append(number)
-            pages.append(Page(number: number, lines: []))
-          }
-        }
+        let (pages, unreadable) = file.readAllPages()
         return WorkerResponse(
           pages: pages, pageCount: file.pageCount, truncated: file.isTruncated,
           unreadablePages: unreadable,
