@@ -157,3 +157,10 @@ public struct Passage: Sendable, Equatable, Codable {
     self.text = text
   }
 }
+
+extension Passage {
+  /// "p. 3", or "pp. 3-4" for a passage that runs on to the next page: how quotes cite it.
+  public var pageReference: String {
+    page == endPage ? "p. \(page)" : "pp. \(page)-\(endPage)"
+  }
+}

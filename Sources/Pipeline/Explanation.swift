@@ -23,7 +23,7 @@ public enum Explanation {
       let passage = classification.passage
       let labelled = classification.labels.contains(id) ? "labelled" : "below threshold"
       out +=
-        "\n[\(ExtractListing.pageReference(passage))] \(passage.id) score \(DataFiles.decimal(score.combined)) "
+        "\n[\(passage.pageReference)] \(passage.id) score \(DataFiles.decimal(score.combined)) "
       out += "(\(labelled); labels: \(classification.labels.joined(separator: ", ")))\n"
       out +=
         "  keyword \(DataFiles.decimal(score.keyword)), tfidf \(DataFiles.decimal(score.tfidf)), "

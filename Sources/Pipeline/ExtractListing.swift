@@ -15,7 +15,7 @@ public enum ExtractListing {
         out += "\n## \(heading)\n"
         lastHeading = heading
       }
-      out += "\n[\(pageReference(passage))] \(passage.text)\n"
+      out += "\n[\(passage.pageReference)] \(passage.text)\n"
     }
     return out
   }
@@ -23,12 +23,6 @@ public enum ExtractListing {
   /// The pages before normalization, each under a "=== page N" line.
   public static func rawText(_ result: ExtractedText) -> String {
     result.rawPages.map { "=== page \($0.number)\n\($0.text)\n" }.joined(separator: "\n")
-  }
-
-  /// "p. 3" or "pp. 3-4".
-  public static func pageReference(_ passage: Passage) -> String {
-    passage.page == passage.endPage
-      ? "p. \(passage.page)" : "pp. \(passage.page)-\(passage.endPage)"
   }
 
   private struct JSONDocument: Encodable {

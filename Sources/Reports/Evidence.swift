@@ -23,10 +23,7 @@ public enum EvidencePicker {
   public static func reference(_ document: DocumentRecord, _ passage: Passage) -> String {
     let who =
       document.metadata.country == "unknown" ? document.source.id : document.metadata.countryName
-    let pages =
-      passage.page == passage.endPage
-      ? "p. \(passage.page)" : "pp. \(passage.page)-\(passage.endPage)"
-    return "\(who), \(pages)"
+    return "\(who), \(passage.pageReference)"
   }
 
   /// Documents that address a category, most covered first (level, then passages, then score).
