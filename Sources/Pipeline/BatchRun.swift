@@ -80,11 +80,11 @@ public final class Analysis {
   /// One file, from PDF to coverage row. `id` names the document in every output.
   public func analyze(
     path: String, id: String, file: String, password: String? = nil, passwords: [String] = [],
-    isolated: IsolatedExtractor? = nil, timings: inout Timings
+    isolated: IsolatedExtractor? = nil, source: SourceDocument? = nil, timings: inout Timings
   ) throws(ExtractionFailure) -> DocumentRecord {
     var clock = ContinuousClock.now
     var text = try extraction.run(
-      path: path, password: password, passwords: passwords, isolated: isolated)
+      path: path, password: password, passwords: passwords, isolated: isolated, source: source)
     timings.extract += Self.seconds(since: &clock)
     text.source.id = id
     let passages = text.passages.enumerated().map { index, passage in
@@ -190,7 +190,9 @@ public enum BatchRun {
         progress("  problem: \(reason)")
         continue
       }
-      let hash = (try? analysis.extraction.identify(path))?.sha256
+      // Identified once: the hash finds duplicates and goes on with the file.
+      let source = try? analysis.extraction.identify(path)
+      let hash = source?.sha256
       if let hash, let first = firstWithHash[hash] {
         problems.append(
           Problem(
@@ -204,7 +206,7 @@ public enum BatchRun {
       do {
         let record = try analysis.analyze(
           path: path, id: id, file: relative, passwords: options.passwords.passwords(for: relative),
-          isolated: options.isolated, timings: &timings)
+          isolated: options.isolated, source: source, timings: &timings)
         records.append(record)
         summary.processed += 1
         for warning in record.warnings {

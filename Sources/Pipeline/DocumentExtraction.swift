@@ -134,12 +134,14 @@ public struct DocumentExtraction: Sendable {
   }
 
   /// Extracts in this process; with `isolated`, PDFs go to a worker process with its limits,
-  /// trying each of `passwords` in turn.
+  /// trying each of `passwords` in turn. `known` is the file's identity when the caller has
+  /// already hashed it.
   public func run(
     path: String, password: String? = nil, passwords: [String] = [],
-    isolated: IsolatedExtractor? = nil
+    isolated: IsolatedExtractor? = nil, source known: SourceDocument? = nil
   ) throws(ExtractionFailure) -> ExtractedText {
-    let source = try identify(path)
+    let source: SourceDocument
+    if let known { source = known } else { source = try identify(path) }
     var warnings: [Warning] = []
     let rawPages: [Page]
     if path.lowercased().hasSuffix(".txt") {
