@@ -4,133 +4,15 @@ import Reports
 import Scoring
 import TextProcessing
 
-/// Everything a run needs to turn one file into a row of the coverage matrix, built once.
-///
-/// The whole per-document pipeline reads top to bottom in `analyze`: extract, normalize and
-/// segment (`DocumentExtraction`), classify each passage, aggregate.
-public final class Analysis {
-  public let corpus: Corpus
-  public let taxonomy: Taxonomy
-  public let settings: PipelineSettings
-  public let extraction: DocumentExtraction
-  public let classifier: PassageClassifier
-  public let aggregator: CoverageAggregator
-  public let metadataDetector: MetadataDetector
-  /// Metadata given by the user, over what detection finds.
-  public var metadataFile: MetadataFile?
-
-  public init(corpus: Corpus, settings: PipelineSettings) throws {
-    self.corpus = corpus
-    self.settings = settings
-    metadataDetector = MetadataDetector(countries: try corpus.countries())
-    taxonomy = try corpus.taxonomy()
-    extraction = DocumentExtraction(
-      languages: DocumentExtraction.toolbox(corpus: corpus) { settings.normalizer(vocabulary: $0) },
-      segmenter: settings.segmenter)
-    var models: [String: PassageClassifier.LanguageModel] = [:]
-    for language in corpus.scoringLanguages {
-      models[language] = try Self.model(language: language, corpus: corpus, taxonomy: taxonomy)
-    }
-    classifier = PassageClassifier(
-      settings: settings.classifier, models: models, categoryIDs: taxonomy.ids)
-    aggregator = CoverageAggregator(settings: settings.coverage, categoryIDs: taxonomy.ids)
-  }
-
-  static let stemmers = ["en": "english", "fr": "french", "es": "spanish"]
-
-  /// A language's scoring model. English tf-idf profiles are the Compact's text, with IDF
-  /// fitted on its paragraphs; French and Spanish ones are built from their lexicons and the
-  /// principles' names, the Corpus having no French or Spanish text of the Compact yet.
-  static func model(language: String, corpus: Corpus, taxonomy: Taxonomy) throws
-    -> PassageClassifier.LanguageModel
-  {
-    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: stemmers[language] ?? "english"))
-    let lexicons = try corpus.lexicons(language: language, ids: taxonomy.ids)
-    let stopwords = try corpus.stopwords(language: language)
-    let tfidf: TfIdfModel
-    if language == "en" {
-      tfidf = TfIdfModel(taxonomy: taxonomy, tokenizer: tokenizer, stopwords: stopwords)
-    } else {
-      let profiles = zip(taxonomy.categories, lexicons).map { category, lexicon in
-        let terms = lexicon.terms.flatMap { term in
-          [String](
-            repeating: term.phrase.trimmingCharacters(in: CharacterSet(charactersIn: "=")),
-            count: Int(term.weight))
-        }
-        return (category.id, ([category.names[language] ?? ""] + terms).joined(separator: ". "))
-      }
-      tfidf = TfIdfModel(
-        reference: profiles.map(\.1), profiles: profiles.map { ($0.0, $0.1) }, tokenizer: tokenizer,
-        stopwords: stopwords)
-    }
-    return PassageClassifier.LanguageModel(
-      tokenizer: tokenizer, matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
-      tfidf: tfidf)
-  }
-
-  /// Time spent per stage, summed over documents.
-  public struct Timings: Sendable {
-    public var extract = 0.0
-    public var score = 0.0
-    public var aggregate = 0.0
-
-    public init() {}
-  }
-
-  /// One file, from PDF to coverage row. `id` names the document in every output.
-  public func analyze(
-    path: String, id: String, file: String, password: String? = nil, passwords: [String] = [],
-    isolated: IsolatedExtractor? = nil, source: SourceDocument? = nil, timings: inout Timings
-  ) throws(ExtractionFailure) -> DocumentRecord {
-    var clock = ContinuousClock.now
-    var text = try extraction.run(
-      path: path, password: password, passwords: passwords, isolated: isolated, source: source)
-    timings.extract += Self.seconds(since: &clock)
-    text.source.id = id
-    let passages = text.passages.enumerated().map { index, passage in
-      var renamed = passage
-      renamed.id = "\(id)#\(index + 1)"
-      renamed.documentID = id
-      return renamed
-    }
-    let classifications = passages.map { classifier.classify($0, documentLanguage: text.language) }
-    if text.language == "other" {
-      text.warnings.append(
-        Warning(
-          category: "other-language",
-          message: "written in a language gcmap does not read (not English, French or Spanish): "
-            + "its passages are not classified"))
-    }
-    timings.score += Self.seconds(since: &clock)
-    let coverage = aggregator.aggregate(documentID: id, classifications)
-    var metadata = metadataDetector.detect(text.pages)
-    if let metadataFile {
-      metadata = metadataFile.apply(
-        to: metadata, relativePath: file, countries: metadataDetector.countries)
-    }
-    timings.aggregate += Self.seconds(since: &clock)
-    return DocumentRecord(
-      source: text.source, file: file, pageCount: text.pages.count,
-      classifications: classifications, coverage: coverage,
-      warnings: text.warnings.map { ($0.category, $0.message) }, metadata: metadata)
-  }
-
-  static func seconds(since start: inout ContinuousClock.Instant) -> Double {
-    let now = ContinuousClock.now
-    let elapsed = now - start
-    start = now
-    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-  }
-}
-
 /// A folder of PDFs through the analysis, into the output folder.
 ///
 /// Files are taken in path order; a file that fails becomes a row of problems.csv and the
 /// batch goes on. Every file found ends up processed, a problem or skipped (not a PDF, or a
 /// copy of one already analysed), and is listed in run.json. A document's id is its path
 /// under the input folder without ".pdf", so adding a file never changes another document's
-/// rows. Outputs are replaced only at the end, each atomically: a run killed half-way leaves
-/// the previous outputs as they were.
+/// rows. Documents go through a pool of worker processes, `jobs` at a time, in any order; the
+/// outputs are sorted, so they do not depend on that order. Outputs are replaced only at the
+/// end, each atomically: a run killed half-way leaves the previous outputs as they were.
 public enum BatchRun {
   public struct Summary: Sendable {
     /// Every file found under the input folder.
@@ -143,24 +25,43 @@ public enum BatchRun {
     public var skipped = 0
   }
 
-  /// How files are read: in worker processes with limits, passwords to try, a size limit.
+  /// How files are read: in worker processes with limits (or in this process), passwords to
+  /// try, a size limit, the cache and a metadata file.
   public struct Options: Sendable {
-    public var isolated: IsolatedExtractor?
+    /// nil: analyse in this process, one document at a time.
+    public var workers: WorkerPool.Settings?
+    /// Worker processes side by side.
+    public var jobs: Int
     public var passwords: PasswordBook
     /// Files larger than this many bytes are not opened.
     public var maximumSize: Int
+    /// nil: no cache.
+    public var cache: AnalysisCache?
+    /// Metadata given by the user, over what detection finds.
+    public var metadataFile: MetadataFile?
 
     public init(
-      isolated: IsolatedExtractor?, passwords: PasswordBook = PasswordBook(), maximumSize: Int
+      workers: WorkerPool.Settings?, jobs: Int = 1, passwords: PasswordBook = PasswordBook(),
+      maximumSize: Int, cache: AnalysisCache? = nil, metadataFile: MetadataFile? = nil
     ) {
-      self.isolated = isolated
+      self.workers = workers
+      self.jobs = jobs
       self.passwords = passwords
       self.maximumSize = maximumSize
+      self.cache = cache
+      self.metadataFile = metadataFile
     }
   }
 
+  /// One PDF to analyse, once identified.
+  private struct Job {
+    var relative: String
+    var request: AnalysisRequest
+  }
+
   public static func run(
-    input: URL, output: URL, analysis: Analysis, options: Options, progress: (String) -> Void
+    input: URL, output: URL, analysis: Analysis, options: Options,
+    progress: @escaping @Sendable (String) -> Void
   ) throws -> Summary {
     let started = ContinuousClock.now
     let (pdfs, others) = try discover(input)
@@ -168,68 +69,140 @@ public enum BatchRun {
     removeStalePartials(output)
     var summary = Summary()
     summary.inputs = pdfs.count + others.count
-    var records: [DocumentRecord] = []
+    summary.skipped = others.count
     var problems: [Problem] = others.map {
       Problem(file: $0, category: "skipped", message: "skipped: not a PDF (by its name)")
     }
-    summary.skipped = others.count
-    var firstWithHash: [String: String] = [:]
-    var timings = Analysis.Timings()
     var inputs: [RunManifest.Input] = []
+
+    // Identify every file (size, hash) on all threads, then find copies in path order.
+    let paths = pdfs.map { input.appendingPathComponent($0).path }
+    let identities = Identities(count: pdfs.count)
+    Parallel.forEach(pdfs.count, threads: options.jobs) { index, _ in
+      identities.set(index, identify(paths[index], maximumSize: options.maximumSize))
+    }
+    let fingerprints = try Fingerprints(analysis)
+    var queue: [Job] = []
+    var firstWithHash: [String: String] = [:]
     for (index, relative) in pdfs.enumerated() {
-      let path = input.appendingPathComponent(relative).path
-      let id = String(relative.dropLast(4))
-      progress("[\(index + 1)/\(pdfs.count)] \(relative)")
-      let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-      if size > options.maximumSize {
+      switch identities.get(index) {
+      case .tooLarge(let size)?:
         let reason =
           "too large: \(size / (1 << 20)) MiB, over the limit of \(options.maximumSize / (1 << 20)) MiB"
         problems.append(Problem(file: relative, category: "too-large", message: reason))
         summary.problems += 1
         inputs.append(.init(file: relative, sha256: nil, size: size, status: "too-large"))
-        progress("  problem: \(reason)")
-        continue
-      }
-      // Identified once: the hash finds duplicates and goes on with the file.
-      let source = try? analysis.extraction.identify(path)
-      let hash = source?.sha256
-      if let hash, let first = firstWithHash[hash] {
+      case .failed(let failure)?:
         problems.append(
-          Problem(
-            file: relative, category: "duplicate",
-            message: "skipped: the same content as \(first), analysed once"))
-        summary.skipped += 1
-        inputs.append(.init(file: relative, sha256: hash, size: size, status: "duplicate"))
-        continue
-      }
-      if let hash { firstWithHash[hash] = relative }
-      do {
-        let record = try analysis.analyze(
-          path: path, id: id, file: relative, passwords: options.passwords.passwords(for: relative),
-          isolated: options.isolated, source: source, timings: &timings)
-        records.append(record)
-        summary.processed += 1
-        for warning in record.warnings {
+          Problem(file: relative, category: failure.category, message: failure.reason))
+        summary.problems += 1
+        inputs.append(.init(file: relative, sha256: nil, size: nil, status: failure.category))
+      case .identified(let source)?:
+        if let first = firstWithHash[source.sha256] {
           problems.append(
-            Problem(file: relative, category: warning.category, message: warning.message))
+            Problem(
+              file: relative, category: "duplicate",
+              message: "skipped: the same content as \(first), analysed once"))
+          summary.skipped += 1
+          inputs.append(
+            .init(file: relative, sha256: source.sha256, size: source.size, status: "duplicate"))
+          continue
         }
+        firstWithHash[source.sha256] = relative
+        let keys = options.cache.map { cache in
+          let (extraction, analysisKey) = AnalysisCache.keys(
+            sha256: source.sha256, extractionFingerprint: fingerprints.extraction,
+            scoringFingerprint: fingerprints.scoring)
+          return AnalysisRequest.CacheKeys(
+            folder: cache.folder.path, extraction: extraction, analysis: analysisKey)
+        }
+        queue.append(
+          Job(
+            relative: relative,
+            request: AnalysisRequest(
+              path: paths[index], file: relative, id: String(relative.dropLast(4)),
+              passwords: options.passwords.passwords(for: relative), source: source, cache: keys)))
+      case nil:
+        break
+      }
+    }
+
+    // Analyse: from the cache in this thread when the whole analysis is there, else in a
+    // worker (or in this process without workers).
+    let jobs = queue
+    let replies = Replies(count: jobs.count)
+    let done = Counter()
+    let pool = options.workers.map { WorkerPool(settings: $0, size: options.jobs) }
+    let report: @Sendable (Int, AnalysisReply) -> Void = { index, reply in
+      replies.set(index, reply)
+      let number = done.increment()
+      let how = reply.cache == .analysis ? " (cached)" : ""
+      progress("[\(number)/\(jobs.count)] \(jobs[index].relative)\(how)")
+      if let failure = reply.failure { progress("  problem: \(failure.reason)") }
+    }
+    if let pool {
+      let cache = options.cache
+      let requests = jobs.map(\.request)
+      Parallel.forEach(jobs.count, threads: pool.size) { index, slot in
+        let request = requests[index]
+        if let cache, let keys = request.cache, let record = cache.record(keys.analysis) {
+          var reply = AnalysisReply()
+          reply.record = record.renamed(id: request.id, file: request.file, source: request.source)
+          reply.cache = .analysis
+          report(index, reply)
+        } else {
+          report(index, pool.process(request, slot: slot))
+        }
+      }
+      pool.shutdown()
+    } else {
+      for (index, job) in jobs.enumerated() { report(index, analysis.process(job.request)) }
+    }
+
+    var records: [DocumentRecord] = []
+    var timings = Analysis.Timings()
+    var cacheUse: [AnalysisReply.CacheUse: Int] = [:]
+    for (index, job) in jobs.enumerated() {
+      let reply = replies.get(index) ?? AnalysisReply()
+      timings.add(reply.timings)
+      cacheUse[reply.cache, default: 0] += 1
+      let relative = job.relative
+      let source = job.request.source
+      guard var record = reply.record else {
+        let failure =
+          reply.failure ?? .init(category: "crashed", reason: "crashed: no answer for this file")
+        problems.append(
+          Problem(file: relative, category: failure.category, message: failure.reason))
+        summary.problems += 1
         inputs.append(
           .init(
-            file: relative, sha256: record.source.sha256, size: record.source.size,
-            status: record.warnings.isEmpty ? "processed" : "processed in part"))
-      } catch {
-        problems.append(Problem(file: relative, category: error.category, message: error.reason))
-        summary.problems += 1
-        progress("  problem: \(error.reason)")
-        inputs.append(.init(file: relative, sha256: hash, size: size, status: error.category))
+            file: relative, sha256: source.sha256, size: source.size, status: failure.category,
+            cache: reply.cache.rawValue))
+        continue
       }
+      if let metadataFile = options.metadataFile {
+        record.metadata = metadataFile.apply(
+          to: record.metadata, relativePath: relative,
+          countries: analysis.metadataDetector.countries)
+      }
+      records.append(record)
+      summary.processed += 1
+      for warning in record.warnings {
+        problems.append(
+          Problem(file: relative, category: warning.category, message: warning.message))
+      }
+      inputs.append(
+        .init(
+          file: relative, sha256: source.sha256, size: source.size,
+          status: record.warnings.isEmpty ? "processed" : "processed in part",
+          cache: reply.cache.rawValue))
     }
     var clock = ContinuousClock.now
     try DataFiles.writeAll(
       documents: records, problems: problems, taxonomy: analysis.taxonomy, to: output)
-    let corpusHash = try analysis.corpus.contentHash()
     let context = ReportContext(
-      toolVersion: gcmapVersion, corpusVersion: analysis.taxonomy.version, corpusHash: corpusHash,
+      toolVersion: gcmapVersion, corpusVersion: analysis.taxonomy.version,
+      corpusHash: fingerprints.corpusHash,
       pipelineName: analysis.settings.name, settings: analysis.settings.summary)
     try DataFiles.atomicWrite(
       HTMLReport.render(
@@ -238,12 +211,12 @@ public enum BatchRun {
     try DataFiles.atomicWrite(
       EvidenceMarkdown.render(records, taxonomy: analysis.taxonomy),
       to: output.appendingPathComponent("evidence.md"))
-    let reportSeconds = Analysis.seconds(since: &clock)
+    let reportSeconds = DocumentExtraction.seconds(since: &clock)
     let manifest = RunManifest(
       tool: .init(name: "gcmap", version: gcmapVersion),
       corpus: .init(
         path: analysis.corpus.root.path, taxonomyVersion: analysis.taxonomy.version,
-        sha256: corpusHash),
+        sha256: fingerprints.corpusHash),
       pipeline: .init(
         name: analysis.settings.name, file: analysis.settings.file,
         sha256: SHA256.hex(
@@ -253,13 +226,50 @@ public enum BatchRun {
         inputs: summary.inputs, processed: summary.processed, problems: summary.problems,
         skipped: summary.skipped),
       inputs: inputs, skipped: others,
+      execution: .init(
+        jobs: pool == nil ? 0 : options.jobs, cache: options.cache?.folder.path,
+        extracted: cacheUse[.none] ?? 0, extractionFromCache: cacheUse[.extraction] ?? 0,
+        analysisFromCache: cacheUse[.analysis] ?? 0),
       timings: .init(
-        extract: DataFiles.decimal(timings.extract), score: DataFiles.decimal(timings.score),
+        extract: DataFiles.decimal(timings.extract),
+        normalize: DataFiles.decimal(timings.normalize),
+        segment: DataFiles.decimal(timings.segment), score: DataFiles.decimal(timings.score),
         aggregate: DataFiles.decimal(timings.aggregate), report: DataFiles.decimal(reportSeconds),
         total: DataFiles.decimal((ContinuousClock.now - started).seconds)))
     try DataFiles.atomicWrite(
       JSONText.encode(manifest), to: output.appendingPathComponent("run.json"))
     return summary
+  }
+
+  /// What identification found of one file.
+  fileprivate enum Identity: Sendable {
+    case identified(SourceDocument)
+    case tooLarge(Int)
+    case failed(ExtractionFailure)
+  }
+
+  private static func identify(_ path: String, maximumSize: Int) -> Identity {
+    let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+    if size > maximumSize { return .tooLarge(size) }
+    do { return .identified(try DocumentExtraction.identify(path)) } catch {
+      return .failed(error)
+    }
+  }
+
+  /// What the cache keys depend on besides each file, and the corpus's hash for run.json.
+  private struct Fingerprints {
+    var extraction: String
+    var scoring: String
+    var corpusHash: String
+
+    init(_ analysis: Analysis) throws {
+      let hashes = try analysis.corpus.fileHashes()
+      corpusHash = Corpus.combine(hashes)
+      let wordLists = Corpus.combine(hashes.filter { $0.file.hasPrefix("/wordlists/") })
+      let settings = analysis.settings.summary
+      extraction = ([wordLists] + settings.prefix(2)).joined(separator: "\n")
+      scoring = ([corpusHash] + settings).joined(separator: "\n")
+    }
   }
 
   /// Deletes the temporary files of a run that was killed while writing its outputs.
@@ -326,9 +336,22 @@ struct RunManifest: Encodable {
     var sha256: String?
     var size: Int?
     var status: String
+    /// none, extraction or analysis: what came from the cache.
+    var cache: String?
   }
+  struct Execution: Encodable {
+    /// Worker processes (0: in this process).
+    var jobs: Int
+    var cache: String?
+    var extracted: Int
+    var extractionFromCache: Int
+    var analysisFromCache: Int
+  }
+  /// Seconds per stage, summed over documents and workers; report and total are wall time.
   struct Timings: Encodable {
     var extract: String
+    var normalize: String
+    var segment: String
     var score: String
     var aggregate: String
     var report: String
@@ -341,6 +364,7 @@ struct RunManifest: Encodable {
   var counts: Counts
   var inputs: [Input]
   var skipped: [String]
+  var execution: Execution
   var timings: Timings
 }
 
@@ -352,3 +376,26 @@ extension Duration {
     Double(components.seconds) + Double(components.attoseconds) / 1e18
   }
 }
+
+/// Per-index results filled in by the pool's threads.
+private final class Slots<Value: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var values: [Value?]
+
+  init(count: Int) { values = Array(repeating: nil, count: count) }
+
+  func set(_ index: Int, _ value: Value) {
+    lock.lock()
+    values[index] = value
+    lock.unlock()
+  }
+
+  func get(_ index: Int) -> Value? {
+    lock.lock()
+    defer { lock.unlock() }
+    return values[index]
+  }
+}
+
+private typealias Replies = Slots<AnalysisReply>
+private typealias Identities = Slots<BatchRun.Identity>

@@ -96,18 +96,25 @@ public struct Corpus: Sendable {
   /// SHA-256 over every corpus file's relative path and content, in path order: what
   /// run.json records so that a run can be matched to the exact corpus it used.
   public func contentHash() throws -> String {
-    var hasher = SHA256()
+    Self.combine(try fileHashes())
+  }
+
+  /// Every file of the corpus, by path under it ("/lexicons/en/O01.yml"), with its SHA-256.
+  public func fileHashes() throws -> [(file: String, sha256: String)] {
     let base = root.standardizedFileURL.path
     let files =
       FileManager.default.enumerator(at: root, includingPropertiesForKeys: [.isRegularFileKey])?
       .compactMap { $0 as? URL }
       .filter { (try? $0.resourceValues(forKeys: [.isRegularFileKey]).isRegularFile) == true }
       .map { String($0.standardizedFileURL.path.dropFirst(base.count)) }.sorted() ?? []
-    for file in files {
-      hasher.update(Array(file.utf8))
-      hasher.update([UInt8](try Data(contentsOf: URL(fileURLWithPath: base + file))))
+    return try files.map { file in
+      (file, SHA256.hex([UInt8](try Data(contentsOf: URL(fileURLWithPath: base + file)))))
     }
-    return hasher.finalizeHex()
+  }
+
+  /// One hash over files and their hashes, in the order given.
+  public static func combine(_ hashes: [(file: String, sha256: String)]) -> String {
+    SHA256.hex(Array(hashes.map { "\($0.file) \($0.sha256)\n" }.joined().utf8))
   }
 
   public func countries() throws -> CountryTable {

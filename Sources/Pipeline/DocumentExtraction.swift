@@ -15,10 +15,14 @@ public struct ExtractedText: Sendable {
   public var warnings: [Warning]
   /// The document's language as identified on its text: "en", "fr", "es", "other" or "".
   public var language: String
+  /// True when the PDF opened only with a password: its text is then not cached.
+  public var needsPassword: Bool
+  /// Seconds spent reading with poppler, normalizing and segmenting.
+  public var seconds: (extract: Double, normalize: Double, segment: Double)
 }
 
 /// A problem that did not stop extraction: a short category and the reason.
-public struct Warning: Sendable, Equatable {
+public struct Warning: Sendable, Equatable, Codable {
   /// truncated, damaged-pages or no-text-pages.
   public var category: String
   public var message: String
@@ -33,7 +37,7 @@ public struct ExtractionFailure: Error, CustomStringConvertible, Sendable {
   public var reason: String
   public var description: String { "\(path): \(reason)" }
 
-  init(path: String, category: String, reason: String) {
+  public init(path: String, category: String, reason: String) {
     self.path = path
     self.category = category
     self.reason = reason
@@ -133,28 +137,25 @@ public struct DocumentExtraction: Sendable {
       languages: Self.toolbox(corpus: corpus) { .standard(vocabulary: $0) }, segmenter: Segmenter())
   }
 
-  /// Extracts in this process; with `isolated`, PDFs go to a worker process with its limits,
-  /// trying each of `passwords` in turn. `known` is the file's identity when the caller has
-  /// already hashed it.
+  /// Extracts `path`, trying no password, then `password`, then each of `passwords` in turn.
+  /// `known` is the file's identity when the caller has already hashed it.
   public func run(
     path: String, password: String? = nil, passwords: [String] = [],
-    isolated: IsolatedExtractor? = nil, source known: SourceDocument? = nil
+    source known: SourceDocument? = nil
   ) throws(ExtractionFailure) -> ExtractedText {
+    var clock = ContinuousClock.now
     let source: SourceDocument
-    if let known { source = known } else { source = try identify(path) }
+    if let known { source = known } else { source = try Self.identify(path) }
     var warnings: [Warning] = []
     let rawPages: [Page]
+    var needsPassword = false
     if path.lowercased().hasSuffix(".txt") {
       rawPages = try plainTextPages(path)
-    } else if let isolated {
-      let response = try isolated.extract(
-        path: path, passwords: (password.map { [$0] } ?? []) + passwords)
-      rawPages = try Self.checkPages(
-        path, response.pages ?? [], pageCount: response.pageCount, truncated: response.truncated,
-        unreadable: response.unreadablePages, warnings: &warnings)
     } else {
-      rawPages = try pdfPages(path, password: password, warnings: &warnings)
+      (rawPages, needsPassword) = try pdfPages(
+        path, passwords: (password.map { [$0] } ?? []) + passwords, warnings: &warnings)
     }
+    let extractSeconds = Self.seconds(since: &clock)
     // Each language is normalized with its own vocabulary (ligatures, hyphenation).
     let language = LanguageIdentifier.identify(
       rawPages.prefix(5).map(\.text).joined(separator: "\n"), minimumHits: 20)
@@ -173,14 +174,24 @@ public struct DocumentExtraction: Sendable {
     {
       throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
     }
+    let normalizeSeconds = Self.seconds(since: &clock)
     let passages = segmenter.segment(pages, documentID: source.id)
     return ExtractedText(
       source: source, rawPages: rawPages, pages: pages, passages: passages,
-      normalization: report, warnings: warnings, language: language)
+      normalization: report, warnings: warnings, language: language, needsPassword: needsPassword,
+      seconds: (extractSeconds, normalizeSeconds, Self.seconds(since: &clock)))
+  }
+
+  /// Seconds since `start`, moving `start` to now.
+  static func seconds(since start: inout ContinuousClock.Instant) -> Double {
+    let now = ContinuousClock.now
+    let elapsed = now - start
+    start = now
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
   }
 
   /// The document's id (file name without extension), content hash and size.
-  public func identify(_ path: String) throws(ExtractionFailure) -> SourceDocument {
+  public static func identify(_ path: String) throws(ExtractionFailure) -> SourceDocument {
     let url = URL(fileURLWithPath: path)
     guard let handle = try? FileHandle(forReadingFrom: url) else {
       let exists = FileManager.default.fileExists(atPath: path)
@@ -211,17 +222,31 @@ public struct DocumentExtraction: Sendable {
     }
   }
 
-  private func pdfPages(_ path: String, password: String?, warnings: inout [Warning])
-    throws(ExtractionFailure) -> [Page]
+  /// The raw pages of a PDF, and whether it needed a password. An encrypted file is tried
+  /// without a password, then with each given one.
+  private func pdfPages(_ path: String, passwords: [String], warnings: inout [Warning])
+    throws(ExtractionFailure) -> (pages: [Page], needsPassword: Bool)
   {
-    let file: PDFFile
-    do { file = try PDFFile(path: path, password: password) } catch {
-      throw ExtractionFailure(path: path, problem: error)
+    var lastProblem = PDFProblem.passwordRequired
+    for password in [nil] + passwords.map(Optional.some) {
+      let file: PDFFile
+      do { file = try PDFFile(path: path, password: password) } catch {
+        lastProblem = error
+        if error == .passwordRequired || error == .wrongPassword { continue }
+        break
+      }
+      let (pages, unreadable) = file.readAllPages()
+      let checked = try Self.checkPages(
+        path, pages, pageCount: file.pageCount, truncated: file.isTruncated,
+        unreadable: unreadable, warnings: &warnings)
+      return (checked, password != nil)
     }
-    let (pages, unreadable) = file.readAllPages()
-    return try Self.checkPages(
-      path, pages, pageCount: file.pageCount, truncated: file.isTruncated, unreadable: unreadable,
-      warnings: &warnings)
+    if lastProblem == .wrongPassword && passwords.count > 1 {
+      throw ExtractionFailure(
+        path: path, category: "wrong-password",
+        reason: "wrong password: none of the \(passwords.count) passwords given opens it")
+    }
+    throw ExtractionFailure(path: path, problem: lastProblem)
   }
 
   /// Fails a document with no text at all; warns of a truncated file, pages poppler could not

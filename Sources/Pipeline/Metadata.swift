@@ -17,6 +17,9 @@ public struct MetadataDetector: Sendable {
     detector = CountryDetector(table: countries)
   }
 
+  /// How many leading pages detection reads; the rest of a document does not change it.
+  public static let pagesRead = 5
+
   public func detect(_ pages: [Page]) -> DocumentMetadata {
     var metadata = DocumentMetadata()
     if let country = detector.detect(pages).country {
@@ -62,7 +65,7 @@ public struct MetadataDetector: Sendable {
 
   static func language(_ pages: [Page]) -> String {
     LanguageIdentifier.identify(
-      pages.prefix(5).map(\.text).joined(separator: "\n"), minimumHits: 20)
+      pages.prefix(pagesRead).map(\.text).joined(separator: "\n"), minimumHits: 20)
   }
 }
 

@@ -31,6 +31,57 @@ public struct DocumentRecord: Sendable {
     self.coverage = coverage
     self.warnings = warnings
   }
+
+  /// What the reports need of this record: the labelled passages, each with the scores of its
+  /// labels only. Coverage is already aggregated, so nothing in the outputs changes; a batch
+  /// keeps records in this form so that its memory grows little with the number of documents.
+  public func compacted() -> DocumentRecord {
+    var compact = self
+    compact.classifications = classifications.compactMap { classification in
+      guard !classification.labels.isEmpty else { return nil }
+      var kept = classification
+      kept.scores = classification.scores.filter { classification.labels.contains($0.category) }
+      return kept
+    }
+    return compact
+  }
+}
+
+extension DocumentRecord: Codable {
+  private struct WarningEntry: Codable {
+    var category: String
+    var message: String
+  }
+
+  private enum CodingKeys: String, CodingKey {
+    case source, file, pageCount, classifications, coverage, warnings, metadata
+  }
+
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.container(keyedBy: CodingKeys.self)
+    self.init(
+      source: try container.decode(SourceDocument.self, forKey: .source),
+      file: try container.decode(String.self, forKey: .file),
+      pageCount: try container.decode(Int.self, forKey: .pageCount),
+      classifications: try container.decode([Classification].self, forKey: .classifications),
+      coverage: try container.decode(DocumentCoverage.self, forKey: .coverage),
+      warnings: try container.decode([WarningEntry].self, forKey: .warnings).map {
+        ($0.category, $0.message)
+      },
+      metadata: try container.decode(DocumentMetadata.self, forKey: .metadata))
+  }
+
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.container(keyedBy: CodingKeys.self)
+    try container.encode(source, forKey: .source)
+    try container.encode(file, forKey: .file)
+    try container.encode(pageCount, forKey: .pageCount)
+    try container.encode(classifications, forKey: .classifications)
+    try container.encode(coverage, forKey: .coverage)
+    try container.encode(
+      warnings.map { WarningEntry(category: $0.category, message: $0.message) }, forKey: .warnings)
+    try container.encode(metadata, forKey: .metadata)
+  }
 }
 
 /// A file that could not be processed, or only in part.

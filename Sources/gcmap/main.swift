@@ -122,49 +122,69 @@ struct Run: ParsableCommand {
   @Option(help: "Size (MiB) above which a PDF is not opened.")
   var maxSize: Int = 500
 
-  @Flag(help: "Extract in this process instead of isolated worker processes (for debugging).")
+  @Flag(help: "Analyse in this process instead of isolated worker processes (for debugging).")
   var inProcess = false
+
+  @Option(help: "Worker processes side by side (default: the number of cores).")
+  var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+  @Option(
+    help: ArgumentHelp(
+      "The cache folder (default: $GCMAP_CACHE, else $XDG_CACHE_HOME/gcmap, else ~/.cache/gcmap).",
+      discussion:
+        "Keeps each file's extracted text and analysis, keyed by its content and the versions and settings that made them."
+    ))
+  var cache: String?
+
+  @Flag(help: "Neither read nor write the cache.")
+  var noCache = false
 
   @OptionGroup var options: AnalysisOptions
 
   func validate() throws {
-    guard timeout > 0, maxMemory >= 64, maxSize > 0 else {
+    guard timeout > 0, maxMemory >= 64, maxSize > 0, jobs >= 1 else {
       throw ValidationError(
-        "--timeout must be positive, --max-memory at least 64, --max-size positive")
+        "--timeout must be positive, --max-memory at least 64, --max-size positive, --jobs at least 1"
+      )
+    }
+    if noCache && cache != nil {
+      throw ValidationError("--cache and --no-cache exclude each other")
     }
   }
 
   func run() throws {
     let analysis = try options.analysis()
-    if let metadata {
-      do {
-        analysis.metadataFile = try MetadataFile(
-          URL(fileURLWithPath: metadata), countries: analysis.metadataDetector.countries)
-      } catch {
-        printError("gcmap: \(error)")
-        throw ExitCode(1)
-      }
-    }
+    let metadataFile: MetadataFile?
     let book: PasswordBook
     do {
+      metadataFile = try metadata.map {
+        try MetadataFile(
+          URL(fileURLWithPath: $0), countries: analysis.metadataDetector.countries)
+      }
       book = try passwords.map { try PasswordBook(URL(fileURLWithPath: $0)) } ?? PasswordBook()
     } catch {
       printError("gcmap: \(error)")
       throw ExitCode(1)
     }
-    let isolated =
+    let workers =
       inProcess
       ? nil
-      : IsolatedExtractor(
-        executable: IsolatedExtractor.currentExecutable, timeLimit: timeout,
-        memoryLimit: maxMemory << 20)
+      : WorkerPool.Settings(
+        executable: WorkerPool.currentExecutable, corpus: analysis.corpus.root.path,
+        pipeline: analysis.settings.file, timeLimit: timeout, memoryLimit: maxMemory << 20)
+    let cacheFolder =
+      noCache
+      ? nil
+      : cache.map { URL(fileURLWithPath: $0) }
+        ?? AnalysisCache.defaultFolder(environment: ProcessInfo.processInfo.environment)
     let runOptions = BatchRun.Options(
-      isolated: isolated, passwords: book, maximumSize: maxSize << 20)
+      workers: workers, jobs: jobs, passwords: book, maximumSize: maxSize << 20,
+      cache: cacheFolder.map { AnalysisCache(folder: $0) }, metadataFile: metadataFile)
     let summary: BatchRun.Summary
     do {
       summary = try BatchRun.run(
         input: URL(fileURLWithPath: folder), output: URL(fileURLWithPath: out), analysis: analysis,
-        options: runOptions, progress: printError)
+        options: runOptions, progress: { printError($0) })
     } catch {
       printError("gcmap: \(error)")
       throw ExitCode(1)
@@ -237,14 +257,23 @@ struct Evaluate: ParsableCommand {
   }
 }
 
-/// The extraction worker the batch runs in a child process; not for direct use.
+/// The analysis worker the batch runs in child processes; not for direct use.
 struct Worker: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Extract one PDF for a running batch (reads a request on standard input).",
+    abstract: "Analyse PDFs for a running batch (framed requests on standard input).",
     shouldDisplay: false)
 
+  @Option(help: "Address-space limit in bytes (0: none).")
+  var memoryLimit: Int = 0
+
+  @OptionGroup var options: AnalysisOptions
+
   func run() throws {
-    let status = ExtractionWorker.serve(input: .standardInput, output: .standardOutput)
+    let status = AnalysisWorker.serve(memoryLimit: memoryLimit) {
+      let corpus = try Corpus.locate(explicit: options.corpus)
+      let file = options.pipeline.map { URL(fileURLWithPath: $0) } ?? corpus.defaultPipeline
+      return try Analysis(corpus: corpus, settings: PipelineSettings.load(file))
+    }
     if status != 0 { throw ExitCode(status) }
   }
 }

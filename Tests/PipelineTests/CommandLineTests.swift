@@ -22,6 +22,10 @@ enum GCMapBinary {
   static func run(_ arguments: [String], environment: [String: String]? = nil) -> ProcessOutput {
     var environment = environment ?? ProcessInfo.processInfo.environment
     environment["GCMAP_CORPUS"] = environment["GCMAP_CORPUS"] ?? Repository.corpus.path
+    // Each run gets a cache of its own unless a test shares one on purpose.
+    environment["GCMAP_CACHE"] =
+      environment["GCMAP_CACHE"]
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent("gcmap-cache-\(UUID())").path
     return TestSupport.run(path, arguments, environment: environment)
   }
 }

@@ -67,7 +67,7 @@ struct RobustnessTests {
     #expect(result.code == 2)
     #expect(
       read(out, "problems.csv").contains(
-        "a.pdf,timeout,timeout: extraction took longer than 0.01 s"))
+        "a.pdf,timeout,timeout: reading and scoring took longer than 0.01 s"))
   }
 
   @Test("A worker that dies (here: too little memory) is a crash row, not the end of the run")

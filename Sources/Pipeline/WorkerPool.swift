@@ -1,0 +1,315 @@
+import Foundation
+import GCMapCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Messages between the batch and its workers: a 4-byte big-endian length, then JSON.
+enum Frame {
+  static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
+    let body = try JSONEncoder().encode(value)
+    let count = UInt32(body.count)
+    return [
+      UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
+      UInt8(count & 0xFF),
+    ] + body
+  }
+
+  /// Writes all of `bytes`; false if the other end is gone.
+  static func write(_ bytes: [UInt8], to fd: Int32) -> Bool {
+    var offset = 0
+    while offset < bytes.count {
+      let written = bytes.withUnsafeBytes { buffer in
+        Glibc.write(fd, buffer.baseAddress.map { $0 + offset }, bytes.count - offset)
+      }
+      if written < 0 && errno == EINTR { continue }
+      if written <= 0 { return false }
+      offset += written
+    }
+    return true
+  }
+
+  enum ReadResult {
+    case frame([UInt8])
+    case closed
+    case timedOut
+  }
+
+  /// Reads one frame, waiting at most until `deadline` (nil: no limit).
+  static func read(from fd: Int32, deadline: ContinuousClock.Instant?) -> ReadResult {
+    let header = readExactly(4, from: fd, deadline: deadline)
+    guard case .frame(let bytes) = header else { return header }
+    return readExactly(bytes.reduce(0) { $0 << 8 | Int($1) }, from: fd, deadline: deadline)
+  }
+
+  private static func readExactly(_ count: Int, from fd: Int32, deadline: ContinuousClock.Instant?)
+    -> ReadResult
+  {
+    var bytes = [UInt8](repeating: 0, count: count)
+    var filled = 0
+    while filled < count {
+      if let deadline {
+        let left = deadline - ContinuousClock.now
+        let milliseconds =
+          left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000
+        if left <= .zero { return .timedOut }
+        var poller = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        let ready = poll(&poller, 1, Int32(min(milliseconds + 1, Int64(Int32.max))))
+        if ready < 0 && errno == EINTR { continue }
+        if ready == 0 { return .timedOut }
+      }
+      let got = bytes.withUnsafeMutableBytes { buffer in
+        Glibc.read(fd, buffer.baseAddress.map { $0 + filled }, count - filled)
+      }
+      if got < 0 && errno == EINTR { continue }
+      if got <= 0 { return .closed }
+      filled += got
+    }
+    return .frame(bytes)
+  }
+}
+
+/// The worker's side: a long-lived process that analyses one document at a time.
+///
+/// Runs in `gcmap worker`: builds the analysis once, says it is ready, then answers each
+/// request read on standard input until it closes. Whatever poppler does to this process (a
+/// crash, an endless loop, a flood of allocations) stays in it: the batch sees a signal, a
+/// time-out or an out-of-memory exit, reports the file and starts another worker.
+public enum AnalysisWorker {
+  public static func serve(memoryLimit: Int, analysis makeAnalysis: () throws -> Analysis) -> Int32
+  {
+    if memoryLimit > 0 { limitMemory(memoryLimit) }
+    let analysis: Analysis
+    do { analysis = try makeAnalysis() } catch {
+      FileHandle.standardError.write(Data("gcmap worker: \(error)\n".utf8))
+      return 1
+    }
+    guard let ready = try? Frame.encode(AnalysisReply()), Frame.write(ready, to: 1) else {
+      return 1
+    }
+    while case .frame(let body) = Frame.read(from: 0, deadline: nil) {
+      guard let request = try? JSONDecoder().decode(AnalysisRequest.self, from: Data(body)) else {
+        FileHandle.standardError.write(Data("gcmap worker: unreadable request\n".utf8))
+        return 1
+      }
+      let reply = analysis.process(request)
+      guard let encoded = try? Frame.encode(reply), Frame.write(encoded, to: 1) else { return 1 }
+    }
+    return 0
+  }
+
+  static func limitMemory(_ bytes: Int) {
+    var limit = rlimit(rlim_cur: rlim_t(bytes), rlim_max: rlim_t(bytes))
+    _ = setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
+  }
+}
+
+/// The batch's side: worker processes with a time and a memory limit, one document at a time
+/// each, started when first needed and started again after a crash or a time-out.
+public final class WorkerPool: @unchecked Sendable {
+  public struct Settings: Sendable {
+    /// The gcmap executable to start as the worker.
+    public var executable: String
+    public var corpus: String
+    public var pipeline: String
+    /// Seconds one document may take.
+    public var timeLimit: Double
+    /// Address-space limit of each worker, in bytes.
+    public var memoryLimit: Int
+
+    public init(
+      executable: String, corpus: String, pipeline: String, timeLimit: Double, memoryLimit: Int
+    ) {
+      self.executable = executable
+      self.corpus = corpus
+      self.pipeline = pipeline
+      self.timeLimit = timeLimit
+      self.memoryLimit = memoryLimit
+    }
+  }
+
+  /// This process's own executable, found through /proc on Linux.
+  public static var currentExecutable: String {
+    (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+      ?? Bundle.main.executablePath ?? CommandLine.arguments[0]
+  }
+
+  /// One running worker and its pipes.
+  private struct Running {
+    var process: Process
+    var input: Int32
+    var output: Int32
+    var inputHandle: FileHandle
+    var outputHandle: FileHandle
+  }
+
+  private let settings: Settings
+  private var slots: [Running?]
+
+  public init(settings: Settings, size: Int) {
+    self.settings = settings
+    slots = Array(repeating: nil, count: max(1, size))
+    signal(SIGPIPE, SIG_IGN)
+  }
+
+  public var size: Int { slots.count }
+
+  deinit { shutdown() }
+
+  /// Analyses one document in worker `slot`; a crash or time-out comes back as a failure.
+  public func process(_ request: AnalysisRequest, slot: Int) -> AnalysisReply {
+    let running: Running
+    switch start(slot) {
+    case .success(let started): running = started
+    case .failure(let failure):
+      var reply = AnalysisReply()
+      reply.failure = failure
+      return reply
+    }
+    guard let encoded = try? Frame.encode(request), Frame.write(encoded, to: running.input) else {
+      return ended(slot, running, before: true)
+    }
+    let deadline = ContinuousClock.now + .milliseconds(Int64(settings.timeLimit * 1000))
+    switch Frame.read(from: running.output, deadline: deadline) {
+    case .frame(let body):
+      if let reply = try? JSONDecoder().decode(AnalysisReply.self, from: Data(body)) {
+        return reply
+      }
+      stop(slot)
+      var reply = AnalysisReply()
+      reply.failure = .init(
+        category: "crashed", reason: "crashed: the worker's answer is unreadable")
+      return reply
+    case .timedOut:
+      stop(slot)
+      var reply = AnalysisReply()
+      reply.failure = .init(
+        category: "timeout",
+        reason: "timeout: reading and scoring took longer than "
+          + "\(String(format: "%g", settings.timeLimit)) s and was stopped")
+      return reply
+    case .closed:
+      return ended(slot, running, before: false)
+    }
+  }
+
+  /// Stops every worker: closing their input ends them; any left is killed.
+  public func shutdown() {
+    for slot in slots.indices { stop(slot, gracefully: true) }
+  }
+
+  private func start(_ slot: Int) -> Result<Running, AnalysisReply.Failure> {
+    if let running = slots[slot] { return .success(running) }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: settings.executable)
+    process.arguments = [
+      "worker", "--corpus", settings.corpus, "--pipeline", settings.pipeline,
+      "--memory-limit", "\(settings.memoryLimit)",
+    ]
+    let input = Pipe()
+    let output = Pipe()
+    process.standardInput = input
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    do { try process.run() } catch {
+      return .failure(
+        .init(category: "crashed", reason: "the analysis worker could not start: \(error)"))
+    }
+    let running = Running(
+      process: process, input: input.fileHandleForWriting.fileDescriptor,
+      output: output.fileHandleForReading.fileDescriptor,
+      inputHandle: input.fileHandleForWriting, outputHandle: output.fileHandleForReading)
+    // The worker says it is ready once its word lists and models are built.
+    let deadline = ContinuousClock.now + .seconds(60)
+    guard case .frame = Frame.read(from: running.output, deadline: deadline) else {
+      slots[slot] = running
+      let reply = ended(slot, running, before: true)
+      return .failure(reply.failure ?? .init(category: "crashed", reason: "crashed"))
+    }
+    slots[slot] = running
+    return .success(running)
+  }
+
+  /// The failure of a worker that ended (or stopped answering) without a reply.
+  private func ended(_ slot: Int, _ running: Running, before: Bool) -> AnalysisReply {
+    stop(slot)
+    let process = running.process
+    let megabytes = settings.memoryLimit / (1 << 20)
+    var reply = AnalysisReply()
+    if process.terminationReason == .uncaughtSignal {
+      // A worker past its address-space limit usually dies this way too (a failed allocation
+      // aborts), so the reason names both.
+      reply.failure = .init(
+        category: "crashed",
+        reason:
+          "crashed: the PDF made the analysis worker fail (signal \(process.terminationStatus)); "
+          + "it may be damaged or hostile, or need more than \(megabytes) MiB")
+    } else {
+      reply.failure = .init(
+        category: "crashed",
+        reason: "crashed: the analysis worker ended with status \(process.terminationStatus) "
+          + (before ? "before reading the file " : "and no answer ")
+          + "(for instance out of memory past \(megabytes) MiB)")
+    }
+    return reply
+  }
+
+  private func stop(_ slot: Int, gracefully: Bool = false) {
+    guard let running = slots[slot] else { return }
+    slots[slot] = nil
+    try? running.inputHandle.close()
+    if gracefully {
+      let deadline = Date().addingTimeInterval(2)
+      while running.process.isRunning && Date() < deadline { usleep(2_000) }
+    }
+    if running.process.isRunning { kill(running.process.processIdentifier, SIGKILL) }
+    running.process.waitUntilExit()
+    try? running.outputHandle.close()
+  }
+}
+
+/// Work spread over threads of its own (Dispatch would cap them at the number of cores).
+public enum Parallel {
+  /// Runs `work` for each index below `count` on `threads` threads; `thread` tells which one
+  /// runs it (0..<threads), so each thread can own a worker. Returns when all are done.
+  public static func forEach(
+    _ count: Int, threads: Int, _ work: @escaping @Sendable (_ index: Int, _ thread: Int) -> Void
+  ) {
+    let next = Counter()
+    let group = DispatchGroup()
+    for thread in 0..<max(1, min(threads, count)) {
+      group.enter()
+      let runner = Thread {
+        while let index = next.take(below: count) { work(index, thread) }
+        group.leave()
+      }
+      runner.stackSize = 8 << 20
+      runner.start()
+    }
+    group.wait()
+  }
+}
+
+/// A shared count: the next index to take, or how many are done.
+final class Counter: @unchecked Sendable {
+  private let lock = NSLock()
+  private var value = 0
+
+  /// The next index below `limit`, or nil when all are taken.
+  func take(below limit: Int) -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard value < limit else { return nil }
+    value += 1
+    return value - 1
+  }
+
+  /// Adds one and returns the new count.
+  func increment() -> Int {
+    lock.lock()
+    defer { lock.unlock() }
+    value += 1
+    return value
+  }
+}
