@@ -99,13 +99,13 @@ enum PopplerPageText {
   /// Splits a poppler line where the space between two glyphs is wider than three line
   /// heights: table cells or side-by-side columns that poppler put on one line.
   private static func splitAtWideGaps(_ glyphs: [Glyph]) -> [[Glyph]] {
-    let visible = glyphs.filter { !$0.scalar.properties.isWhitespace }
+    let visible = glyphs.filter { !$0.scalar.isSpace }
     guard visible.count > 1 else { return [glyphs] }
     let lineHeight = median(visible.map(\.box.height))
     var parts: [[Glyph]] = [[]]
     var lastVisible: Glyph?
     for glyph in glyphs {
-      if !glyph.scalar.properties.isWhitespace {
+      if !glyph.scalar.isSpace {
         if let previous = lastVisible, glyph.box.x0 - previous.box.x1 > 3 * lineHeight,
           abs(glyph.box.y0 - previous.box.y0) < lineHeight
         {
@@ -119,7 +119,7 @@ enum PopplerPageText {
   }
 
   private static func makeFragment(_ glyphs: [Glyph]) -> Fragment? {
-    let visible = glyphs.filter { !$0.scalar.properties.isWhitespace }
+    let visible = glyphs.filter { !$0.scalar.isSpace }
     guard let first = visible.first else { return nil }
     let box = visible.dropFirst().reduce(first.box) { $0.union($1.box) }
     let text = String(String.UnicodeScalarView(glyphs.map(\.scalar)))

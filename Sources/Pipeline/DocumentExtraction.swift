@@ -305,7 +305,7 @@ public struct DocumentExtraction: Sendable {
           if (0xE000...0xF8FF).contains(value) || value == 0xFFFD || (value < 0x20 && value != 0x09)
           {
             odd += 1
-          } else if scalar.properties.isAlphabetic {
+          } else if scalar.isAlpha {
             letters += 1
             if value < 0x250 { latin += 1 }
           }

@@ -99,27 +99,35 @@ public struct MentionDetector: Sendable {
     ),
   ]
 
+  /// The principles' phrases as lowercase scalars, made once.
+  private static let principleNeedles: [(String, [[Unicode.Scalar]])] = principleNames.map {
+    id, phrases in (id, phrases.map { $0.unicodeScalars.map(lowercase) })
+  }
+
   public func mentions(in text: String, inHeading: Bool = false) -> [Mention] {
     var found: [Mention] = []
-    let scalars = Array(text.unicodeScalars)
-    for match in text.matches(of: Self.objectivePattern) {
-      let numbers = Self.numbers(first: String(match.output.1), rest: String(match.output.2))
-      let start = text.unicodeScalars.distance(
-        from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
-      let end = text.unicodeScalars.distance(
-        from: text.unicodeScalars.startIndex, to: match.range.upperBound)
-      for number in numbers where (1...23).contains(number) {
-        found.append(
-          Mention(
-            category: String(format: "O%02d", number), text: String(match.output.0),
-            inHeading: inHeading,
-            start: start, end: end))
+    // The pattern is costly; most passages have no "obj" at all.
+    if Self.containsObj(text) {
+      for match in text.matches(of: Self.objectivePattern) {
+        let numbers = Self.numbers(first: String(match.output.1), rest: String(match.output.2))
+        let start = text.unicodeScalars.distance(
+          from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
+        let end = text.unicodeScalars.distance(
+          from: text.unicodeScalars.startIndex, to: match.range.upperBound)
+        for number in numbers where (1...23).contains(number) {
+          found.append(
+            Mention(
+              category: String(format: "O%02d", number), text: String(match.output.0),
+              inHeading: inHeading,
+              start: start, end: end))
+        }
       }
     }
-    let lower = String(String.UnicodeScalarView(scalars.map { Self.lowercase($0) }))
-    for (id, phrases) in Self.principleNames {
-      for phrase in phrases {
-        if let range = Self.firstWordMatch(of: phrase, in: lower) {
+    let scalars = Array(text.unicodeScalars)
+    let lower = scalars.map(Self.lowercase)
+    for (id, needles) in Self.principleNeedles {
+      for needle in needles {
+        if let range = Self.firstWordMatch(of: needle, in: lower) {
           found.append(
             Mention(
               category: id, text: String(String.UnicodeScalarView(scalars[range])),
@@ -130,6 +138,17 @@ public struct MentionDetector: Sendable {
       }
     }
     return found
+  }
+
+  /// True if "obj" occurs in `text`, in any case: every objective mention has it.
+  private static func containsObj(_ text: String) -> Bool {
+    var previous: (UInt8, UInt8) = (0, 0)
+    for byte in text.utf8 {
+      let lower = byte | 0x20
+      if lower == 0x6A && previous.1 == 0x62 && previous.0 == 0x6F { return true }
+      previous = (previous.1, lower)
+    }
+    return false
   }
 
   /// "5" with ", 6 and 8" → [5, 6, 8]; "2" with "-4", " to 4", " à 4" or " a 4" → [2, 3, 4].
@@ -150,22 +169,26 @@ public struct MentionDetector: Sendable {
   }
 
   private static func lowercase(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+    if scalar.value < 0x80 {
+      return scalar.isUpper ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar
+    }
     if scalar == "\u{2019}" { return "'" }
-    let lower = String(scalar).lowercased().unicodeScalars
+    let lower = scalar.properties.lowercaseMapping.unicodeScalars
     return lower.count == 1 ? lower[lower.startIndex] : scalar
   }
 
-  /// The scalar range of `phrase` in `text` where it stands as whole words.
-  private static func firstWordMatch(of phrase: String, in text: String) -> Range<Int>? {
-    let haystack = Array(text.unicodeScalars)
-    let needle = Array(phrase.unicodeScalars)
-    guard needle.count <= haystack.count, !needle.isEmpty else { return nil }
+  /// The scalar range of `needle` in `haystack` where it stands as whole words.
+  private static func firstWordMatch(of needle: [Unicode.Scalar], in haystack: [Unicode.Scalar])
+    -> Range<Int>?
+  {
+    guard let first = needle.first, needle.count <= haystack.count else { return nil }
     var index = 0
-    while index + needle.count <= haystack.count {
-      if haystack[index] == needle[0], Array(haystack[index..<index + needle.count]) == needle {
-        let before = index == 0 || !haystack[index - 1].properties.isAlphabetic
+    let last = haystack.count - needle.count
+    while index <= last {
+      if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) {
+        let before = index == 0 || !haystack[index - 1].isAlpha
         let afterIndex = index + needle.count
-        let after = afterIndex >= haystack.count || !haystack[afterIndex].properties.isAlphabetic
+        let after = afterIndex >= haystack.count || !haystack[afterIndex].isAlpha
         if before && after { return index..<afterIndex }
       }
       index += 1

@@ -14,6 +14,9 @@ public struct TfIdfModel: Sendable {
   private let idf: [String: Double]
   private let unseenIdf: Double
   private let profiles: [(category: String, vector: [String: Double])]
+  /// Each profile term with the profiles that hold it (index, weight): a passage's terms are
+  /// looked up once each instead of once per category.
+  private let postings: [String: [(profile: Int, weight: Double)]]
   private let stopwords: Set<String>
 
   public init(taxonomy: Taxonomy, tokenizer: Tokenizer, stopwords: Set<String>) {
@@ -44,12 +47,19 @@ public struct TfIdfModel: Sendable {
     unseenIdf = log(count + 1) + 1
     let idf = self.idf
     let unseen = unseenIdf
-    self.profiles = texts.map { profile in
+    let profiles = texts.map { profile in
       (
-        profile.category,
-        Self.vector(Self.terms(tokenizer.tokens(profile.text), stopwords), idf: idf, unseen: unseen)
+        category: profile.category,
+        vector: Self.vector(
+          Self.terms(tokenizer.tokens(profile.text), stopwords), idf: idf, unseen: unseen)
       )
     }
+    var postings: [String: [(profile: Int, weight: Double)]] = [:]
+    for (index, profile) in profiles.enumerated() {
+      for (term, weight) in profile.vector { postings[term, default: []].append((index, weight)) }
+    }
+    self.profiles = profiles
+    self.postings = postings.mapValues { $0.sorted { $0.profile < $1.profile } }
   }
 
   static func terms(_ tokens: [Token], _ stopwords: Set<String>) -> [String] {
@@ -76,20 +86,21 @@ public struct TfIdfModel: Sendable {
     cosine: Double, contributors: [TermContribution]
   )] {
     let passage = Self.vector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
-    var result: [String: (Double, [TermContribution])] = [:]
     guard !passage.isEmpty else { return [:] }
-    let terms = passage.sorted { $0.key < $1.key }
-    for profile in profiles {
-      var parts: [TermContribution] = []
-      var cosine = 0.0
-      for (term, weight) in terms {
-        guard let other = profile.vector[term] else { continue }
-        cosine += weight * other
-        parts.append(TermContribution(stem: term, weight: weight * other))
+    // Terms in sorted order, so that each profile's sum runs in the same order every time.
+    var cosines = [Double](repeating: 0, count: profiles.count)
+    var parts = [[TermContribution]](repeating: [], count: profiles.count)
+    for term in passage.keys.sorted() {
+      guard let weight = passage[term], let holders = postings[term] else { continue }
+      for holder in holders {
+        cosines[holder.profile] += weight * holder.weight
+        parts[holder.profile].append(TermContribution(stem: term, weight: weight * holder.weight))
       }
-      guard cosine > 0 else { continue }
-      parts.sort { ($0.weight, $1.stem) > ($1.weight, $0.stem) }
-      result[profile.category] = (cosine, Array(parts.prefix(contributors)))
+    }
+    var result: [String: (Double, [TermContribution])] = [:]
+    for (index, profile) in profiles.enumerated() where cosines[index] > 0 {
+      let ranked = parts[index].sorted { ($0.weight, $1.stem) > ($1.weight, $0.stem) }
+      result[profile.category] = (cosines[index], Array(ranked.prefix(contributors)))
     }
     return result
   }

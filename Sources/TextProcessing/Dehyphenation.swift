@@ -65,14 +65,14 @@ public struct Dehyphenation: NormalizationStage {
     }
     let body = upper.dropLast()
     let leftScalars = body.unicodeScalars.reversed().prefix {
-      $0.properties.isAlphabetic || $0 == "-"
+      $0.isAlpha || $0 == "-"
     }
-    guard let last = leftScalars.first, last.properties.isAlphabetic else { return nil }
+    guard let last = leftScalars.first, last.isAlpha else { return nil }
     let left = String(String.UnicodeScalarView(leftScalars.reversed()))
     let right = String(
       String.UnicodeScalarView(
-        lower.unicodeScalars.prefix { $0.properties.isAlphabetic || $0 == "-" }))
-    guard let first = right.unicodeScalars.first, first.properties.isLowercase else { return nil }
+        lower.unicodeScalars.prefix { $0.isAlpha || $0 == "-" }))
+    guard let first = right.unicodeScalars.first, first.isLower else { return nil }
     return (left, right.hasSuffix("-") ? String(right.dropLast()) : right)
   }
 

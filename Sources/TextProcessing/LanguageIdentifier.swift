@@ -34,22 +34,52 @@ public enum LanguageIdentifier {
     ),
   ]
 
+  /// Every marker word, with the languages it marks (a word may mark one language only,
+  /// but the table does not rely on it).
+  private static let markerLanguages: [String: [String]] = {
+    var table: [String: [String]] = [:]
+    for (language, words) in markers {
+      for word in words { table[word, default: []].append(language) }
+    }
+    return table
+  }()
+  private static let longestMarker = markers.flatMap(\.1).map(\.unicodeScalars.count).max() ?? 0
+
   /// The language of a text: "en", "fr", "es", "other", or "" when it cannot tell.
   public static func identify(_ text: String, minimumHits: Int = 3) -> String {
     var hits: [String: Int] = [:]
     var latin = 0
     var letters = 0
-    for scalar in text.unicodeScalars where scalar.properties.isAlphabetic {
-      letters += 1
-      if scalar.value < 0x250 { latin += 1 }
+    var word = String.UnicodeScalarView()
+    var wordLength = 0
+    func endWord() {
+      if wordLength > 0 && wordLength <= longestMarker {
+        for language in markerLanguages[String(word)] ?? [] { hits[language, default: 0] += 1 }
+      }
+      word = String.UnicodeScalarView()
+      wordLength = 0
     }
-    if letters >= 20 && latin * 2 < letters { return "other" }
-    for word in text.lowercased().split(whereSeparator: { !$0.isLetter }) {
-      let token = String(word)
-      for (language, words) in markers where words.contains(token) {
-        hits[language, default: 0] += 1
+    for scalar in text.unicodeScalars {
+      if scalar.isAlpha {
+        letters += 1
+        if scalar.value < 0x250 { latin += 1 }
+        wordLength += 1
+        // Only words as short as a marker are looked up, so longer ones are not built.
+        if wordLength <= longestMarker {
+          if scalar.value < 0x80 {
+            word.append(scalar.isUpper ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
+          } else {
+            word.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+          }
+        }
+      } else if wordLength > 0
+        && (scalar.value < 0x80 || scalar.properties.generalCategory != .nonspacingMark)
+      {
+        endWord()
       }
     }
+    endWord()
+    if letters >= 20 && latin * 2 < letters { return "other" }
     let ranked = hits.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
     guard let best = ranked.first, best.value >= minimumHits else { return "" }
     let second = ranked.count > 1 ? ranked[1].value : 0

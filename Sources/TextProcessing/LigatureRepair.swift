@@ -26,6 +26,9 @@ public struct LigatureRepair: NormalizationStage {
   /// repair is a known word at least one letter longer: short unknown words ("en" in a URL)
   /// too easily become some word.
   static let minimumLetterWord = 4
+  /// Votes for lost glyphs (symbols, capitals) a document needs before its small letters
+  /// are suspected too.
+  static let minimumGlyphVotes = 3
 
   public init(vocabulary: Vocabulary) {
     self.vocabulary = vocabulary
@@ -58,28 +61,41 @@ public struct LigatureRepair: NormalizationStage {
 
   public func apply(to pages: [Page]) -> StageResult {
     let words = pages.flatMap { $0.lines.flatMap { Self.words(in: $0.text) } }
-    var map = inferMap(words: words.map(\.text))
+    // Each distinct word is judged once: known, or repaired the same way wherever it occurs.
+    var occurrences: [String: Int] = [:]
+    for word in words { occurrences[word.text, default: 0] += 1 }
+    let unknown = occurrences.filter { !known($0.key) }
     // A letter standing for a ligature is only guessed in text of the vocabulary's language:
     // elsewhere unknown words are plentiful and some turn into words by chance ("Unies" into
     // "Unties", "entre" into "entire" with an English list on French text).
     let sample = pages.prefix(5).map(\.text).joined(separator: "\n")
-    if LanguageIdentifier.identify(sample, minimumHits: 20) != vocabulary.language {
-      map.votes = map.votes.filter { !$0.key.properties.isLowercase }
+    let ownLanguage = LanguageIdentifier.identify(sample, minimumHits: 20) == vocabulary.language
+    var map = inferMap(unknown: unknown, letters: ownLanguage)
+    if !ownLanguage {
+      map.votes = map.votes.filter { !$0.key.isLower }
     }
+    var repairs: [String: String] = [:]
+    if !map.votes.isEmpty {
+      for word in unknown.keys {
+        if let fixed = repair(word, map: map, isKnown: false) { repairs[word] = fixed }
+      }
+    }
+    let notes = map.votes.isEmpty ? [:] : ["glyphMap": map.summary]
+    // Most documents need no repair at all: their lines are left as they are.
+    guard !repairs.isEmpty else { return StageResult(pages: pages, changes: 0, notes: notes) }
     var repaired = 0
     let result = pages.map { page in
       page.mappingLines { line in
         var scalars = Array(line.unicodeScalars)
         // Replace from the end so that earlier ranges stay valid.
         for word in Self.words(in: line).reversed() {
-          guard let fixed = repair(word.text, map: map) else { continue }
+          guard let fixed = repairs[word.text] else { continue }
           scalars.replaceSubrange(word.range, with: fixed.unicodeScalars)
           repaired += 1
         }
         return String(String.UnicodeScalarView(scalars))
       }
     }
-    let notes = map.votes.isEmpty ? [:] : ["glyphMap": map.summary]
     return StageResult(pages: result, changes: repaired, notes: notes)
   }
 
@@ -106,8 +122,8 @@ public struct LigatureRepair: NormalizationStage {
     "-.,;:/@_&=?+#%\"“”«»–—…·•‐§°([{0123456789".unicodeScalars)
 
   private static func kind(_ scalar: Unicode.Scalar) -> Kind {
-    if scalar.properties.isAlphabetic { return .letter }
-    if scalar.properties.isWhitespace || separators.contains(scalar) { return .separator }
+    if scalar.isAlpha { return .letter }
+    if scalar.isSpace || separators.contains(scalar) { return .separator }
     if betweenLettersOnly.contains(scalar) { return .betweenLetters }
     switch scalar.properties.generalCategory {
     case .mathSymbol, .currencySymbol, .modifierSymbol, .otherSymbol, .privateUse, .unassigned,
@@ -173,7 +189,7 @@ public struct LigatureRepair: NormalizationStage {
   private static func opened(_ scalars: [Unicode.Scalar], before position: Int) -> Bool {
     guard let opener = openers[scalars[position]] else { return false }
     var index = position - 1
-    while index >= 0, !scalars[index].properties.isWhitespace {
+    while index >= 0, !scalars[index].isSpace {
       if scalars[index] == opener { return true }
       index -= 1
     }
@@ -185,9 +201,9 @@ public struct LigatureRepair: NormalizationStage {
   private static func suspects(_ scalars: [Unicode.Scalar]) -> [Int] {
     scalars.indices.filter { index in
       let scalar = scalars[index]
-      if !scalar.properties.isAlphabetic { return true }
-      return index > 0 && scalar.properties.isUppercase
-        && scalars[index - 1].properties.isLowercase
+      if !scalar.isAlpha { return true }
+      return index > 0 && scalar.isUpper
+        && scalars[index - 1].isLower
     }
   }
 
@@ -195,24 +211,25 @@ public struct LigatureRepair: NormalizationStage {
 
   /// Counts, for each suspect character, which ligature turns unknown words into known ones.
   func inferMap(words: [String]) -> GlyphMap {
-    var counts: [Unicode.Scalar: [String: Int]] = [:]
     var occurrences: [String: Int] = [:]
     for word in words { occurrences[word, default: 0] += 1 }
-    for (word, count) in occurrences where !known(word) {
+    return inferMap(unknown: occurrences.filter { !known($0.key) }, letters: true)
+  }
+
+  /// The map from the document's unknown words and their counts. Small letters are tried as
+  /// ligatures only when `letters` is set and the document shows lost glyphs of other kinds
+  /// (symbols, capitals inside words): trying every letter of every unknown word is costly,
+  /// and a document whose fonts lost no other glyph has not lost letters either.
+  func inferMap(unknown: [String: Int], letters: Bool) -> GlyphMap {
+    var counts: [Unicode.Scalar: [String: Int]] = [:]
+    var letterWords: [(scalars: [Unicode.Scalar], count: Int)] = []
+    for (word, count) in unknown {
       let scalars = Array(word.unicodeScalars)
       let positions = Self.suspects(scalars)
       let glyphs = Array(Set(positions.map { scalars[$0] })).sorted { $0.value < $1.value }
       if glyphs.isEmpty {
-        // A small letter standing for a ligature ("hlps"): try each letter once.
-        guard scalars.count >= Self.minimumLetterWord else { continue }
-        for position in scalars.indices where scalars[position].properties.isLowercase {
-          for ligature in Self.ligatures {
-            var candidate = scalars
-            candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)
-            if rank(String(String.UnicodeScalarView(candidate))) == 2 {
-              counts[scalars[position], default: [:]][ligature, default: 0] += count
-            }
-          }
+        if letters && scalars.count >= Self.minimumLetterWord {
+          letterWords.append((scalars, count))
         }
         continue
       }
@@ -223,6 +240,21 @@ public struct LigatureRepair: NormalizationStage {
       for candidate in bestRanked(candidates) {
         for (glyph, ligature) in zip(glyphs, candidate.assignment) {
           counts[glyph, default: [:]][ligature, default: 0] += count
+        }
+      }
+    }
+    let glyphVotes = counts.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+    if glyphVotes >= Self.minimumGlyphVotes {
+      // A small letter standing for a ligature ("hlps"): try each letter once.
+      for (scalars, count) in letterWords {
+        for position in scalars.indices where scalars[position].isLower {
+          for ligature in Self.ligatures {
+            var candidate = scalars
+            candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)
+            if rank(String(String.UnicodeScalarView(candidate))) == 2 {
+              counts[scalars[position], default: [:]][ligature, default: 0] += count
+            }
+          }
         }
       }
     }
@@ -285,14 +317,14 @@ public struct LigatureRepair: NormalizationStage {
   // MARK: Repairing
 
   /// The repaired word, or nil to leave it as it is.
-  func repair(_ word: String, map: GlyphMap) -> String? {
-    if known(word) { return nil }
+  func repair(_ word: String, map: GlyphMap, isKnown: Bool? = nil) -> String? {
+    if isKnown ?? known(word) { return nil }
     let scalars = Array(word.unicodeScalars)
     let positions = Self.suspects(scalars)
     let glyphs = Array(Set(positions.map { scalars[$0] })).sorted { $0.value < $1.value }
     if glyphs.isEmpty { return repairLetter(scalars, map: map) }
     // One letter and a symbol ("b>" of "</b>") is markup or noise, not a damaged word.
-    guard scalars.filter(\.properties.isAlphabetic).count >= 2 else { return nil }
+    guard scalars.filter(\.isAlpha).count >= 2 else { return nil }
     guard glyphs.count <= 2, glyphs.allSatisfy({ map.votes[$0] != nil }) else { return nil }
     // Ligatures with votes for each glyph, best first; the first known word wins.
     let options = glyphs.map { glyph in (map.votes[glyph] ?? []).map(\.ligature) }
@@ -305,7 +337,7 @@ public struct LigatureRepair: NormalizationStage {
     if let best = bestRanked(candidates).first { return best.spelling }
     // Characters that never belong inside a word: trust a confident map without the list.
     let forced = glyphs.map { glyph -> String? in
-      let isSymbol = !glyph.properties.isAlphabetic && !Self.apostrophes.contains(glyph)
+      let isSymbol = !glyph.isAlpha && !Self.apostrophes.contains(glyph)
       return isSymbol ? map.confident(glyph, minimum: 2) : nil
     }
     let sure = forced.compactMap { $0 }
@@ -316,7 +348,7 @@ public struct LigatureRepair: NormalizationStage {
   /// Repairs one small letter that the map says stands for a ligature, if that makes a word.
   private func repairLetter(_ scalars: [Unicode.Scalar], map: GlyphMap) -> String? {
     guard scalars.count >= Self.minimumLetterWord else { return nil }
-    for position in scalars.indices where scalars[position].properties.isLowercase {
+    for position in scalars.indices where scalars[position].isLower {
       guard let ligature = map.confident(scalars[position], minimum: 3) else { continue }
       var candidate = scalars
       candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)

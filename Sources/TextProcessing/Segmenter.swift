@@ -233,7 +233,7 @@ public struct Segmenter: Sendable {
     var scalars: [Unicode.Scalar] = []
     var places: [(page: Int, offset: Int)] = []
     for (index, ref) in paragraph.lines.enumerated() {
-      if index > 0, let previous = scalars.last, !previous.properties.isWhitespace {
+      if index > 0, let previous = scalars.last, !previous.isSpace {
         scalars.append(" ")
         places.append((ref.pageNumber, max(0, ref.start - 1)))
       }
@@ -257,8 +257,8 @@ public struct Segmenter: Sendable {
     return ranges.compactMap { range -> Piece? in
       var lower = range.lowerBound
       var upper = range.upperBound
-      while lower < upper, scalars[lower].properties.isWhitespace { lower += 1 }
-      while upper > lower, scalars[upper - 1].properties.isWhitespace { upper -= 1 }
+      while lower < upper, scalars[lower].isSpace { lower += 1 }
+      while upper > lower, scalars[upper - 1].isSpace { upper -= 1 }
       guard lower < upper else { return nil }
       let text = String(String.UnicodeScalarView(scalars[lower..<upper]))
       // A stray number or symbol (a leftover page number) carries nothing to classify.
@@ -288,10 +288,10 @@ public struct Segmenter: Sendable {
       {
         let next = scalars[index + 2]
         let opensSentence =
-          next.properties.isUppercase || next.properties.numericType != nil
+          next.isUpper || next.properties.numericType != nil
           || "“\"(‘'".unicodeScalars.contains(next)
         var wordStart = index
-        while wordStart > start, !scalars[wordStart - 1].properties.isWhitespace {
+        while wordStart > start, !scalars[wordStart - 1].isSpace {
           wordStart -= 1
         }
         let word = String(String.UnicodeScalarView(scalars[wordStart..<index])).lowercased()
@@ -317,7 +317,7 @@ public struct Segmenter: Sendable {
     var start = range.lowerBound
     while range.upperBound - start > limit {
       var cut = start + limit
-      while cut > start + limit / 2, !scalars[cut].properties.isWhitespace { cut -= 1 }
+      while cut > start + limit / 2, !scalars[cut].isSpace { cut -= 1 }
       if cut == start + limit / 2 { cut = start + limit }
       pieces.append(start..<cut)
       start = cut

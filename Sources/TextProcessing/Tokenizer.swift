@@ -27,17 +27,24 @@ public struct Tokenizer: Sendable {
     var current = String.UnicodeScalarView()
     var start = 0
     var index = 0
+    var ascii = true
     func flush() {
       guard !current.isEmpty else { return }
-      let folded = Self.fold(String(current))
+      let word = String(current)
+      let folded = ascii ? Self.asciiLowercase(word) : Self.fold(word)
       tokens.append(Token(folded: folded, stem: stemmer.stem(folded), range: start..<index))
       current = String.UnicodeScalarView()
+      ascii = true
     }
     for scalar in text.unicodeScalars {
-      if scalar.properties.isAlphabetic || scalar.properties.numericType != nil
-        || scalar.properties.generalCategory == .nonspacingMark
-      {
+      let isWordScalar =
+        scalar.value < 0x80
+        ? scalar.isAlpha || scalar.isDigit
+        : scalar.properties.isAlphabetic || scalar.properties.numericType != nil
+          || scalar.properties.generalCategory == .nonspacingMark
+      if isWordScalar {
         if current.isEmpty { start = index }
+        if scalar.value >= 0x80 { ascii = false }
         current.append(scalar)
       } else {
         flush()
@@ -50,6 +57,14 @@ public struct Tokenizer: Sendable {
 
   /// Lowercase without diacritics.
   public static func fold(_ word: String) -> String {
-    word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil).lowercased()
+    if word.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLowercase(word) }
+    return word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
+      .lowercased()
+  }
+
+  /// Lowercase of an all-ASCII word, without Foundation.
+  static func asciiLowercase(_ word: String) -> String {
+    guard word.utf8.contains(where: { $0 &- 0x41 < 26 }) else { return word }
+    return String(decoding: word.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
   }
 }

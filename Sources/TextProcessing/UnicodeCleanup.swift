@@ -27,7 +27,7 @@ public struct UnicodeCleanup: LineStage {
       case 0x2010, 0x2011:
         scalars.append("-")
       case 0x00AD:
-        let restIsBlank = all[(index + 1)...].allSatisfy { $0.properties.isWhitespace }
+        let restIsBlank = all[(index + 1)...].allSatisfy { $0.isSpace }
         if restIsBlank { scalars.append("-") }
       case 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF:
         continue
