@@ -34,12 +34,15 @@ public struct SHA256: Sendable {
       buffer += bytes[0..<taken]
       index = taken
       if buffer.count < 64 { return }
-      compress(buffer[...])
+      let block = buffer
+      block.withUnsafeBufferPointer { compress($0, at: 0) }
       buffer.removeAll(keepingCapacity: true)
     }
-    while bytes.count - index >= 64 {
-      compress(bytes[index..<index + 64])
-      index += 64
+    bytes.withUnsafeBufferPointer { all in
+      while all.count - index >= 64 {
+        compress(all, at: index)
+        index += 64
+      }
     }
     buffer += bytes[index...]
   }
@@ -52,7 +55,9 @@ public struct SHA256: Sendable {
     for shift in stride(from: 56, through: 0, by: -8) {
       tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift)))
     }
-    for start in stride(from: 0, to: tail.count, by: 64) { compress(tail[start..<start + 64]) }
+    tail.withUnsafeBufferPointer { all in
+      for start in stride(from: 0, to: all.count, by: 64) { compress(all, at: start) }
+    }
     buffer = []
     let hexDigits = Array("0123456789abcdef")
     var hex = ""
@@ -71,9 +76,18 @@ public struct SHA256: Sendable {
     return hasher.finalizeHex()
   }
 
-  private mutating func compress(_ block: ArraySlice<UInt8>) {
-    var w = [UInt32](repeating: 0, count: 64)
-    let base = block.startIndex
+  /// One 64-byte block at `base` of `block`. The message schedule lives on the stack: a heap
+  /// array per block made hashing several times slower.
+  private mutating func compress(_ block: UnsafeBufferPointer<UInt8>, at base: Int) {
+    withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+      compress(block, at: base, schedule: w)
+    }
+  }
+
+  private mutating func compress(
+    _ block: UnsafeBufferPointer<UInt8>, at base: Int,
+    schedule w: UnsafeMutableBufferPointer<UInt32>
+  ) {
     for i in 0..<16 {
       let at = base + 4 * i
       w[i] =
@@ -87,10 +101,11 @@ public struct SHA256: Sendable {
     }
     var a = state[0], b = state[1], c = state[2], d = state[3]
     var e = state[4], f = state[5], g = state[6], h = state[7]
+    let k = Self.k
     for i in 0..<64 {
       let s1 = e.rotatedRight(6) ^ e.rotatedRight(11) ^ e.rotatedRight(25)
       let choice = (e & f) ^ (~e & g)
-      let t1 = h &+ s1 &+ choice &+ Self.k[i] &+ w[i]
+      let t1 = h &+ s1 &+ choice &+ k[i] &+ w[i]
       let s0 = a.rotatedRight(2) ^ a.rotatedRight(13) ^ a.rotatedRight(22)
       let majority = (a & b) ^ (a & c) ^ (b & c)
       let t2 = s0 &+ majority

@@ -87,11 +87,15 @@ public enum EvidenceMarkdown {
 
   /// Backslash-escapes the characters Markdown would read as markup.
   public static func escape(_ text: String) -> String {
+    guard text.utf8.contains(where: { specialBytes.contains($0) }) else { return text }
     var out = ""
     for character in text {
-      if "\\`*_{}[]<>#|!".contains(character) { out.append("\\") }
+      if special.contains(character) { out.append("\\") }
       out.append(character)
     }
     return out
   }
+
+  private static let special = Set("\\`*_{}[]<>#|!")
+  private static let specialBytes = Set("\\`*_{}[]<>#|!".utf8)
 }

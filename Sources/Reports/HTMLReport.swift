@@ -49,6 +49,10 @@ public enum HTMLReport {
 
   /// Escapes text for HTML element content and attribute values.
   public static func escape(_ text: String) -> String {
+    let clean = !text.utf8.contains { byte in
+      byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0x27
+    }
+    if clean { return text }
     var out = ""
     out.reserveCapacity(text.count)
     for character in text {

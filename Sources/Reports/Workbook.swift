@@ -125,7 +125,8 @@ public enum Workbook {
       let styleAttribute = style > 0 ? " s=\"\(style)\"" : ""
       switch value {
       case .text(let text):
-        let clipped = text.count > 32_767 ? String(text.prefix(32_766)) + "…" : text
+        let clipped =
+          text.utf8.count > 32_767 && text.count > 32_767 ? String(text.prefix(32_766)) + "…" : text
         out +=
           "<c r=\"\(reference)\" t=\"inlineStr\"\(styleAttribute)><is><t xml:space=\"preserve\">\(escape(clipped))</t></is></c>"
       case .integer(let integer):
@@ -151,6 +152,12 @@ public enum Workbook {
 
   /// XML escaping; characters XML 1.0 forbids (most controls) are dropped.
   static func escape(_ text: String) -> String {
+    // Most text needs no change: no markup characters, no controls, no U+FFFE/U+FFFF (EF BF BE/BF).
+    let clean = !text.utf8.contains { byte in
+      byte == 0x26 || byte == 0x3C || byte == 0x3E || byte == 0x22 || byte == 0xEF
+        || (byte < 0x20 && byte != 0x09 && byte != 0x0A && byte != 0x0D)
+    }
+    if clean { return text }
     var out = ""
     for scalar in text.unicodeScalars {
       switch scalar {
@@ -249,7 +256,11 @@ enum CRC32 {
 
   static func checksum(_ data: Data) -> UInt32 {
     var crc: UInt32 = 0xFFFF_FFFF
-    for byte in data { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+    table.withUnsafeBufferPointer { table in
+      data.withUnsafeBytes { bytes in
+        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
+      }
+    }
     return crc ^ 0xFFFF_FFFF
   }
 }

@@ -109,7 +109,7 @@ public struct Dehyphenation: NormalizationStage {
     var counts: [String: Int] = [:]
     for page in pages {
       for line in page.lines {
-        let tokens = line.text.lowercased().split { !$0.isLetter && $0 != "-" }
+        let tokens = line.text.lowercased().split { !$0.isLetterFast && $0 != "-" }
         for token in tokens {
           let parts = token.split(separator: "-").map(String.init)
           if parts.count == 1 { counts[parts[0], default: 0] += 1 }

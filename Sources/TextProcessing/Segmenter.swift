@@ -55,12 +55,28 @@ public struct Segmenter: Sendable {
 
   // MARK: Blocks
 
-  /// Compiled once: a computed property would parse the pattern on every call.
-  nonisolated(unsafe) private static let listMarker: Regex<Substring> =
-    #/^(?:[•▪◦‣●○■□➢►▶✓✔\-–—*]\s|\(?(?:[a-z]|[ivx]{1,4}|\d{1,2})[.)]\s)/#
+  private static let bullets = Set("•▪◦‣●○■□➢►▶✓✔-–—*".unicodeScalars)
 
+  /// True if the line opens with a list marker: a bullet and a space, or "a. ", "(b) ",
+  /// "iv) ", "12. ". Written out rather than as a regular expression, which cost more than
+  /// the rest of segmentation on every line.
   static func isListItem(_ text: String) -> Bool {
-    (try? listMarker.prefixMatch(in: text)) != nil
+    let head = Array(text.unicodeScalars.prefix(8))
+    guard let first = head.first else { return false }
+    if bullets.contains(first) { return head.count > 1 && head[1].isSpace }
+    let start = first == "(" ? 1 : 0
+    for length in 1...4 where start + length + 1 < head.count {
+      let label = head[start..<start + length]
+      let isLabel =
+        (length == 1 && label.allSatisfy { $0.value &- 0x61 < 26 })
+        || label.allSatisfy { $0 == "i" || $0 == "v" || $0 == "x" }
+        || (length <= 2 && label.allSatisfy(\.isDigit))
+      let close = head[start + length]
+      if isLabel && (close == "." || close == ")") && head[start + length + 1].isSpace {
+        return true
+      }
+    }
+    return false
   }
 
   private func makeBlocks(_ pages: [Page]) -> [Block] {

@@ -15,9 +15,28 @@ public struct LetterSpacing: LineStage {
     Self.collapse(line)
   }
 
+  /// False when the line has no run of eight short tokens, so cannot change: the common case,
+  /// answered from the bytes. A token counts as short if it has at most four scalars (one
+  /// character, possibly with combining marks), which errs towards the full test.
+  static func mayBeSpaced(_ line: String) -> Bool {
+    var run = 0
+    var length = 0
+    for scalar in line.unicodeScalars {
+      if scalar == " " {
+        run = length >= 1 && length <= 4 ? run + 1 : 0
+        if run >= 8 { return true }
+        length = 0
+      } else {
+        length += 1
+      }
+    }
+    return length >= 1 && length <= 4 && run + 1 >= 8
+  }
+
   private static let bullets: Set<Substring> = ["o", "•", "▪", "-", "–", "◦", "§"]
 
   static func collapse(_ line: String) -> String {
+    guard mayBeSpaced(line) else { return line }
     let tokens = line.split(separator: " ", omittingEmptySubsequences: false)
     var out: [String] = []
     var run: [Substring] = []
@@ -55,6 +74,20 @@ public struct WhitespaceCleanup: LineStage {
   public init() {}
 
   public func normalize(line: String) -> String {
-    line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    if Self.isClean(line) { return line }
+    return line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+  }
+
+  /// An ASCII line with no space at either end, no two spaces in a row and no other white
+  /// space: the common case, which needs no change.
+  static func isClean(_ line: String) -> Bool {
+    var previousSpace = true
+    for byte in line.utf8 {
+      if byte >= 0x80 || (byte &- 0x09) < 5 { return false }
+      let isSpace = byte == 0x20
+      if isSpace && previousSpace { return false }
+      previousSpace = isSpace
+    }
+    return !previousSpace
   }
 }

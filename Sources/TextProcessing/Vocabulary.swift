@@ -50,7 +50,38 @@ public struct Vocabulary: Sendable {
 
   /// True if the exact (lowercased) form is listed; no affix rules.
   public func lists(_ word: String) -> Bool {
-    words.contains(word.lowercased())
+    words.contains(Self.lowercase(word))
+  }
+
+  /// `lowercased()`, without its Unicode machinery for ASCII words.
+  static func lowercase(_ word: String) -> String {
+    var needsChange = false
+    for byte in word.utf8 {
+      if byte >= 0x80 { return word.lowercased() }
+      if byte &- 0x41 < 26 { needsChange = true }
+    }
+    guard needsChange else { return word }
+    return String(decoding: word.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
+  }
+
+  /// The stems left by removing each of `suffixes` from `word`, keeping at least `keep`
+  /// characters: byte-wise for ASCII words, through String's Unicode-aware test otherwise.
+  private static func stems(
+    of word: String, removing suffixes: [(text: String, bytes: [UInt8])], keep: Int
+  ) -> [(index: Int, stem: String)] {
+    let bytes = Array(word.utf8)
+    let ascii = bytes.allSatisfy { $0 < 0x80 }
+    var found: [(Int, String)] = []
+    for (index, suffix) in suffixes.enumerated() {
+      if ascii {
+        let cut = bytes.count - suffix.bytes.count
+        guard cut >= keep, bytes[cut...].elementsEqual(suffix.bytes) else { continue }
+        found.append((index, String(decoding: bytes[..<cut], as: UTF8.self)))
+      } else if word.hasSuffix(suffix.text), word.count - suffix.text.count >= keep {
+        found.append((index, String(word.dropLast(suffix.text.count))))
+      }
+    }
+    return found
   }
 
   /// True if `word` is a known word, an inflection or prefixed form of one, or a hyphenated
@@ -59,7 +90,7 @@ public struct Vocabulary: Sendable {
   /// With `prefixes: false` a prefix is accepted only before a hyphen: guessing repairs needs
   /// the stricter test, since "sub" + "miffing" would pass for a word.
   public func contains(_ word: String, prefixes: Bool = true) -> Bool {
-    let lower = word.lowercased()
+    let lower = Self.lowercase(word)
     if words.contains(lower) || compounds.contains(lower) { return true }
     if lower.contains("-") {
       let parts = lower.split(separator: "-", omittingEmptySubsequences: false)
@@ -97,12 +128,16 @@ public struct Vocabulary: Sendable {
     ],
   ]
 
+  private static let englishSuffixes = suffixes.map { ($0.0, Array($0.0.utf8)) }
+  private static let suffixRuleBytes = suffixRules.mapValues { $0.map { ($0, Array($0.utf8)) } }
+
   /// A listed word, or one suffix (two at most) away from one, by the language's rules.
   private func rebuilt(_ lower: String, depth: Int) -> Bool {
     if words.contains(lower) { return true }
-    guard depth > 0, let suffixes = Self.suffixRules[language] else { return false }
-    for suffix in suffixes where lower.hasSuffix(suffix) && lower.count - suffix.count >= 3 {
-      if rebuilt(String(lower.dropLast(suffix.count)), depth: depth - 1) { return true }
+    guard depth > 0, let suffixes = Self.suffixRuleBytes[language] else { return false }
+    for (_, rest) in Self.stems(of: lower, removing: suffixes, keep: 3)
+    where rebuilt(rest, depth: depth - 1) {
+      return true
     }
     return false
   }
@@ -119,10 +154,10 @@ public struct Vocabulary: Sendable {
   }
 
   private func inflectionKnown(_ lower: String) -> Bool {
-    for (suffix, replacements) in Self.suffixes
-    where lower.hasSuffix(suffix) && lower.count - suffix.count >= 3 {
-      let stem = String(lower.dropLast(suffix.count))
-      for replacement in replacements where words.contains(stem + replacement) { return true }
+    for (index, stem) in Self.stems(of: lower, removing: Self.englishSuffixes, keep: 3) {
+      for replacement in Self.suffixes[index].1 where words.contains(stem + replacement) {
+        return true
+      }
     }
     return false
   }
