@@ -245,13 +245,21 @@ public struct LigatureRepair: NormalizationStage {
     }
     let glyphVotes = counts.values.reduce(0) { $0 + $1.values.reduce(0, +) }
     if glyphVotes >= Self.minimumGlyphVotes {
-      // A small letter standing for a ligature ("hlps"): try each letter once.
+      // A small letter standing for a ligature ("hlps"): try each letter once. The words hold
+      // letters only, so a listed spelling is all rank 2 asks for.
+      var candidate: [UInt8] = []
       for (scalars, count) in letterWords {
         for position in scalars.indices where scalars[position].isLower {
-          for ligature in Self.ligatures {
-            var candidate = scalars
-            candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)
-            if rank(String(String.UnicodeScalarView(candidate))) == 2 {
+          for (ligature, bytes) in zip(Self.ligatures, Self.ligatureBytes) {
+            candidate.removeAll(keepingCapacity: true)
+            for (index, scalar) in scalars.enumerated() {
+              if index == position {
+                candidate += bytes
+              } else {
+                candidate += scalar.utf8
+              }
+            }
+            if isListed(candidate) {
               counts[scalars[position], default: [:]][ligature, default: 0] += count
             }
           }
@@ -278,15 +286,53 @@ public struct LigatureRepair: NormalizationStage {
 
   /// 2 for a listed word (or compound of listed words), 1 for a form derived by the affix rules
   /// ("cuting" passes as cut + ing), 0 for unknown: repairs prefer the listed spelling.
-  private func rank(_ word: String) -> Int {
-    let parts = word.split(separator: "-")
-    if !parts.isEmpty && parts.allSatisfy({ vocabulary.lists(String($0)) }) { return 2 }
-    return known(word) ? 1 : 0
+  /// Takes the spelling as UTF-8 bytes: candidates are built and judged without strings.
+  private func rank(_ spelling: [UInt8]) -> Int {
+    Self.withLowercased(spelling) { lower in
+      var hasPart = false
+      var allListed = true
+      var start = 0
+      for end in 0...lower.count where end == lower.count || lower[end] == Self.hyphen {
+        if end > start {
+          hasPart = true
+          if !vocabulary.lists(lowercased: UnsafeBufferPointer(rebasing: lower[start..<end])) {
+            allListed = false
+          }
+        }
+        start = end + 1
+      }
+      if hasPart && allListed { return 2 }
+      return vocabulary.contains(lowercased: lower, prefixes: false) ? 1 : 0
+    }
+  }
+
+  /// True if the spelling, lowercased, is a listed word.
+  private func isListed(_ spelling: [UInt8]) -> Bool {
+    Self.withLowercased(spelling) { vocabulary.lists(lowercased: $0) }
+  }
+
+  private static let hyphen = UInt8(ascii: "-")
+
+  /// Calls `body` with the lowercased bytes: in place of a copy for ASCII, through
+  /// `lowercased()` otherwise.
+  private static func withLowercased<R>(
+    _ spelling: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R
+  ) -> R {
+    guard spelling.allSatisfy({ $0 < 0x80 }) else {
+      var lower = String(decoding: spelling, as: UTF8.self).lowercased()
+      return lower.withUTF8(body)
+    }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: spelling.count) { lower in
+      for (index, byte) in spelling.enumerated() {
+        lower[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+      }
+      return body(UnsafeBufferPointer(lower))
+    }
   }
 
   /// Of the candidate spellings, those of the best rank above 0.
-  private func bestRanked(_ candidates: [(spelling: String, assignment: [String])]) -> [(
-    spelling: String, assignment: [String]
+  private func bestRanked(_ candidates: [(spelling: [UInt8], assignment: [String])]) -> [(
+    spelling: [UInt8], assignment: [String]
   )] {
     let ranked = candidates.map { ($0, rank($0.spelling)) }
     guard let best = ranked.map(\.1).max(), best > 0 else { return [] }
@@ -298,21 +344,28 @@ public struct LigatureRepair: NormalizationStage {
     count == 1 ? ligatures.map { [$0] } : ligatures.flatMap { a in ligatures.map { [a, $0] } }
   }
 
+  /// The word with each suspect glyph replaced by its ligature in `assignment`, as UTF-8.
   private static func replace(
     _ scalars: [Unicode.Scalar], _ positions: [Int], _ glyphs: [Unicode.Scalar],
     _ assignment: [String]
-  ) -> String {
-    var out = String.UnicodeScalarView()
-    let suspectPositions = Set(positions)
+  ) -> [UInt8] {
+    var out: [UInt8] = []
+    out.reserveCapacity(scalars.count + 4)
+    var nextSuspect = 0
     for (index, scalar) in scalars.enumerated() {
-      if suspectPositions.contains(index), let slot = glyphs.firstIndex(of: scalar) {
-        out.append(contentsOf: assignment[slot].unicodeScalars)
-      } else {
-        out.append(scalar)
+      if nextSuspect < positions.count, positions[nextSuspect] == index {
+        nextSuspect += 1
+        if let slot = glyphs.firstIndex(of: scalar) {
+          out += assignment[slot].utf8
+          continue
+        }
       }
+      out += scalar.utf8
     }
-    return String(out)
+    return out
   }
+
+  private static let ligatureBytes = ligatures.map { Array($0.utf8) }
 
   // MARK: Repairing
 
@@ -334,7 +387,9 @@ public struct LigatureRepair: NormalizationStage {
     let candidates = combinations.map {
       (spelling: Self.replace(scalars, positions, glyphs, $0), assignment: $0)
     }
-    if let best = bestRanked(candidates).first { return best.spelling }
+    if let best = bestRanked(candidates).first {
+      return String(decoding: best.spelling, as: UTF8.self)
+    }
     // Characters that never belong inside a word: trust a confident map without the list.
     let forced = glyphs.map { glyph -> String? in
       let isSymbol = !glyph.isAlpha && !Self.apostrophes.contains(glyph)
@@ -342,7 +397,7 @@ public struct LigatureRepair: NormalizationStage {
     }
     let sure = forced.compactMap { $0 }
     guard sure.count == glyphs.count else { return nil }
-    return Self.replace(scalars, positions, glyphs, sure)
+    return String(decoding: Self.replace(scalars, positions, glyphs, sure), as: UTF8.self)
   }
 
   /// Repairs one small letter that the map says stands for a ligature, if that makes a word.
@@ -353,7 +408,7 @@ public struct LigatureRepair: NormalizationStage {
       var candidate = scalars
       candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)
       let text = String(String.UnicodeScalarView(candidate))
-      if rank(text) == 2 { return text }
+      if rank(Array(text.utf8)) == 2 { return text }
     }
     return nil
   }

@@ -3,15 +3,17 @@ import Foundation
 /// The words a language knows, for deciding whether a repaired or joined string is a word.
 ///
 /// Holds a fixed word list (shipped in `Corpus/wordlists`, so results do not depend on the
-/// machine) plus, per document, the words that document spells intact. `contains` also accepts
-/// regular inflections and common prefixes of a known word ("reintegrations", "non-custodial"),
-/// because no list holds every form; French and Spanish lists are shipped without the forms
-/// their suffix rules rebuild ("migrantes" from "migrant"). Limits: the rules are simple
-/// suffixes, with no stem changes.
+/// machine). `contains` also accepts regular inflections and common prefixes of a known word
+/// ("reintegrations", "non-custodial"), because no list holds every form; French and Spanish
+/// lists are shipped without the forms their suffix rules rebuild ("migrantes" from "migrant").
+/// Lookups work on lowercased UTF-8 bytes and build no strings: ligature repair tries millions
+/// of candidate spellings on a large batch. Limits: the rules are simple suffixes, with no stem
+/// changes; lengths in the rules count Unicode scalars, so a word written with combining marks
+/// (not NFC) counts its marks.
 public struct Vocabulary: Sendable {
-  private var words: Set<String>
+  private let words: WordTable
   /// Hyphenated compounds whose hyphen belongs to the word ("follow-up").
-  public private(set) var compounds: Set<String>
+  public let compounds: Set<String>
   /// The language of the words ("en").
   public let language: String
 
@@ -19,7 +21,7 @@ public struct Vocabulary: Sendable {
     words: some Sequence<String>, compounds: some Sequence<String> = [String](),
     language: String = "en"
   ) {
-    self.words = Set(words.map { $0.lowercased() })
+    self.words = WordTable(words.map { Self.lowercase($0) })
     self.compounds = Set(compounds.map { $0.lowercased() })
     self.language = language
   }
@@ -41,16 +43,14 @@ public struct Vocabulary: Sendable {
     return Vocabulary(words: words, compounds: compounds, language: language)
   }
 
-  /// This vocabulary plus more words (a document's own intact words).
-  public func adding(_ more: some Sequence<String>) -> Vocabulary {
-    var copy = self
-    for word in more { copy.words.insert(word.lowercased()) }
-    return copy
-  }
-
   /// True if the exact (lowercased) form is listed; no affix rules.
   public func lists(_ word: String) -> Bool {
-    words.contains(Self.lowercase(word))
+    Self.withLowercaseBytes(word) { words.contains($0) }
+  }
+
+  /// `lists` for a word already lowercased, as UTF-8 bytes.
+  public func lists(lowercased bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    words.contains(bytes)
   }
 
   /// `lowercased()`, without its Unicode machinery for ASCII words.
@@ -64,24 +64,12 @@ public struct Vocabulary: Sendable {
     return String(decoding: word.utf8.map { $0 &- 0x41 < 26 ? $0 | 0x20 : $0 }, as: UTF8.self)
   }
 
-  /// The stems left by removing each of `suffixes` from `word`, keeping at least `keep`
-  /// characters: byte-wise for ASCII words, through String's Unicode-aware test otherwise.
-  private static func stems(
-    of word: String, removing suffixes: [(text: String, bytes: [UInt8])], keep: Int
-  ) -> [(index: Int, stem: String)] {
-    let bytes = Array(word.utf8)
-    let ascii = bytes.allSatisfy { $0 < 0x80 }
-    var found: [(Int, String)] = []
-    for (index, suffix) in suffixes.enumerated() {
-      if ascii {
-        let cut = bytes.count - suffix.bytes.count
-        guard cut >= keep, bytes[cut...].elementsEqual(suffix.bytes) else { continue }
-        found.append((index, String(decoding: bytes[..<cut], as: UTF8.self)))
-      } else if word.hasSuffix(suffix.text), word.count - suffix.text.count >= keep {
-        found.append((index, String(word.dropLast(suffix.text.count))))
-      }
-    }
-    return found
+  /// Calls `body` with the lowercased UTF-8 bytes of `word`, copying only when a letter changes.
+  static func withLowercaseBytes<R>(_ word: String, _ body: (UnsafeBufferPointer<UInt8>) -> R)
+    -> R
+  {
+    var lower = lowercase(word)
+    return lower.withUTF8(body)
   }
 
   /// True if `word` is a known word, an inflection or prefixed form of one, or a hyphenated
@@ -90,15 +78,28 @@ public struct Vocabulary: Sendable {
   /// With `prefixes: false` a prefix is accepted only before a hyphen: guessing repairs needs
   /// the stricter test, since "sub" + "miffing" would pass for a word.
   public func contains(_ word: String, prefixes: Bool = true) -> Bool {
-    let lower = Self.lowercase(word)
-    if words.contains(lower) || compounds.contains(lower) { return true }
-    if lower.contains("-") {
-      let parts = lower.split(separator: "-", omittingEmptySubsequences: false)
-      return parts.count > 1
-        && parts.allSatisfy { !$0.isEmpty && knownForm(String($0), prefixes: true) }
-    }
-    return knownForm(lower, prefixes: prefixes)
+    Self.withLowercaseBytes(word) { contains(lowercased: $0, prefixes: prefixes) }
   }
+
+  /// `contains` for a word already lowercased, as UTF-8 bytes.
+  public func contains(lowercased lower: UnsafeBufferPointer<UInt8>, prefixes: Bool = true)
+    -> Bool
+  {
+    if words.contains(lower) { return true }
+    guard lower.contains(Self.hyphen) else { return knownForm(lower, prefixes: prefixes) }
+    if compounds.contains(String(decoding: lower, as: UTF8.self)) { return true }
+    var partCount = 0
+    var start = 0
+    for end in 0...lower.count where end == lower.count || lower[end] == Self.hyphen {
+      let part = UnsafeBufferPointer(rebasing: lower[start..<end])
+      if part.isEmpty || !knownForm(part, prefixes: true) { return false }
+      partCount += 1
+      start = end + 1
+    }
+    return partCount > 1
+  }
+
+  private static let hyphen = UInt8(ascii: "-")
 
   private static let suffixes: [(String, [String])] = [
     ("s", [""]), ("es", [""]), ("ies", ["y"]), ("ed", ["", "e"]), ("ing", ["", "e"]),
@@ -128,37 +129,141 @@ public struct Vocabulary: Sendable {
     ],
   ]
 
-  private static let englishSuffixes = suffixes.map { ($0.0, Array($0.0.utf8)) }
-  private static let suffixRuleBytes = suffixRules.mapValues { $0.map { ($0, Array($0.utf8)) } }
+  /// English suffixes as bytes, each with the endings that may replace it.
+  private static let englishSuffixes: [(suffix: [UInt8], replacements: [[UInt8]])] =
+    suffixes.map { (Array($0.0.utf8), $0.1.map { Array($0.utf8) }) }
+  private static let prefixBytes = prefixes.map { Array($0.utf8) }
+  private static let suffixRuleBytes = suffixRules.mapValues { $0.map { Array($0.utf8) } }
+
+  /// The number of Unicode scalars in UTF-8 `bytes`: bytes that do not continue a sequence.
+  private static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 0
+    for byte in bytes where byte & 0xC0 != 0x80 { count += 1 }
+    return count
+  }
+
+  /// The length of the stem left when `suffix` is cut from `word`, if the word ends with it
+  /// and the stem keeps at least `keep` characters.
+  private static func stemLength(
+    _ word: UnsafeBufferPointer<UInt8>, removing suffix: [UInt8], keep: Int
+  ) -> Int? {
+    let cut = word.count - suffix.count
+    guard cut >= keep, word[cut...].elementsEqual(suffix) else { return nil }
+    let stem = UnsafeBufferPointer(rebasing: word[..<cut])
+    return scalarCount(stem) >= keep ? cut : nil
+  }
 
   /// A listed word, or one suffix (two at most) away from one, by the language's rules.
-  private func rebuilt(_ lower: String, depth: Int) -> Bool {
+  private func rebuilt(_ lower: UnsafeBufferPointer<UInt8>, depth: Int) -> Bool {
     if words.contains(lower) { return true }
     guard depth > 0, let suffixes = Self.suffixRuleBytes[language] else { return false }
-    for (_, rest) in Self.stems(of: lower, removing: suffixes, keep: 3)
-    where rebuilt(rest, depth: depth - 1) {
-      return true
+    for suffix in suffixes {
+      guard let cut = Self.stemLength(lower, removing: suffix, keep: 3) else { continue }
+      if rebuilt(UnsafeBufferPointer(rebasing: lower[..<cut]), depth: depth - 1) { return true }
     }
     return false
   }
 
-  private func knownForm(_ lower: String, prefixes: Bool) -> Bool {
+  private func knownForm(_ lower: UnsafeBufferPointer<UInt8>, prefixes: Bool) -> Bool {
     if language != "en" { return rebuilt(lower, depth: 2) }
     if words.contains(lower) || inflectionKnown(lower) { return true }
     guard prefixes else { return false }
-    for prefix in Self.prefixes where lower.hasPrefix(prefix) && lower.count - prefix.count >= 4 {
-      let rest = String(lower.dropFirst(prefix.count))
+    for prefix in Self.prefixBytes
+    where lower.count > prefix.count && lower[..<prefix.count].elementsEqual(prefix) {
+      let rest = UnsafeBufferPointer(rebasing: lower[prefix.count...])
+      guard Self.scalarCount(rest) >= 4 else { continue }
       if words.contains(rest) || inflectionKnown(rest) { return true }
     }
     return false
   }
 
-  private func inflectionKnown(_ lower: String) -> Bool {
-    for (index, stem) in Self.stems(of: lower, removing: Self.englishSuffixes, keep: 3) {
-      for replacement in Self.suffixes[index].1 where words.contains(stem + replacement) {
-        return true
+  private func inflectionKnown(_ lower: UnsafeBufferPointer<UInt8>) -> Bool {
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: lower.count + 4) { scratch in
+      for (suffix, replacements) in Self.englishSuffixes {
+        guard let cut = Self.stemLength(lower, removing: suffix, keep: 3) else { continue }
+        for replacement in replacements {
+          for index in 0..<cut { scratch[index] = lower[index] }
+          for (offset, byte) in replacement.enumerated() { scratch[cut + offset] = byte }
+          let candidate = UnsafeBufferPointer(rebasing: scratch[..<(cut + replacement.count)])
+          if words.contains(candidate) { return true }
+        }
+      }
+      return false
+    }
+  }
+}
+
+/// A set of byte strings in one buffer with open addressing, looked up by byte slices.
+///
+/// Why not `Set<String>`: a lookup there needs a `String`, and building one per candidate
+/// spelling costs more than the lookup itself.
+struct WordTable: Sendable {
+  private let bytes: [UInt8]
+  /// Entry `i` spans `ends[i - 1] ..< ends[i]` of `bytes` (the first starts at 0).
+  private let ends: [Int32]
+  /// Entry index + 1 per slot; 0 marks an empty slot.
+  private let slots: [Int32]
+  private let mask: Int
+
+  init(_ words: [String]) {
+    var bytes: [UInt8] = []
+    var ends: [Int32] = []
+    var capacity = 16
+    while capacity < words.count * 2 { capacity *= 2 }
+    var slots = [Int32](repeating: 0, count: capacity)
+    let mask = capacity - 1
+    for word in words {
+      var word = word
+      word.withUTF8 { key in
+        var slot = Self.hash(key) & mask
+        while slots[slot] != 0 {
+          let entry = Int(slots[slot]) - 1
+          let start = entry == 0 ? 0 : Int(ends[entry - 1])
+          if bytes[start..<Int(ends[entry])].elementsEqual(key) { return }
+          slot = (slot + 1) & mask
+        }
+        bytes.append(contentsOf: key)
+        ends.append(Int32(bytes.count))
+        slots[slot] = Int32(ends.count)
       }
     }
-    return false
+    self.bytes = bytes
+    self.ends = ends
+    self.slots = slots
+    self.mask = mask
+  }
+
+  func contains(_ key: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.withUnsafeBufferPointer { bytes in
+      ends.withUnsafeBufferPointer { ends in
+        slots.withUnsafeBufferPointer { slots in
+          var slot = Self.hash(key) & mask
+          while true {
+            let value = Int(slots[slot])
+            if value == 0 { return false }
+            let start = value == 1 ? 0 : Int(ends[value - 2])
+            let end = Int(ends[value - 1])
+            if end - start == key.count, Self.equal(bytes, from: start, key) { return true }
+            slot = (slot + 1) & mask
+          }
+        }
+      }
+    }
+  }
+
+  private static func equal(
+    _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, _ key: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
+    for index in 0..<key.count where bytes[start + index] != key[index] { return false }
+    return true
+  }
+
+  /// FNV-1a over the bytes, folded so that the low bits index the table.
+  private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in key {
+      value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+    return Int(truncatingIfNeeded: value ^ (value >> 29))
   }
 }
