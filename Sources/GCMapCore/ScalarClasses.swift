@@ -35,3 +35,38 @@ extension Character {
     return isLetter
   }
 }
+
+extension String {
+  /// The string of `scalars`, encoded to UTF-8 in one pass.
+  ///
+  /// Why: building a `String.UnicodeScalarView` appends one scalar at a time and was the
+  /// largest single cost of text processing in profiles.
+  @inlinable public init(scalars: some Collection<Unicode.Scalar>) {
+    self.init(unsafeUninitializedCapacity: scalars.count * 4) { buffer in
+      var count = 0
+      for scalar in scalars {
+        let value = scalar.value
+        if value < 0x80 {
+          buffer[count] = UInt8(truncatingIfNeeded: value)
+          count += 1
+        } else if value < 0x800 {
+          buffer[count] = UInt8(truncatingIfNeeded: 0xC0 | (value >> 6))
+          buffer[count + 1] = UInt8(truncatingIfNeeded: 0x80 | (value & 0x3F))
+          count += 2
+        } else if value < 0x1_0000 {
+          buffer[count] = UInt8(truncatingIfNeeded: 0xE0 | (value >> 12))
+          buffer[count + 1] = UInt8(truncatingIfNeeded: 0x80 | ((value >> 6) & 0x3F))
+          buffer[count + 2] = UInt8(truncatingIfNeeded: 0x80 | (value & 0x3F))
+          count += 3
+        } else {
+          buffer[count] = UInt8(truncatingIfNeeded: 0xF0 | (value >> 18))
+          buffer[count + 1] = UInt8(truncatingIfNeeded: 0x80 | ((value >> 12) & 0x3F))
+          buffer[count + 2] = UInt8(truncatingIfNeeded: 0x80 | ((value >> 6) & 0x3F))
+          buffer[count + 3] = UInt8(truncatingIfNeeded: 0x80 | (value & 0x3F))
+          count += 4
+        }
+      }
+      return count
+    }
+  }
+}

@@ -77,13 +77,20 @@ enum PopplerPageText {
     var flags = [Bool](repeating: false, count: count)
     guard let attributes = poppler_page_get_text_attributes(page) else { return flags }
     defer { poppler_page_free_text_attributes(attributes) }
+    // A page names few fonts over many ranges: each name is judged once.
+    var boldByName: [String: Bool] = [:]
     var node: UnsafeMutablePointer<GList>? = attributes
     while let current = node {
       if let raw = current.pointee.data {
         let attribute = raw.assumingMemoryBound(to: PopplerTextAttributes.self).pointee
-        let name = attribute.font_name.map { String(cString: $0).lowercased() } ?? ""
-        let isBold = ["bold", "black", "heavy", "semibold", "demi"].contains {
-          name.contains($0)
+        let name = attribute.font_name.map { String(cString: $0) } ?? ""
+        let isBold: Bool
+        if let known = boldByName[name] {
+          isBold = known
+        } else {
+          let lower = name.lowercased()
+          isBold = Self.boldMarkers.contains { lower.contains($0) }
+          boldByName[name] = isBold
         }
         if isBold {
           let start = max(0, Int(attribute.start_index))
@@ -95,6 +102,8 @@ enum PopplerPageText {
     }
     return flags
   }
+
+  private static let boldMarkers = ["bold", "black", "heavy", "semibold", "demi"]
 
   /// Splits a poppler line where the space between two glyphs is wider than three line
   /// heights: table cells or side-by-side columns that poppler put on one line.
@@ -122,8 +131,11 @@ enum PopplerPageText {
     let visible = glyphs.filter { !$0.scalar.isSpace }
     guard let first = visible.first else { return nil }
     let box = visible.dropFirst().reduce(first.box) { $0.union($1.box) }
-    let text = String(String.UnicodeScalarView(glyphs.map(\.scalar)))
-      .trimmingCharacters(in: .whitespaces)
+    var start = 0
+    var end = glyphs.count
+    while start < end, isBlank(glyphs[start].scalar) { start += 1 }
+    while end > start, isBlank(glyphs[end - 1].scalar) { end -= 1 }
+    let text = String(scalars: glyphs[start..<end].lazy.map(\.scalar))
     let centersX = visible.map { ($0.box.x0 + $0.box.x1) / 2 }
     let centersY = visible.map { ($0.box.y0 + $0.box.y1) / 2 }
     let spreadX = (centersX.max() ?? 0) - (centersX.min() ?? 0)
@@ -134,6 +146,13 @@ enum PopplerPageText {
     return Fragment(
       glyphs: glyphs, box: box, height: median(sizes), isVertical: isVertical, text: text,
       bold: boldCount * 2 > visible.count)
+  }
+
+  /// What `trimmingCharacters(in: .whitespaces)` trims: space separators and the tab.
+  private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
+    let value = scalar.value
+    if value < 0x80 { return value == 0x20 || value == 0x09 }
+    return scalar.properties.generalCategory == .spaceSeparator
   }
 
   /// Marks where blocks start: a gap clearly larger than the page's usual leading, a jump back

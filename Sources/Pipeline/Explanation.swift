@@ -58,6 +58,6 @@ public enum Explanation {
       scalars.insert("]", at: term.end)
       scalars.insert("[", at: term.start)
     }
-    return String(String.UnicodeScalarView(scalars))
+    return String(scalars: scalars)
   }
 }

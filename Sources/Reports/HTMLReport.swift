@@ -284,7 +284,7 @@ public enum HTMLReport {
     while index < scalars.count {
       var end = index
       while end < scalars.count && marked[end] == marked[index] { end += 1 }
-      let piece = escape(String(String.UnicodeScalarView(scalars[index..<end])))
+      let piece = escape(String(scalars: scalars[index..<end]))
       out += marked[index] ? "<mark>\(piece)</mark>" : piece
       index = end
     }

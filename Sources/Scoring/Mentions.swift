@@ -130,7 +130,7 @@ public struct MentionDetector: Sendable {
         if let range = Self.firstWordMatch(of: needle, in: lower) {
           found.append(
             Mention(
-              category: id, text: String(String.UnicodeScalarView(scalars[range])),
+              category: id, text: String(scalars: scalars[range]),
               inHeading: inHeading,
               start: range.lowerBound, end: range.upperBound))
           break

@@ -45,7 +45,7 @@ public struct Dehyphenation: NormalizationStage {
       guard let (left, right) = Self.split(upper: upper, lower: lower) else { continue }
       let keepHyphen = keepsHyphen(left: left, right: right, spellings: spellings)
       let rest = lower.unicodeScalars.dropFirst(right.unicodeScalars.count)
-      let restText = String(String.UnicodeScalarView(rest))
+      let restText = String(scalars: rest)
       let moved = right + Self.leadingPunctuation(restText)
       let remaining = String(restText.dropFirst(moved.count - right.count))
         .drop { $0 == " " }
@@ -68,10 +68,8 @@ public struct Dehyphenation: NormalizationStage {
       $0.isAlpha || $0 == "-"
     }
     guard let last = leftScalars.first, last.isAlpha else { return nil }
-    let left = String(String.UnicodeScalarView(leftScalars.reversed()))
-    let right = String(
-      String.UnicodeScalarView(
-        lower.unicodeScalars.prefix { $0.isAlpha || $0 == "-" }))
+    let left = String(scalars: leftScalars.reversed())
+    let right = String(scalars: lower.unicodeScalars.prefix { $0.isAlpha || $0 == "-" })
     guard let first = right.unicodeScalars.first, first.isLower else { return nil }
     return (left, right.hasSuffix("-") ? String(right.dropLast()) : right)
   }

@@ -50,13 +50,15 @@ public enum LanguageIdentifier {
     var hits: [String: Int] = [:]
     var latin = 0
     var letters = 0
-    var word = String.UnicodeScalarView()
+    var word: [Unicode.Scalar] = []
     var wordLength = 0
     func endWord() {
       if wordLength > 0 && wordLength <= longestMarker {
-        for language in markerLanguages[String(word)] ?? [] { hits[language, default: 0] += 1 }
+        for language in markerLanguages[String(scalars: word)] ?? [] {
+          hits[language, default: 0] += 1
+        }
       }
-      word = String.UnicodeScalarView()
+      word.removeAll(keepingCapacity: true)
       wordLength = 0
     }
     for scalar in text.unicodeScalars {

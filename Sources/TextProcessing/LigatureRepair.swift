@@ -93,7 +93,7 @@ public struct LigatureRepair: NormalizationStage {
           scalars.replaceSubrange(word.range, with: fixed.unicodeScalars)
           repaired += 1
         }
-        return String(String.UnicodeScalarView(scalars))
+        return String(scalars: scalars)
       }
     }
     return StageResult(pages: result, changes: repaired, notes: notes)
@@ -176,7 +176,7 @@ public struct LigatureRepair: NormalizationStage {
         stop -= 1
       }
       if stop > start, kinds[start..<stop].contains(.letter) {
-        let text = String(String.UnicodeScalarView(scalars[start..<stop]))
+        let text = String(scalars: scalars[start..<stop])
         words.append(Word(text: text, range: start..<stop))
       }
       index = max(end, index + 1)
@@ -407,7 +407,7 @@ public struct LigatureRepair: NormalizationStage {
       guard let ligature = map.confident(scalars[position], minimum: 3) else { continue }
       var candidate = scalars
       candidate.replaceSubrange(position...position, with: ligature.unicodeScalars)
-      let text = String(String.UnicodeScalarView(candidate))
+      let text = String(scalars: candidate)
       if rank(Array(text.utf8)) == 2 { return text }
     }
     return nil

@@ -276,7 +276,7 @@ public struct Segmenter: Sendable {
       while lower < upper, scalars[lower].isSpace { lower += 1 }
       while upper > lower, scalars[upper - 1].isSpace { upper -= 1 }
       guard lower < upper else { return nil }
-      let text = String(String.UnicodeScalarView(scalars[lower..<upper]))
+      let text = String(scalars: scalars[lower..<upper])
       // A stray number or symbol (a leftover page number) carries nothing to classify.
       let words = text.split(separator: " ").filter { $0.contains { $0.isLetter } }
       guard words.count >= 2 else { return nil }
@@ -310,7 +310,7 @@ public struct Segmenter: Sendable {
         while wordStart > start, !scalars[wordStart - 1].isSpace {
           wordStart -= 1
         }
-        let word = String(String.UnicodeScalarView(scalars[wordStart..<index])).lowercased()
+        let word = String(scalars: scalars[wordStart..<index]).lowercased()
         let isInitial = word.count == 1 && word.first?.isLetter == true
         if opensSentence, scalar != "." || (!abbreviations.contains(word) && !isInitial) {
           ranges.append(start..<(index + 1))

@@ -24,16 +24,16 @@ public struct Tokenizer: Sendable {
 
   public func tokens(_ text: String) -> [Token] {
     var tokens: [Token] = []
-    var current = String.UnicodeScalarView()
+    var current: [Unicode.Scalar] = []
     var start = 0
     var index = 0
     var ascii = true
     func flush() {
       guard !current.isEmpty else { return }
-      let word = String(current)
+      let word = String(scalars: current)
       let folded = ascii ? Self.asciiLowercase(word) : Self.fold(word)
       tokens.append(Token(folded: folded, stem: stemmer.stem(folded), range: start..<index))
-      current = String.UnicodeScalarView()
+      current.removeAll(keepingCapacity: true)
       ascii = true
     }
     for scalar in text.unicodeScalars {

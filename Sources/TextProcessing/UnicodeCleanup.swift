@@ -19,9 +19,12 @@ public struct UnicodeCleanup: LineStage {
 
   /// Cleans one line of text.
   public static func clean(_ line: String) -> String {
+    // Printable ASCII is its own NFKC and has nothing to clean: most lines of most PDFs.
+    if line.utf8.allSatisfy({ $0 &- 0x20 < 0x5F }) { return line }
     let nfkc = line.precomposedStringWithCompatibilityMapping
-    var scalars = String.UnicodeScalarView()
+    var scalars: [Unicode.Scalar] = []
     let all = Array(nfkc.unicodeScalars)
+    scalars.reserveCapacity(all.count)
     for (index, scalar) in all.enumerated() {
       switch scalar.value {
       case 0x2010, 0x2011:
@@ -39,6 +42,6 @@ public struct UnicodeCleanup: LineStage {
         scalars.append(scalar)
       }
     }
-    return String(scalars)
+    return String(scalars: scalars)
   }
 }
