@@ -310,10 +310,9 @@ public struct DocumentExtraction: Sendable {
             if value < 0x250 { latin += 1 }
           }
         }
-        for word in line.text.split(whereSeparator: { !$0.isLetter }) where word.count >= 3 {
-          words += 1
-          if vocabulary.contains(String(word)) { known += 1 }
-        }
+        let counted = wordCounts(line.text, vocabulary)
+        words += counted.words
+        known += counted.known
       }
     }
     if odd > 20 && Double(odd) > 0.2 * Double(odd + letters) {
@@ -328,6 +327,40 @@ public struct DocumentExtraction: Sendable {
         + "encodings, or a language gcmap does not read yet)"
     }
     return nil
+  }
+
+  /// Words of three letters or more in `text`, and how many of them the vocabulary knows.
+  /// ASCII text is split and looked up as bytes; other text by `Character.isLetter`.
+  static func wordCounts(_ text: String, _ vocabulary: Vocabulary) -> (words: Int, known: Int) {
+    var words = 0
+    var known = 0
+    var text = text
+    let isASCII = text.withUTF8 { bytes in
+      guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lower in
+        var start = 0
+        for end in 0...bytes.count {
+          let isLetter = end < bytes.count && (bytes[end] | 0x20) &- 0x61 < 26
+          if isLetter {
+            lower[end] = bytes[end] | 0x20
+            continue
+          }
+          if end - start >= 3 {
+            words += 1
+            let word = UnsafeBufferPointer(rebasing: lower[start..<end])
+            if vocabulary.contains(lowercased: word) { known += 1 }
+          }
+          start = end + 1
+        }
+      }
+      return true
+    }
+    if isASCII { return (words, known) }
+    for word in text.split(whereSeparator: { !$0.isLetter }) where word.count >= 3 {
+      words += 1
+      if vocabulary.contains(String(word)) { known += 1 }
+    }
+    return (words, known)
   }
 
   /// "3, 5-7" for [3, 5, 6, 7].

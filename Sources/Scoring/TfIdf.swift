@@ -64,20 +64,45 @@ public struct TfIdfModel: Sendable {
 
   static func terms(_ tokens: [Token], _ stopwords: Set<String>) -> [String] {
     tokens.compactMap { token in
-      token.folded.count < 2 || stopwords.contains(token.folded)
-        || token.folded.allSatisfy(\.isNumber) ? nil : token.stem
+      isTooShort(token.folded) || stopwords.contains(token.folded)
+        || isNumber(token.folded) ? nil : token.stem
     }
   }
 
+  /// Fewer than two characters: `count < 2`, answered from the bytes for ASCII.
+  private static func isTooShort(_ word: String) -> Bool {
+    let bytes = word.utf8.count
+    if bytes >= 2 && word.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+    return word.count < 2
+  }
+
+  /// All digits: `allSatisfy(\.isNumber)`, answered from the bytes for ASCII.
+  private static func isNumber(_ word: String) -> Bool {
+    if word.utf8.allSatisfy({ $0 < 0x80 }) { return word.utf8.allSatisfy { $0 &- 0x30 < 10 } }
+    return word.allSatisfy(\.isNumber)
+  }
+
   static func vector(_ terms: [String], idf: [String: Double], unseen: Double) -> [String: Double] {
+    Dictionary(uniqueKeysWithValues: sortedVector(terms, idf: idf, unseen: unseen))
+  }
+
+  /// The normalized tf-idf vector as (term, weight) in term order.
+  ///
+  /// Sums run in term order: dictionary order changes from process to process, and so would
+  /// the last bits of a floating-point sum.
+  static func sortedVector(_ terms: [String], idf: [String: Double], unseen: Double) -> [(
+    term: String, weight: Double
+  )] {
     var counts: [String: Int] = [:]
     for term in terms { counts[term, default: 0] += 1 }
-    var vector: [String: Double] = [:]
-    for (term, count) in counts { vector[term] = (1 + log(Double(count))) * (idf[term] ?? unseen) }
-    // Sums run in key order: dictionary order changes from process to process, and so would
-    // the last bits of a floating-point sum.
-    let norm = sqrt(vector.keys.sorted().reduce(0) { $0 + (vector[$1] ?? 0) * (vector[$1] ?? 0) })
-    return norm > 0 ? vector.mapValues { $0 / norm } : [:]
+    var vector = counts.map { term, count in
+      (term: term, weight: (1 + log(Double(count))) * (idf[term] ?? unseen))
+    }
+    vector.sort { $0.term < $1.term }
+    let norm = sqrt(vector.reduce(0) { $0 + $1.weight * $1.weight })
+    guard norm > 0 else { return [] }
+    for index in vector.indices { vector[index].weight /= norm }
+    return vector
   }
 
   /// Cosine similarity with each category and the terms that contributed most, for the
@@ -85,13 +110,13 @@ public struct TfIdfModel: Sendable {
   public func scores(_ tokens: [Token], contributors: Int = 5) -> [String: (
     cosine: Double, contributors: [TermContribution]
   )] {
-    let passage = Self.vector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
+    let passage = Self.sortedVector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
     guard !passage.isEmpty else { return [:] }
     // Terms in sorted order, so that each profile's sum runs in the same order every time.
     var cosines = [Double](repeating: 0, count: profiles.count)
     var parts = [[TermContribution]](repeating: [], count: profiles.count)
-    for term in passage.keys.sorted() {
-      guard let weight = passage[term], let holders = postings[term] else { continue }
+    for (term, weight) in passage {
+      guard let holders = postings[term] else { continue }
       for holder in holders {
         cosines[holder.profile] += weight * holder.weight
         parts[holder.profile].append(TermContribution(stem: term, weight: weight * holder.weight))

@@ -125,9 +125,12 @@ public struct Segmenter: Sendable {
   ]
 
   private func isHeading(_ block: Block, bodySize: Double?, bodyIsBold: Bool) -> Bool {
+    // The cheap tests first: most blocks are paragraphs, too long to be headings.
+    guard block.lines.count <= 5 else { return false }
     let text = block.text
+    guard text.utf8.count <= 150 || text.count <= 150 else { return false }
     let words = text.split(separator: " ")
-    guard words.count <= 15, text.count <= 150, block.lines.count <= 5,
+    guard words.count <= 15,
       let first = text.first(where: { $0.isLetter || $0.isNumber }),
       first.isUppercase || first.isNumber,
       let last = text.last, !".,;".contains(last),
@@ -229,7 +232,24 @@ public struct Segmenter: Sendable {
   }
 
   private func wordCount(_ paragraph: Paragraph) -> Int {
-    paragraph.lines.reduce(0) { $0 + $1.line.text.split(separator: " ").count }
+    paragraph.lines.reduce(0) { $0 + Self.spaceSeparatedCount($1.line.text) }
+  }
+
+  /// `split(separator: " ").count`, counted on the bytes for ASCII text.
+  private static func spaceSeparatedCount(_ text: String) -> Int {
+    let utf8 = text.utf8
+    guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: " ").count }
+    var count = 0
+    var inWord = false
+    for byte in utf8 {
+      if byte == 0x20 {
+        inWord = false
+      } else if !inWord {
+        inWord = true
+        count += 1
+      }
+    }
+    return count
   }
 
   // MARK: Splitting and offsets
@@ -278,12 +298,33 @@ public struct Segmenter: Sendable {
       guard lower < upper else { return nil }
       let text = String(scalars: scalars[lower..<upper])
       // A stray number or symbol (a leftover page number) carries nothing to classify.
-      let words = text.split(separator: " ").filter { $0.contains { $0.isLetter } }
-      guard words.count >= 2 else { return nil }
+      guard Self.hasTwoWords(scalars[lower..<upper], text) else { return nil }
       return Piece(
         text: text, page: places[lower].page, start: places[lower].offset,
         endPage: places[upper - 1].page, end: places[upper - 1].offset + 1)
     }
+  }
+
+  /// At least two space-separated words with a letter in them. ASCII is scanned as scalars;
+  /// other text through `Character.isLetter`.
+  private static func hasTwoWords(_ scalars: ArraySlice<Unicode.Scalar>, _ text: String) -> Bool {
+    guard scalars.allSatisfy({ $0.value < 0x80 }) else {
+      return text.split(separator: " ").lazy.filter { $0.contains { $0.isLetter } }.prefix(2)
+        .count >= 2
+    }
+    var words = 0
+    var wordHasLetter = false
+    for scalar in scalars {
+      if scalar == " " {
+        if wordHasLetter { words += 1 }
+        wordHasLetter = false
+      } else if scalar.isAlpha {
+        wordHasLetter = true
+      }
+      if words >= 2 { return true }
+    }
+    if wordHasLetter { words += 1 }
+    return words >= 2
   }
 
   private static let abbreviations: Set<String> = [
