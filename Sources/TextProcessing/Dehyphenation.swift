@@ -29,7 +29,9 @@ public struct Dehyphenation: NormalizationStage {
   ]
 
   public func apply(to pages: [Page]) -> StageResult {
-    let spellings = documentSpellings(pages)
+    // Counted the first time a split word needs them: many documents have none.
+    var spellings: [String: Int]?
+    let original = pages
     var pages = pages
     var joins = 0
     // Walk all lines of the document in order, so a word split at a page end is joined too.
@@ -43,7 +45,9 @@ public struct Dehyphenation: NormalizationStage {
       let crossesPage = current.page != next.page
       if crossesPage && current.line != pages[current.page].lines.count - 1 { continue }
       guard let (left, right) = Self.split(upper: upper, lower: lower) else { continue }
-      let keepHyphen = keepsHyphen(left: left, right: right, spellings: spellings)
+      let counts = spellings ?? documentSpellings(original)
+      spellings = counts
+      let keepHyphen = keepsHyphen(left: left, right: right, spellings: counts)
       let rest = lower.unicodeScalars.dropFirst(right.unicodeScalars.count)
       let restText = String(scalars: rest)
       let moved = right + Self.leadingPunctuation(restText)
@@ -107,6 +111,7 @@ public struct Dehyphenation: NormalizationStage {
     var counts: [String: Int] = [:]
     for page in pages {
       for line in page.lines {
+        if Self.countASCII(line.text, into: &counts) { continue }
         let tokens = line.text.lowercased().split { !$0.isLetterFast && $0 != "-" }
         for token in tokens {
           let parts = token.split(separator: "-").map(String.init)
@@ -116,5 +121,38 @@ public struct Dehyphenation: NormalizationStage {
       }
     }
     return counts
+  }
+
+  /// `documentSpellings` for one all-ASCII line, on its bytes; false (nothing counted) for
+  /// other text.
+  private static func countASCII(_ text: String, into counts: inout [String: Int]) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+      var parts: [String] = []
+      func endToken() {
+        if parts.count == 1 { counts[parts[0], default: 0] += 1 }
+        for (a, b) in zip(parts, parts.dropFirst()) { counts[a + "-" + b, default: 0] += 1 }
+        parts.removeAll(keepingCapacity: true)
+      }
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lower in
+        var partStart = 0
+        for index in 0...bytes.count {
+          let byte = index < bytes.count ? bytes[index] : 0x20
+          if (byte | 0x20) &- 0x61 < 26 {
+            lower[index] = byte | 0x20
+            continue
+          }
+          if index > partStart {
+            parts.append(
+              String(
+                decoding: UnsafeBufferPointer(rebasing: lower[partStart..<index]), as: UTF8.self))
+          }
+          partStart = index + 1
+          if byte != UInt8(ascii: "-") { endToken() }
+        }
+      }
+      return true
+    }
   }
 }

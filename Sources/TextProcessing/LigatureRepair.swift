@@ -134,10 +134,15 @@ public struct LigatureRepair: NormalizationStage {
     }
   }
 
+  /// `kind` of each ASCII character, looked up instead of tested: most text is ASCII.
+  private static let asciiKinds: [Kind] = (0..<0x80).map { value in
+    kind(Unicode.Scalar(UInt8(value)))
+  }
+
   /// The word-like runs of a line: letters joined by suspect characters.
   static func words(in line: String) -> [Word] {
     let scalars = Array(line.unicodeScalars)
-    let kinds = scalars.map(kind)
+    let kinds = scalars.map { $0.value < 0x80 ? asciiKinds[Int($0.value)] : kind($0) }
     var words: [Word] = []
     var index = 0
     while index < scalars.count {

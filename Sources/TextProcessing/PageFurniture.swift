@@ -50,6 +50,7 @@ public struct PageFurniture: NormalizationStage {
 
   /// The line's text with digit runs folded to "#", spaces collapsed, lowercase.
   static func key(_ text: String) -> String {
+    if let key = asciiKey(text) { return key }
     var out = ""
     var lastWasDigit = false
     var lastWasSpace = true
@@ -69,6 +70,33 @@ public struct PageFurniture: NormalizationStage {
       }
     }
     return out.trimmingCharacters(in: .whitespaces)
+  }
+
+  /// `key` for all-ASCII text, on its bytes; nil for other text.
+  private static func asciiKey(_ text: String) -> String? {
+    let utf8 = text.utf8
+    guard utf8.allSatisfy({ $0 < 0x80 }) else { return nil }
+    var out: [UInt8] = []
+    out.reserveCapacity(utf8.count)
+    var lastWasDigit = false
+    var lastWasSpace = true
+    for byte in utf8 {
+      if byte &- 0x30 < 10 {
+        if !lastWasDigit { out.append(UInt8(ascii: "#")) }
+        lastWasDigit = true
+        lastWasSpace = false
+      } else if byte == 0x20 || byte &- 0x09 < 5 {
+        if !lastWasSpace { out.append(0x20) }
+        lastWasSpace = true
+        lastWasDigit = false
+      } else {
+        out.append(byte &- 0x41 < 26 ? byte | 0x20 : byte)
+        lastWasDigit = false
+        lastWasSpace = false
+      }
+    }
+    if out.last == 0x20 { out.removeLast() }
+    return String(decoding: out, as: UTF8.self)
   }
 
   /// Compiled once: a computed property would parse the pattern on every call.
