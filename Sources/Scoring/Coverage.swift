@@ -26,10 +26,28 @@ public struct CoverageAggregator: Sendable {
   public func aggregate(documentID: String, _ classifications: [Classification]) -> DocumentCoverage
   {
     let total = classifications.count
+    // One pass over the passages, tallying into each category's slot.
+    var slots: [String: Int] = [:]
+    for (index, id) in categoryIDs.enumerated() where slots[id] == nil { slots[id] = index }
+    var labelledCounts = [Int](repeating: 0, count: categoryIDs.count)
+    var strongestScores = [Double?](repeating: nil, count: categoryIDs.count)
+    var mentionCounts = [Int](repeating: 0, count: categoryIDs.count)
+    for classification in classifications {
+      for label in Set(classification.labels) {
+        if let slot = slots[label] { labelledCounts[slot] += 1 }
+      }
+      var seen = Set<String>()
+      for score in classification.scores where seen.insert(score.category).inserted {
+        guard let slot = slots[score.category] else { continue }
+        strongestScores[slot] = max(strongestScores[slot] ?? score.combined, score.combined)
+        if score.mention > 0 { mentionCounts[slot] += 1 }
+      }
+    }
     let cells = categoryIDs.map { id -> CategoryCoverage in
-      let labelled = classifications.filter { $0.labels.contains(id) }.count
-      let strongest = classifications.compactMap { $0.score(id)?.combined }.max() ?? 0
-      let mentions = classifications.filter { $0.score(id)?.mention ?? 0 > 0 }.count
+      let slot = slots[id] ?? 0
+      let labelled = labelledCounts[slot]
+      let strongest = strongestScores[slot] ?? 0
+      let mentions = mentionCounts[slot]
       let share = total > 0 ? Double(labelled) / Double(total) : 0
       let level: CoverageLevel
       if labelled >= settings.substantivePassages

@@ -99,11 +99,6 @@ public struct MentionDetector: Sendable {
     ),
   ]
 
-  /// The principles' phrases as lowercase scalars, made once.
-  private static let principleNeedles: [(String, [[Unicode.Scalar]])] = principleNames.map {
-    id, phrases in (id, phrases.map { $0.unicodeScalars.map(lowercase) })
-  }
-
   public func mentions(in text: String, inHeading: Bool = false) -> [Mention] {
     var found: [Mention] = []
     // The pattern is costly; most passages have no "obj" at all.
@@ -125,9 +120,11 @@ public struct MentionDetector: Sendable {
     }
     let scalars = Array(text.unicodeScalars)
     let lower = scalars.map(Self.lowercase)
+    let matches = Self.firstWordMatches(in: lower)
     for (id, needles) in Self.principleNeedles {
+      // The principle's first phrase (in list order) that occurs, at its first occurrence.
       for needle in needles {
-        if let range = Self.firstWordMatch(of: needle, in: lower) {
+        if let range = matches[needle.index] {
           found.append(
             Mention(
               category: id, text: String(scalars: scalars[range]),
@@ -138,6 +135,52 @@ public struct MentionDetector: Sendable {
       }
     }
     return found
+  }
+
+  /// Every principle phrase with its place in `allNeedles`.
+  private static let principleNeedles: [(String, [(index: Int, scalars: [Unicode.Scalar])])] = {
+    var index = 0
+    return principleNames.map { id, phrases in
+      (
+        id,
+        phrases.map { phrase in
+          defer { index += 1 }
+          return (index, phrase.unicodeScalars.map(lowercase))
+        }
+      )
+    }
+  }()
+  private static let allNeedles = principleNeedles.flatMap { $0.1.map(\.scalars) }
+  /// Needle indices by first scalar: only a word start whose scalar opens a phrase is compared.
+  private static let needlesByFirst: [Unicode.Scalar: [Int]] = {
+    var table: [Unicode.Scalar: [Int]] = [:]
+    for (index, needle) in allNeedles.enumerated() {
+      if let first = needle.first { table[first, default: []].append(index) }
+    }
+    return table
+  }()
+
+  /// For each needle of `allNeedles`, the scalar range of its first occurrence in `haystack`
+  /// as whole words, or nil. One pass over the word starts instead of one scan per phrase.
+  private static func firstWordMatches(in haystack: [Unicode.Scalar]) -> [Range<Int>?] {
+    var matches = [Range<Int>?](repeating: nil, count: allNeedles.count)
+    var previousIsAlpha = false
+    for index in haystack.indices {
+      let scalar = haystack[index]
+      let isWordStart = !previousIsAlpha
+      previousIsAlpha = scalar.isAlpha
+      guard isWordStart, let candidates = needlesByFirst[scalar] else { continue }
+      for needleIndex in candidates where matches[needleIndex] == nil {
+        let needle = allNeedles[needleIndex]
+        let afterIndex = index + needle.count
+        guard afterIndex <= haystack.count,
+          haystack[index..<afterIndex].elementsEqual(needle),
+          afterIndex == haystack.count || !haystack[afterIndex].isAlpha
+        else { continue }
+        matches[needleIndex] = index..<afterIndex
+      }
+    }
+    return matches
   }
 
   /// True if "obj" occurs in `text`, in any case: every objective mention has it.
@@ -175,24 +218,5 @@ public struct MentionDetector: Sendable {
     if scalar == "\u{2019}" { return "'" }
     let lower = scalar.properties.lowercaseMapping.unicodeScalars
     return lower.count == 1 ? lower[lower.startIndex] : scalar
-  }
-
-  /// The scalar range of `needle` in `haystack` where it stands as whole words.
-  private static func firstWordMatch(of needle: [Unicode.Scalar], in haystack: [Unicode.Scalar])
-    -> Range<Int>?
-  {
-    guard let first = needle.first, needle.count <= haystack.count else { return nil }
-    var index = 0
-    let last = haystack.count - needle.count
-    while index <= last {
-      if haystack[index] == first, haystack[index..<index + needle.count].elementsEqual(needle) {
-        let before = index == 0 || !haystack[index - 1].isAlpha
-        let afterIndex = index + needle.count
-        let after = afterIndex >= haystack.count || !haystack[afterIndex].isAlpha
-        if before && after { return index..<afterIndex }
-      }
-      index += 1
-    }
-    return nil
   }
 }
