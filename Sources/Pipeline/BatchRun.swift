@@ -143,7 +143,13 @@ public enum BatchRun {
     if let pool {
       let cache = options.cache
       let requests = jobs.map(\.request)
-      Parallel.forEach(jobs.count, threads: pool.size) { index, slot in
+      // Largest files first, so that no long document starts last while the other workers
+      // sit idle.
+      let order = jobs.indices.sorted {
+        (jobs[$0].request.source.size, $1) > (jobs[$1].request.source.size, $0)
+      }
+      Parallel.forEach(jobs.count, threads: pool.size) { position, slot in
+        let index = order[position]
         let request = requests[index]
         if let cache, let keys = request.cache, let record = cache.record(keys.analysis) {
           var reply = AnalysisReply()
