@@ -17,7 +17,6 @@ enum PopplerPageText {
   }
 
   private struct Fragment {
-    var glyphs: [Glyph]
     var box: Box
     var height: Double
     var isVertical: Bool
@@ -45,19 +44,33 @@ enum PopplerPageText {
     }
     let bold = boldFlags(page, count: scalars.count)
 
-    var lines: [[Glyph]] = [[]]
+    var glyphs: [Glyph] = []
+    glyphs.reserveCapacity(scalars.count)
+    // Poppler's lines, as ranges of `glyphs`.
+    var lineRanges: [Range<Int>] = []
+    var lineStart = 0
     for index in scalars.indices {
       let scalar = scalars[index]
       if scalar == "\n" {
-        lines.append([])
+        lineRanges.append(lineStart..<glyphs.count)
+        lineStart = glyphs.count
         continue
       }
       let r = rectangles[index]
       let box = Box(
         x0: min(r.x1, r.x2), y0: min(r.y1, r.y2), x1: max(r.x1, r.x2), y1: max(r.y1, r.y2))
-      lines[lines.count - 1].append(Glyph(scalar: scalar, box: box, bold: bold[index]))
+      glyphs.append(Glyph(scalar: scalar, box: box, bold: bold[index]))
     }
-    let fragments = lines.flatMap(splitAtWideGaps).compactMap(makeFragment)
+    lineRanges.append(lineStart..<glyphs.count)
+    var scratch: [Double] = []
+    var fragments: [Fragment] = []
+    for line in lineRanges {
+      for part in splitAtWideGaps(glyphs[line], scratch: &scratch) {
+        if let fragment = makeFragment(glyphs[part], scratch: &scratch) {
+          fragments.append(fragment)
+        }
+      }
+    }
     let horizontal = fragments.filter { !$0.isVertical }
     let vertical = fragments.filter(\.isVertical).sorted {
       ($0.box.x0, $0.box.y0) < ($1.box.x0, $1.box.y0)
@@ -106,46 +119,68 @@ enum PopplerPageText {
   private static let boldMarkers = ["bold", "black", "heavy", "semibold", "demi"]
 
   /// Splits a poppler line where the space between two glyphs is wider than three line
-  /// heights: table cells or side-by-side columns that poppler put on one line.
-  private static func splitAtWideGaps(_ glyphs: [Glyph]) -> [[Glyph]] {
-    let visible = glyphs.filter { !$0.scalar.isSpace }
-    guard visible.count > 1 else { return [glyphs] }
-    let lineHeight = median(visible.map(\.box.height))
-    var parts: [[Glyph]] = [[]]
+  /// heights: table cells or side-by-side columns that poppler put on one line. Returns
+  /// ranges of the line's glyphs; `scratch` is working space reused across lines.
+  private static func splitAtWideGaps(
+    _ glyphs: ArraySlice<Glyph>, scratch: inout [Double]
+  ) -> [Range<Int>] {
+    scratch.removeAll(keepingCapacity: true)
+    for glyph in glyphs where !glyph.scalar.isSpace { scratch.append(glyph.box.height) }
+    guard scratch.count > 1 else { return [glyphs.indices] }
+    let lineHeight = median(&scratch)
+    var parts: [Range<Int>] = []
+    var partStart = glyphs.startIndex
     var lastVisible: Glyph?
-    for glyph in glyphs {
-      if !glyph.scalar.isSpace {
-        if let previous = lastVisible, glyph.box.x0 - previous.box.x1 > 3 * lineHeight,
-          abs(glyph.box.y0 - previous.box.y0) < lineHeight
-        {
-          parts.append([])
-        }
-        lastVisible = glyph
+    for index in glyphs.indices {
+      let glyph = glyphs[index]
+      guard !glyph.scalar.isSpace else { continue }
+      if let previous = lastVisible, glyph.box.x0 - previous.box.x1 > 3 * lineHeight,
+        abs(glyph.box.y0 - previous.box.y0) < lineHeight
+      {
+        parts.append(partStart..<index)
+        partStart = index
       }
-      parts[parts.count - 1].append(glyph)
+      lastVisible = glyph
     }
+    parts.append(partStart..<glyphs.endIndex)
     return parts
   }
 
-  private static func makeFragment(_ glyphs: [Glyph]) -> Fragment? {
-    let visible = glyphs.filter { !$0.scalar.isSpace }
-    guard let first = visible.first else { return nil }
-    let box = visible.dropFirst().reduce(first.box) { $0.union($1.box) }
-    var start = 0
-    var end = glyphs.count
+  private static func makeFragment(_ glyphs: ArraySlice<Glyph>, scratch: inout [Double])
+    -> Fragment?
+  {
+    var visibleCount = 0
+    var boldCount = 0
+    var box = Box(x0: 0, y0: 0, x1: 0, y1: 0)
+    var minX = Double.infinity
+    var maxX = -Double.infinity
+    var minY = Double.infinity
+    var maxY = -Double.infinity
+    for glyph in glyphs where !glyph.scalar.isSpace {
+      box = visibleCount == 0 ? glyph.box : box.union(glyph.box)
+      visibleCount += 1
+      if glyph.bold { boldCount += 1 }
+      let centerX = (glyph.box.x0 + glyph.box.x1) / 2
+      let centerY = (glyph.box.y0 + glyph.box.y1) / 2
+      minX = min(minX, centerX)
+      maxX = max(maxX, centerX)
+      minY = min(minY, centerY)
+      maxY = max(maxY, centerY)
+    }
+    guard visibleCount > 0 else { return nil }
+    var start = glyphs.startIndex
+    var end = glyphs.endIndex
     while start < end, isBlank(glyphs[start].scalar) { start += 1 }
     while end > start, isBlank(glyphs[end - 1].scalar) { end -= 1 }
     let text = String(scalars: glyphs[start..<end].lazy.map(\.scalar))
-    let centersX = visible.map { ($0.box.x0 + $0.box.x1) / 2 }
-    let centersY = visible.map { ($0.box.y0 + $0.box.y1) / 2 }
-    let spreadX = (centersX.max() ?? 0) - (centersX.min() ?? 0)
-    let spreadY = (centersY.max() ?? 0) - (centersY.min() ?? 0)
-    let isVertical = visible.count >= 3 && spreadY > 2 * max(spreadX, 1)
-    let sizes = visible.map { isVertical ? $0.box.width : $0.box.height }
-    let boldCount = visible.filter(\.bold).count
+    let isVertical = visibleCount >= 3 && maxY - minY > 2 * max(maxX - minX, 1)
+    scratch.removeAll(keepingCapacity: true)
+    for glyph in glyphs where !glyph.scalar.isSpace {
+      scratch.append(isVertical ? glyph.box.width : glyph.box.height)
+    }
     return Fragment(
-      glyphs: glyphs, box: box, height: median(sizes), isVertical: isVertical, text: text,
-      bold: boldCount * 2 > visible.count)
+      box: box, height: median(&scratch), isVertical: isVertical, text: text,
+      bold: boldCount * 2 > visibleCount)
   }
 
   /// What `trimmingCharacters(in: .whitespaces)` trims: space separators and the tab.
@@ -193,8 +228,14 @@ enum PopplerPageText {
   }
 
   private static func median(_ values: [Double]) -> Double {
+    var values = values
+    return median(&values)
+  }
+
+  /// The upper median, sorting `values` in place.
+  private static func median(_ values: inout [Double]) -> Double {
     guard !values.isEmpty else { return 0 }
-    let sorted = values.sorted()
-    return sorted[sorted.count / 2]
+    values.sort()
+    return values[values.count / 2]
   }
 }

@@ -123,9 +123,10 @@ public final class Analysis {
   }
 
   /// Classifies the passages of a prepared text and aggregates them into a coverage row.
-  public func score(_ prepared: PreparedText, id: String, file: String, timings: inout Timings)
-    -> DocumentRecord
-  {
+  public func score(
+    _ prepared: PreparedText, id: String, file: String, timings: inout Timings,
+    evidence: PassageClassifier.Evidence = .all
+  ) -> DocumentRecord {
     var clock = ContinuousClock.now
     var source = prepared.source
     source.id = id
@@ -136,7 +137,7 @@ public final class Analysis {
       return renamed
     }
     let classifications = passages.map {
-      classifier.classify($0, documentLanguage: prepared.language)
+      classifier.classify($0, documentLanguage: prepared.language, evidence: evidence)
     }
     var warnings = prepared.warnings
     if prepared.language == "other" {
@@ -202,8 +203,11 @@ public final class Analysis {
         return reply
       }
     }
-    let record = score(prepared, id: request.id, file: request.file, timings: &reply.timings)
-      .compacted()
+    // The batch keeps the labels' scores only (`compacted`), so only they need contributors.
+    let record = score(
+      prepared, id: request.id, file: request.file, timings: &reply.timings, evidence: .labels
+    )
+    .compacted()
     if let cache, let keys = request.cache, !needsPassword {
       cache.store(record, key: keys.analysis)
     }

@@ -76,7 +76,15 @@ public final class PassageClassifier: Sendable {
   /// Scores a passage in its own language: identified on the passage, else the document's
   /// (`documentLanguage`), else English. A passage in another script or language ("other")
   /// gets no scores.
-  public func classify(_ passage: Passage, documentLanguage: String = "") -> Classification {
+  /// Which scores carry their tf-idf contributors: all (for explaining a document), or the
+  /// labels' only (a batch keeps nothing else, and contributors are the costly part).
+  public enum Evidence: Sendable {
+    case all, labels
+  }
+
+  public func classify(
+    _ passage: Passage, documentLanguage: String = "", evidence: Evidence = .all
+  ) -> Classification {
     var language = LanguageIdentifier.identify(passage.text)
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.
@@ -92,7 +100,7 @@ public final class PassageClassifier: Sendable {
     let tfidf = model.tfidf
     let tokens = tokenizer.tokens(passage.text)
     let termsByCategory = Dictionary(grouping: matcher.matches(tokens), by: \.category)
-    let similarity = settings.tfidfWeight > 0 ? tfidf.scores(tokens) : [:]
+    let similarity = settings.tfidfWeight > 0 ? tfidf.cosines(tokens) : (passage: [], cosines: [:])
     let found =
       mentions.mentions(in: passage.text)
       + (passage.heading.map { mentions.mentions(in: $0, inHeading: true) } ?? [])
@@ -105,7 +113,7 @@ public final class PassageClassifier: Sendable {
       let terms = termsByCategory[id] ?? []
       let categoryMentions = mentionsByCategory[id] ?? []
       let keyword = keywordScore(terms)
-      let cosine = similarity[id]?.cosine ?? 0
+      let cosine = similarity.cosines[id] ?? 0
       let tfidfScore = min(1, cosine / settings.tfidfScale)
       let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0
       let heading =
@@ -121,7 +129,7 @@ public final class PassageClassifier: Sendable {
           category: id, keyword: Self.rounded(keyword), tfidf: Self.rounded(tfidfScore),
           mention: mention,
           heading: heading, combined: Self.rounded(combined), terms: terms,
-          contributors: similarity[id]?.contributors ?? [], mentions: categoryMentions))
+          contributors: [], mentions: categoryMentions))
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
     let best = scores.first?.combined ?? 0
@@ -129,6 +137,10 @@ public final class PassageClassifier: Sendable {
       scores
       .filter { $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best }
       .prefix(settings.maxLabels).map(\.category)
+    for index in scores.indices where similarity.cosines[scores[index].category] != nil {
+      guard evidence == .all || labels.contains(scores[index].category) else { continue }
+      scores[index].contributors = tfidf.contributors(scores[index].category, similarity.passage)
+    }
     return Classification(
       passage: passage, scores: scores, labels: Array(labels), language: language)
   }

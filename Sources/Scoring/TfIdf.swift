@@ -18,6 +18,8 @@ public struct TfIdfModel: Sendable {
   /// looked up once each instead of once per category.
   private let postings: [String: [(profile: Int, weight: Double)]]
   private let stopwords: Set<String>
+  /// Each category's place in `profiles`.
+  private let profileIndex: [String: Int]
 
   public init(taxonomy: Taxonomy, tokenizer: Tokenizer, stopwords: Set<String>) {
     var reference: [String] = []
@@ -59,6 +61,9 @@ public struct TfIdfModel: Sendable {
       for (term, weight) in profile.vector { postings[term, default: []].append((index, weight)) }
     }
     self.profiles = profiles
+    var profileIndex: [String: Int] = [:]
+    for (index, profile) in profiles.enumerated() { profileIndex[profile.category] = index }
+    self.profileIndex = profileIndex
     self.postings = postings.mapValues { $0.sorted { $0.profile < $1.profile } }
   }
 
@@ -110,23 +115,49 @@ public struct TfIdfModel: Sendable {
   public func scores(_ tokens: [Token], contributors: Int = 5) -> [String: (
     cosine: Double, contributors: [TermContribution]
   )] {
-    let passage = Self.sortedVector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
-    guard !passage.isEmpty else { return [:] }
-    // Terms in sorted order, so that each profile's sum runs in the same order every time.
-    var cosines = [Double](repeating: 0, count: profiles.count)
-    var parts = [[TermContribution]](repeating: [], count: profiles.count)
-    for (term, weight) in passage {
-      guard let holders = postings[term] else { continue }
-      for holder in holders {
-        cosines[holder.profile] += weight * holder.weight
-        parts[holder.profile].append(TermContribution(stem: term, weight: weight * holder.weight))
-      }
-    }
+    let similarity = cosines(tokens)
     var result: [String: (Double, [TermContribution])] = [:]
-    for (index, profile) in profiles.enumerated() where cosines[index] > 0 {
-      let ranked = parts[index].sorted { ($0.weight, $1.stem) > ($1.weight, $0.stem) }
-      result[profile.category] = (cosines[index], Array(ranked.prefix(contributors)))
+    for (category, cosine) in similarity.cosines {
+      result[category] = (
+        cosine, self.contributors(category, similarity.passage, limit: contributors)
+      )
     }
     return result
+  }
+
+  /// The passage's tf-idf vector (in term order) and its cosine with each category it
+  /// overlaps. Contributors are left to `contributors(_:_:limit:)`, for the categories that
+  /// need them: making them for every category cost more than the cosines.
+  public func cosines(_ tokens: [Token]) -> (
+    passage: [(term: String, weight: Double)], cosines: [String: Double]
+  ) {
+    let passage = Self.sortedVector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
+    guard !passage.isEmpty else { return ([], [:]) }
+    // Terms in sorted order, so that each profile's sum runs in the same order every time.
+    var sums = [Double](repeating: 0, count: profiles.count)
+    for (term, weight) in passage {
+      guard let holders = postings[term] else { continue }
+      for holder in holders { sums[holder.profile] += weight * holder.weight }
+    }
+    var result: [String: Double] = [:]
+    for (index, profile) in profiles.enumerated() where sums[index] > 0 {
+      result[profile.category] = sums[index]
+    }
+    return (passage, result)
+  }
+
+  /// The terms of `passage` that contribute most to its cosine with `category`, largest first.
+  public func contributors(
+    _ category: String, _ passage: [(term: String, weight: Double)], limit: Int = 5
+  ) -> [TermContribution] {
+    guard let index = profileIndex[category] else { return [] }
+    let profile = profiles[index].vector
+    var parts: [TermContribution] = []
+    for (term, weight) in passage {
+      guard let profileWeight = profile[term] else { continue }
+      parts.append(TermContribution(stem: term, weight: weight * profileWeight))
+    }
+    let ranked = parts.sorted { ($0.weight, $1.stem) > ($1.weight, $0.stem) }
+    return Array(ranked.prefix(limit))
   }
 }

@@ -60,10 +60,17 @@ public struct LigatureRepair: NormalizationStage {
   }
 
   public func apply(to pages: [Page]) -> StageResult {
-    let words = pages.flatMap { $0.lines.flatMap { Self.words(in: $0.text) } }
     // Each distinct word is judged once: known, or repaired the same way wherever it occurs.
+    // A word listed as it stands (most words) is known at once and never becomes a string.
     var occurrences: [String: Int] = [:]
-    for word in words { occurrences[word.text, default: 0] += 1 }
+    for page in pages {
+      for line in page.lines {
+        let scalars = Array(line.text.unicodeScalars)
+        for range in Self.wordRanges(scalars) where !isListedASCII(scalars[range]) {
+          occurrences[String(scalars: scalars[range]), default: 0] += 1
+        }
+      }
+    }
     let unknown = occurrences.filter { !known($0.key) }
     // A letter standing for a ligature is only guessed in text of the vocabulary's language:
     // elsewhere unknown words are plentiful and some turn into words by chance ("Unies" into
@@ -139,11 +146,28 @@ public struct LigatureRepair: NormalizationStage {
     kind(Unicode.Scalar(UInt8(value)))
   }
 
+  /// True if the word is ASCII and listed, lowercased, in the vocabulary.
+  private func isListedASCII(_ word: ArraySlice<Unicode.Scalar>) -> Bool {
+    guard word.count <= 64, word.allSatisfy({ $0.value < 0x80 }) else { return false }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: word.count) { lower in
+      for (offset, scalar) in word.enumerated() {
+        let byte = UInt8(truncatingIfNeeded: scalar.value)
+        lower[offset] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+      }
+      return vocabulary.lists(lowercased: UnsafeBufferPointer(lower))
+    }
+  }
+
   /// The word-like runs of a line: letters joined by suspect characters.
   static func words(in line: String) -> [Word] {
     let scalars = Array(line.unicodeScalars)
+    return wordRanges(scalars).map { Word(text: String(scalars: scalars[$0]), range: $0) }
+  }
+
+  /// The ranges of `words(in:)` in the line's scalars.
+  static func wordRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
     let kinds = scalars.map { $0.value < 0x80 ? asciiKinds[Int($0.value)] : kind($0) }
-    var words: [Word] = []
+    var words: [Range<Int>] = []
     var index = 0
     while index < scalars.count {
       guard kinds[index] == .letter || kinds[index] == .glyph else {
@@ -180,10 +204,7 @@ public struct LigatureRepair: NormalizationStage {
       {
         stop -= 1
       }
-      if stop > start, kinds[start..<stop].contains(.letter) {
-        let text = String(scalars: scalars[start..<stop])
-        words.append(Word(text: text, range: start..<stop))
-      }
+      if stop > start, kinds[start..<stop].contains(.letter) { words.append(start..<stop) }
       index = max(end, index + 1)
     }
     return words
@@ -254,17 +275,30 @@ public struct LigatureRepair: NormalizationStage {
       // letters only, so a listed spelling is all rank 2 asks for.
       var candidate: [UInt8] = []
       for (scalars, count) in letterWords {
+        // ASCII words are lowercased once; each candidate is then the same bytes with one
+        // letter swapped for a ligature.
+        let ascii = scalars.allSatisfy { $0.value < 0x80 }
+        let lower = ascii ? scalars.map { UInt8(truncatingIfNeeded: $0.value) | 0x20 } : []
         for position in scalars.indices where scalars[position].isLower {
           for (ligature, bytes) in zip(Self.ligatures, Self.ligatureBytes) {
             candidate.removeAll(keepingCapacity: true)
-            for (index, scalar) in scalars.enumerated() {
-              if index == position {
-                candidate += bytes
-              } else {
-                candidate += scalar.utf8
+            let listed: Bool
+            if ascii {
+              candidate += lower[..<position]
+              candidate += bytes
+              candidate += lower[(position + 1)...]
+              listed = candidate.withUnsafeBufferPointer { vocabulary.lists(lowercased: $0) }
+            } else {
+              for (index, scalar) in scalars.enumerated() {
+                if index == position {
+                  candidate += bytes
+                } else {
+                  candidate += scalar.utf8
+                }
               }
+              listed = isListed(candidate)
             }
-            if isListed(candidate) {
+            if listed {
               counts[scalars[position], default: [:]][ligature, default: 0] += count
             }
           }
