@@ -70,3 +70,13 @@ extension String {
     }
   }
 }
+
+extension String {
+  /// `count` (characters), read off the byte count when the text is ASCII without a carriage
+  /// return: there every byte is one character, and counting graphemes is the slow path.
+  @inlinable public var characterCount: Int {
+    let utf8 = self.utf8
+    if utf8.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) { return utf8.count }
+    return count
+  }
+}

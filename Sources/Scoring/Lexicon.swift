@@ -99,7 +99,9 @@ public struct LexiconMatcher: Sendable {
     return token.folded == form || token.folded == form + "s"
   }
 
+  /// Patterns by their first key: a stem, or (without its "=") an exact form.
   private let byFirstStem: [String: [Pattern]]
+  private let byFirstForm: [String: [Pattern]]
   public let categories: [String]
 
   public init(lexicons: [Lexicon], tokenizer: Tokenizer) {
@@ -133,7 +135,11 @@ public struct LexiconMatcher: Sendable {
         index[first, default: []].append(pattern)
       }
     }
-    byFirstStem = index
+    byFirstStem = index.filter { !$0.key.hasPrefix("=") }
+    byFirstForm = Dictionary(
+      uniqueKeysWithValues: index.filter { $0.key.hasPrefix("=") }.map {
+        (String($0.key.dropFirst()), $0.value)
+      })
     categories = lexicons.map(\.id)
   }
 
@@ -142,10 +148,18 @@ public struct LexiconMatcher: Sendable {
     var found: [(pattern: Pattern, first: Int, last: Int)] = []
     for position in tokens.indices {
       let token = tokens[position]
-      let candidates =
-        (byFirstStem[token.stem] ?? []) + (byFirstStem["=" + token.folded] ?? [])
-        + (token.folded.hasSuffix("s") ? byFirstStem["=" + token.folded.dropLast()] ?? [] : [])
-      for pattern in candidates {
+      // Patterns opening with the token's stem, its exact form, or its form less a plural "s".
+      var sources: [[Pattern]] = []
+      if let byStem = byFirstStem[token.stem] { sources.append(byStem) }
+      if !byFirstForm.isEmpty {
+        if let byForm = byFirstForm[token.folded] { sources.append(byForm) }
+        if token.folded.hasSuffix("s"),
+          let bySingular = byFirstForm[String(token.folded.dropLast())]
+        {
+          sources.append(bySingular)
+        }
+      }
+      for pattern in sources.joined() {
         let end = position + pattern.stems.count
         guard end <= tokens.count else { continue }
         if zip(pattern.stems, tokens[position..<end]).allSatisfy({ Self.token($1, matches: $0) }) {

@@ -104,13 +104,15 @@ public struct Segmenter: Sendable {
   private func classify(_ blocks: [Block], pages: [Page]) -> [Block] {
     let bodyLines = pages.flatMap(\.lines)
     let sizes = bodyLines.flatMap { line in
-      line.fontSize.map { size in [Double](repeating: size, count: max(1, line.text.count / 20)) }
+      line.fontSize.map { size in
+        [Double](repeating: size, count: max(1, line.text.characterCount / 20))
+      }
         ?? []
     }.sorted()
     let bodySize = sizes.isEmpty ? nil : sizes[sizes.count / 2]
     let boldShare =
-      Double(bodyLines.filter(\.isBold).map(\.text.count).reduce(0, +))
-      / Double(max(1, bodyLines.map(\.text.count).reduce(0, +)))
+      Double(bodyLines.filter(\.isBold).map(\.text.characterCount).reduce(0, +))
+      / Double(max(1, bodyLines.map(\.text.characterCount).reduce(0, +)))
     return blocks.map { block in
       var block = block
       block.isHeading = isHeading(block, bodySize: bodySize, bodyIsBold: boldShare > 0.5)
@@ -128,7 +130,7 @@ public struct Segmenter: Sendable {
     // The cheap tests first: most blocks are paragraphs, too long to be headings.
     guard block.lines.count <= 5 else { return false }
     let text = block.text
-    guard text.utf8.count <= 150 || text.count <= 150 else { return false }
+    guard text.characterCount <= 150 else { return false }
     let words = text.split(separator: " ")
     guard words.count <= 15,
       let first = text.first(where: { $0.isLetter || $0.isNumber }),
