@@ -109,37 +109,16 @@ public enum DataFiles {
     documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL
   ) throws {
     let sorted = documents.sorted { $0.source.id < $1.source.id }
-    let sortedProblems = problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }
-    // The files are independent: they are made and written on all cores. The first error
-    // in this list's order is the one thrown, whatever the timing.
-    let writers: [@Sendable () throws -> Void] = [
-      {
-        try atomicWrite(
-          coverageCSV(sorted, taxonomy), to: folder.appendingPathComponent("coverage.csv"))
-      },
-      {
-        try atomicWrite(
-          coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
-      },
-      { try atomicWrite(passagesCSV(sorted), to: folder.appendingPathComponent("passages.csv")) },
-      {
-        try atomicWrite(
-          regionsCSV(sorted, taxonomy), to: folder.appendingPathComponent("regions.csv"))
-      },
-      {
-        try atomicWrite(
-          workbook(sorted, taxonomy), to: folder.appendingPathComponent("coverage.xlsx"))
-      },
-      {
-        try atomicWrite(
-          problemsCSV(sortedProblems), to: folder.appendingPathComponent("problems.csv"))
-      },
-    ]
-    let errors = ErrorSlots(count: writers.count)
-    DispatchQueue.concurrentPerform(iterations: writers.count) { index in
-      do { try writers[index]() } catch { errors.set(index, error) }
-    }
-    if let error = errors.first { throw error }
+    try atomicWrite(
+      coverageCSV(sorted, taxonomy), to: folder.appendingPathComponent("coverage.csv"))
+    try atomicWrite(
+      coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
+    try atomicWrite(passagesCSV(sorted), to: folder.appendingPathComponent("passages.csv"))
+    try atomicWrite(regionsCSV(sorted, taxonomy), to: folder.appendingPathComponent("regions.csv"))
+    try atomicWrite(workbook(sorted, taxonomy), to: folder.appendingPathComponent("coverage.xlsx"))
+    try atomicWrite(
+      problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
+      to: folder.appendingPathComponent("problems.csv"))
   }
 
   /// One row per document; per category: passages, share, strongest score, level.
@@ -429,27 +408,5 @@ public enum JSONText {
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
-  }
-}
-
-/// The error of each of several concurrent tasks, if any; the first by task order wins.
-private final class ErrorSlots: @unchecked Sendable {
-  private let lock = NSLock()
-  private var errors: [(any Error)?]
-
-  init(count: Int) {
-    errors = Array(repeating: nil, count: count)
-  }
-
-  func set(_ index: Int, _ error: any Error) {
-    lock.lock()
-    defer { lock.unlock() }
-    errors[index] = error
-  }
-
-  var first: (any Error)? {
-    lock.lock()
-    defer { lock.unlock() }
-    return errors.lazy.compactMap { $0 }.first
   }
 }
