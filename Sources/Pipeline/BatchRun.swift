@@ -129,11 +129,26 @@ public enum BatchRun {
 
     // Analyse: from the cache in this thread when the whole analysis is there, else in a
     // worker (or in this process without workers).
+    // Each record's passage rows go to the spool on arrival and the record keeps only what
+    // the reports quote, so that memory does not grow with the number of documents.
     let jobs = queue
     let replies = Replies(count: jobs.count)
+    let spool = try PassageSpool(folder: output)
+    let spoolFailure = Slots<String>(count: 1)
     let done = Counter()
     let pool = options.workers.map { WorkerPool(settings: $0, size: options.jobs) }
+    let metadataFile = options.metadataFile
+    let countries = analysis.metadataDetector.countries
     let report: @Sendable (Int, AnalysisReply) -> Void = { index, reply in
+      var reply = reply
+      if var record = reply.record {
+        if let metadataFile {
+          record.metadata = metadataFile.apply(
+            to: record.metadata, relativePath: jobs[index].relative, countries: countries)
+        }
+        do { try spool.add(record) } catch { spoolFailure.set(0, "\(error)") }
+        reply.record = record.keepingQuotes()
+      }
       replies.set(index, reply)
       let number = done.increment()
       let how = reply.cache == .analysis ? " (cached)" : ""
@@ -174,7 +189,7 @@ public enum BatchRun {
       cacheUse[reply.cache, default: 0] += 1
       let relative = job.relative
       let source = job.request.source
-      guard var record = reply.record else {
+      guard let record = reply.record else {
         let failure =
           reply.failure ?? .init(category: "crashed", reason: "crashed: no answer for this file")
         problems.append(
@@ -185,11 +200,6 @@ public enum BatchRun {
             file: relative, sha256: source.sha256, size: source.size, status: failure.category,
             cache: reply.cache.rawValue))
         continue
-      }
-      if let metadataFile = options.metadataFile {
-        record.metadata = metadataFile.apply(
-          to: record.metadata, relativePath: relative,
-          countries: analysis.metadataDetector.countries)
       }
       records.append(record)
       summary.processed += 1
@@ -203,9 +213,14 @@ public enum BatchRun {
           status: record.warnings.isEmpty ? "processed" : "processed in part",
           cache: reply.cache.rawValue))
     }
+    if let failure = spoolFailure.get(0) {
+      throw CocoaError(
+        .fileWriteUnknown, userInfo: ["reason": "cannot keep the passages on disk: \(failure)"])
+    }
     var clock = ContinuousClock.now
     try DataFiles.writeAll(
-      documents: records, problems: problems, taxonomy: analysis.taxonomy, to: output)
+      documents: records, problems: problems, taxonomy: analysis.taxonomy, to: output,
+      passageRows: { try spool.rows(of: $0.source.id) })
     let context = ReportContext(
       toolVersion: gcmapVersion, corpusVersion: analysis.taxonomy.version,
       corpusHash: fingerprints.corpusHash,

@@ -105,17 +105,28 @@ public struct Problem: Sendable, Equatable, Codable {
 /// decimals, no timestamps; every file is written to a temporary name and renamed, so a
 /// reader never sees half a file.
 public enum DataFiles {
+  /// Writes every data file. `passageRows` gives a document's passages.csv rows; by default
+  /// they are made from the record, a batch passes them back from its `PassageSpool`.
   public static func writeAll(
-    documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL
+    documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL,
+    passageRows: @escaping (DocumentRecord) throws -> [[CellValue]] = { passageRows($0) }
   ) throws {
     let sorted = documents.sorted { $0.source.id < $1.source.id }
+    let passages = passagesTable(sorted, rows: passageRows)
     try atomicWrite(
-      coverageCSV(sorted, taxonomy), to: folder.appendingPathComponent("coverage.csv"))
+      try coverageTable(sorted, taxonomy).csv(), to: folder.appendingPathComponent("coverage.csv"))
     try atomicWrite(
       coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
-    try atomicWrite(passagesCSV(sorted), to: folder.appendingPathComponent("passages.csv"))
-    try atomicWrite(regionsCSV(sorted, taxonomy), to: folder.appendingPathComponent("regions.csv"))
-    try atomicWrite(workbook(sorted, taxonomy), to: folder.appendingPathComponent("coverage.xlsx"))
+    let passagesFile = try OutputFile(folder.appendingPathComponent("passages.csv"))
+    try passages.writeCSV(to: passagesFile)
+    try passagesFile.commit()
+    try atomicWrite(
+      try regionsTable(sorted, taxonomy).csv(), to: folder.appendingPathComponent("regions.csv"))
+    try Workbook.write(
+      [
+        coverageTable(sorted, taxonomy), presenceTable(sorted, taxonomy),
+        countsTable(sorted, taxonomy), passages, regionsTable(sorted, taxonomy),
+      ], to: folder.appendingPathComponent("coverage.xlsx"))
     try atomicWrite(
       problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
       to: folder.appendingPathComponent("problems.csv"))
@@ -166,10 +177,6 @@ public enum DataFiles {
       return row
     }
     return Table(name: "Matrix", header: header, rows: rows)
-  }
-
-  public static func coverageCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
-    coverageTable(documents, taxonomy).csv
   }
 
   /// 1 where a document addresses a category (addressed or substantive), else 0.
@@ -254,40 +261,48 @@ public enum DataFiles {
     return try JSONText.encode(file)
   }
 
-  /// One row per passage × label, with the scores and the terms behind it.
-  public static func passagesTable(_ documents: [DocumentRecord]) -> Table {
-    var rows: [[CellValue]] = []
-    for document in documents {
-      for classification in document.classifications {
-        let passage = classification.passage
-        for label in classification.labels {
-          guard let score = classification.score(label) else { continue }
-          let terms = Array(Set(score.terms.map(\.term))).sorted().joined(separator: "; ")
-          let mentions = score.mentions.map(\.text).joined(separator: "; ")
-          rows.append([
-            .text(document.source.id), .text(document.metadata.country), .integer(passage.page),
-            .integer(passage.endPage), .text(passage.id), .text(classification.language),
-            .text(label),
-            .decimal(score.combined),
-            .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
-            .decimal(score.heading),
-            .text(terms), .text(mentions), .text(passage.heading ?? ""), .text(passage.text),
-          ])
-        }
-      }
-    }
-    return Table(
+  /// One row per passage × label, with the scores and the terms behind it; each document's
+  /// rows come from `rows`, one document at a time.
+  public static func passagesTable(
+    _ documents: [DocumentRecord],
+    rows: @escaping (DocumentRecord) throws -> [[CellValue]] = { passageRows($0) }
+  ) -> Table {
+    Table(
       name: "Passages",
       header: [
         "document", "country", "page", "end_page", "passage", "language", "label", "score",
         "keyword",
         "tfidf", "mention",
         "heading", "terms", "mentions", "heading_text", "text",
-      ], rows: rows)
+      ]
+    ) { emit in
+      for document in documents {
+        for row in try rows(document) { try emit(row) }
+      }
+    }
   }
 
-  public static func passagesCSV(_ documents: [DocumentRecord]) -> String {
-    passagesTable(documents).csv
+  /// A document's rows of the passages table.
+  public static func passageRows(_ document: DocumentRecord) -> [[CellValue]] {
+    var rows: [[CellValue]] = []
+    for classification in document.classifications {
+      let passage = classification.passage
+      for label in classification.labels {
+        guard let score = classification.score(label) else { continue }
+        let terms = Array(Set(score.terms.map(\.term))).sorted().joined(separator: "; ")
+        let mentions = score.mentions.map(\.text).joined(separator: "; ")
+        rows.append([
+          .text(document.source.id), .text(document.metadata.country), .integer(passage.page),
+          .integer(passage.endPage), .text(passage.id), .text(classification.language),
+          .text(label),
+          .decimal(score.combined),
+          .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
+          .decimal(score.heading),
+          .text(terms), .text(mentions), .text(passage.heading ?? ""), .text(passage.text),
+        ])
+      }
+    }
+    return rows
   }
 
   /// A group of documents for the regions table: a region, or a sub-region within one.
@@ -340,19 +355,6 @@ public enum DataFiles {
       })
   }
 
-  public static func regionsCSV(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
-    regionsTable(documents, taxonomy).csv
-  }
-
-  /// The workbook: the matrix (as coverage.csv), presence 0/1, counts, passages, regions.
-  public static func workbook(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> Data {
-    Workbook.xlsx([
-      coverageTable(documents, taxonomy), presenceTable(documents, taxonomy),
-      countsTable(documents, taxonomy),
-      passagesTable(documents), regionsTable(documents, taxonomy),
-    ])
-  }
-
   public static func problemsCSV(_ problems: [Problem]) -> String {
     ([CSV.row(["file", "category", "message"])]
       + problems.map { CSV.row([$0.file, $0.category, $0.message]) }).joined()
@@ -363,26 +365,12 @@ public enum DataFiles {
     String(format: "%.4f", value)
   }
 
-  /// Writes `text` to a temporary file beside `url`, then renames it into place.
+  /// Writes `text` to a temporary file beside `url`, then renames it into place (see
+  /// `OutputFile`).
   public static func atomicWrite(_ text: String, to url: URL) throws {
-    try atomicWrite(Data(text.utf8), to: url)
-  }
-
-  /// Writes `data` to a temporary file beside `url`, then renames it into place.
-  ///
-  /// rename(2) replaces the old file in one step: a reader, or a run killed at any moment,
-  /// sees the old file or the new one, never none or half of one. (Foundation's replaceItemAt
-  /// removes the old file first on Linux.)
-  public static func atomicWrite(_ data: Data, to url: URL) throws {
-    let temporary = url.deletingLastPathComponent().appendingPathComponent(
-      ".\(url.lastPathComponent).partial-\(ProcessInfo.processInfo.processIdentifier)")
-    try data.write(to: temporary)
-    guard rename(temporary.path, url.path) == 0 else {
-      let reason = String(cString: strerror(errno))
-      try? FileManager.default.removeItem(at: temporary)
-      throw CocoaError(
-        .fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, "reason": reason])
-    }
+    let file = try OutputFile(url)
+    file.write(text)
+    try file.commit()
   }
 }
 

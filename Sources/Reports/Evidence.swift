@@ -4,6 +4,10 @@ import Scoring
 
 /// Picks the passages that best show a document's coverage of a category.
 public enum EvidencePicker {
+  /// The most quotes any report shows for one document and category (the HTML report's
+  /// document profiles); `DocumentRecord.keepingQuotes()` keeps this many.
+  public static let quotesKept = 8
+
   /// A document's labelled passages for a category, strongest first, at most `limit`.
   public static func best(_ document: DocumentRecord, _ category: String, limit: Int) -> [(
     passage: Passage, score: CategoryScore
@@ -98,4 +102,32 @@ public enum EvidenceMarkdown {
 
   private static let special = Set("\\`*_{}[]<>#|!")
   private static let specialBytes = Set("\\`*_{}[]<>#|!".utf8)
+}
+
+extension DocumentRecord {
+  /// This record with only the passages the reports can quote: for each category, its
+  /// `EvidencePicker.quotesKept` best labelled passages (as `EvidencePicker.best` ranks them).
+  ///
+  /// Why: a batch keeps a record per document until the reports are written; the rest of the
+  /// passages go to passages.csv through a `PassageSpool`. `best` with a limit up to
+  /// `quotesKept` gives the same passages on the kept record as on the whole one.
+  public func keepingQuotes() -> DocumentRecord {
+    var byCategory: [String: [(index: Int, combined: Double, id: String)]] = [:]
+    for (index, classification) in classifications.enumerated() {
+      for label in classification.labels {
+        guard let score = classification.score(label) else { continue }
+        byCategory[label, default: []].append((index, score.combined, classification.passage.id))
+      }
+    }
+    var kept = Set<Int>()
+    for candidates in byCategory.values {
+      let ranked = candidates.sorted { ($0.combined, $1.id) > ($1.combined, $0.id) }
+      kept.formUnion(ranked.prefix(EvidencePicker.quotesKept).map(\.index))
+    }
+    var copy = self
+    copy.classifications = classifications.indices.filter(kept.contains).map {
+      classifications[$0]
+    }
+    return copy
+  }
 }

@@ -249,7 +249,7 @@ public enum HTMLReport {
         out += "<span class=\"l-\(cell.level.rawValue)\">&nbsp;\(cell.level.rawValue)&nbsp;</span> "
         out +=
           "\(cell.passages) of \(document.coverage.passageCount) passages, strongest score \(DataFiles.decimal(cell.strongest))</h4>\n"
-        let best = EvidencePicker.best(document, cell.category, limit: 8)
+        let best = EvidencePicker.best(document, cell.category, limit: EvidencePicker.quotesKept)
         if best.isEmpty {
           out +=
             "<p class=\"why\">No passage is labelled with it; it is named or scores weakly (see passages.csv).</p>\n"

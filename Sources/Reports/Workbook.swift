@@ -17,19 +17,51 @@ public enum CellValue: Sendable, Equatable {
 }
 
 /// A table with a header: one source for a CSV file and a workbook sheet, so the two agree.
-public struct Table: Sendable {
+///
+/// Its rows are held, or made on demand by a generator (the passages of a whole batch, read
+/// back from disk document by document) and then never held all at once.
+public struct Table {
   public var name: String
   public var header: [String]
-  public var rows: [[CellValue]]
+  private let generate: (([CellValue]) throws -> Void) throws -> Void
 
   public init(name: String, header: [String], rows: [[CellValue]]) {
-    self.name = name
-    self.header = header
-    self.rows = rows
+    self.init(name: name, header: header) { emit in
+      for row in rows { try emit(row) }
+    }
   }
 
-  public var csv: String {
-    ([CSV.row(header)] + rows.map { CSV.row($0.map(\.csv)) }).joined()
+  /// A table whose rows `generate` passes, in order, to the function it is given.
+  public init(
+    name: String, header: [String],
+    generate: @escaping (([CellValue]) throws -> Void) throws -> Void
+  ) {
+    self.name = name
+    self.header = header
+    self.generate = generate
+  }
+
+  public func forEachRow(_ body: ([CellValue]) throws -> Void) throws {
+    try withoutActuallyEscaping(body) { try generate($0) }
+  }
+
+  /// All rows, made and held.
+  public func rows() throws -> [[CellValue]] {
+    var rows: [[CellValue]] = []
+    try forEachRow { rows.append($0) }
+    return rows
+  }
+
+  public func csv() throws -> String {
+    var out = CSV.row(header)
+    try forEachRow { out += CSV.row($0.map(\.csv)) }
+    return out
+  }
+
+  /// Writes the table as CSV, row by row.
+  func writeCSV(to file: OutputFile) throws {
+    file.write(CSV.row(header))
+    try forEachRow { file.write(CSV.row($0.map(\.csv))) }
   }
 }
 
@@ -42,8 +74,10 @@ public struct Table: Sendable {
 /// bytes. Limits: no formulas, no charts; a cell holds at most 32,767 characters (Excel's
 /// limit), longer text is cut with "…".
 public enum Workbook {
-  public static func xlsx(_ tables: [Table]) -> Data {
-    var zip = ZipWriter()
+  /// Writes the workbook to `url` sheet row by sheet row, never holding a whole sheet.
+  public static func write(_ tables: [Table], to url: URL) throws {
+    let file = try OutputFile(url)
+    var zip = ZipWriter(file)
     zip.add("[Content_Types].xml", contentTypes(tables.count))
     zip.add(
       "_rels/.rels",
@@ -73,9 +107,10 @@ public enum Workbook {
     )
     zip.add("xl/styles.xml", styles)
     for (index, table) in tables.enumerated() {
-      zip.add("xl/worksheets/sheet\(index + 1).xml", sheet(table))
+      try zip.add("xl/worksheets/sheet\(index + 1).xml") { write in try sheet(table, write) }
     }
-    return zip.finish()
+    zip.finish()
+    try file.commit()
   }
 
   static let xmlHeader = "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n"
@@ -106,16 +141,19 @@ public enum Workbook {
     + "<cellStyles count=\"1\"><cellStyle name=\"Normal\" xfId=\"0\" builtinId=\"0\"/></cellStyles>"
     + "</styleSheet>"
 
-  static func sheet(_ table: Table) -> String {
-    var out =
+  /// The sheet's XML, passed piece by piece to `write`.
+  static func sheet(_ table: Table, _ write: (String) -> Void) throws {
+    write(
       xmlHeader + "<worksheet xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\">"
-    out +=
-      "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
-    out += "<sheetData>"
-    out += row(1, table.header.map(CellValue.text), style: 1)
-    for (index, values) in table.rows.enumerated() { out += row(index + 2, values, style: 0) }
-    out += "</sheetData></worksheet>"
-    return out
+        + "<sheetViews><sheetView workbookViewId=\"0\"><pane ySplit=\"1\" topLeftCell=\"A2\" activePane=\"bottomLeft\" state=\"frozen\"/></sheetView></sheetViews>"
+        + "<sheetData>")
+    write(row(1, table.header.map(CellValue.text), style: 1))
+    var number = 1
+    try table.forEachRow { values in
+      number += 1
+      write(row(number, values, style: 0))
+    }
+    write("</sheetData></worksheet>")
   }
 
   static func row(_ number: Int, _ values: [CellValue], style: Int) -> String {
@@ -175,92 +213,122 @@ public enum Workbook {
   }
 }
 
-/// A minimal ZIP writer: stored entries, fixed timestamps, CRC-32.
+/// A minimal ZIP writer: stored entries, fixed timestamps, CRC-32, written straight to a file.
+///
+/// An entry's content is streamed; its local header is written first with sizes and CRC left
+/// at zero and patched once the content is written (no data descriptors, which some readers
+/// do not take for stored entries).
 struct ZipWriter {
-  private var data = Data()
-  private var central = Data()
+  private let file: OutputFile
+  private var central: [UInt8] = []
   private var count = 0
 
+  init(_ file: OutputFile) {
+    self.file = file
+  }
+
   mutating func add(_ name: String, _ text: String) {
-    let content = Data(text.utf8)
-    let nameBytes = Data(name.utf8)
-    let crc = CRC32.checksum(content)
-    let offset = UInt32(data.count)
-    // Local file header.
-    data.append(le32(0x0403_4b50))
-    data.append(le16(20))  // version needed
-    data.append(le16(0x0800))  // flags: UTF-8 names
-    data.append(le16(0))  // stored
-    data.append(le16(0))  // time 00:00
-    data.append(le16(0x0021))  // date 1980-01-01
-    data.append(le32(crc))
-    data.append(le32(UInt32(content.count)))
-    data.append(le32(UInt32(content.count)))
-    data.append(le16(UInt16(nameBytes.count)))
-    data.append(le16(0))
-    data.append(nameBytes)
-    data.append(content)
+    add(name) { write in write(text) }
+  }
+
+  /// Adds an entry whose content `content` passes, in pieces, to the function it is given.
+  mutating func add(_ name: String, _ content: ((String) -> Void) throws -> Void) rethrows {
+    let nameBytes = Array(name.utf8)
+    let offset = UInt32(truncatingIfNeeded: file.position)
+    var header: [UInt8] = []
+    header += le32(0x0403_4b50)
+    header += le16(20)  // version needed
+    header += le16(0x0800)  // flags: UTF-8 names
+    header += le16(0)  // stored
+    header += le16(0)  // time 00:00
+    header += le16(0x0021)  // date 1980-01-01
+    header += le32(0) + le32(0) + le32(0)  // CRC and sizes, patched below
+    header += le16(UInt16(nameBytes.count))
+    header += le16(0)
+    header += nameBytes
+    file.write(header)
+    var crc = CRC32()
+    var size = 0
+    let file = self.file
+    try content { piece in
+      var piece = piece
+      piece.withUTF8 { bytes in
+        crc.update(bytes)
+        size += bytes.count
+        file.write(bytes)
+      }
+    }
+    let checksum = crc.value
+    file.patch(le32(checksum) + le32(UInt32(size)) + le32(UInt32(size)), at: UInt64(offset) + 14)
     // Central directory entry.
-    central.append(le32(0x0201_4b50))
-    central.append(le16(20))
-    central.append(le16(20))
-    central.append(le16(0x0800))
-    central.append(le16(0))
-    central.append(le16(0))
-    central.append(le16(0x0021))
-    central.append(le32(crc))
-    central.append(le32(UInt32(content.count)))
-    central.append(le32(UInt32(content.count)))
-    central.append(le16(UInt16(nameBytes.count)))
-    central.append(le16(0))
-    central.append(le16(0))
-    central.append(le16(0))
-    central.append(le16(0))
-    central.append(le32(0))
-    central.append(le32(offset))
-    central.append(nameBytes)
+    central += le32(0x0201_4b50)
+    central += le16(20)
+    central += le16(20)
+    central += le16(0x0800)
+    central += le16(0)
+    central += le16(0)
+    central += le16(0x0021)
+    central += le32(checksum)
+    central += le32(UInt32(size))
+    central += le32(UInt32(size))
+    central += le16(UInt16(nameBytes.count))
+    central += le16(0)
+    central += le16(0)
+    central += le16(0)
+    central += le16(0)
+    central += le32(0)
+    central += le32(offset)
+    central += nameBytes
     count += 1
   }
 
-  mutating func finish() -> Data {
-    let centralOffset = UInt32(data.count)
-    var out = data
-    out.append(central)
-    out.append(le32(0x0605_4b50))
-    out.append(le16(0))
-    out.append(le16(0))
-    out.append(le16(UInt16(count)))
-    out.append(le16(UInt16(count)))
-    out.append(le32(UInt32(central.count)))
-    out.append(le32(centralOffset))
-    out.append(le16(0))
-    return out
+  /// Writes the central directory and its end record.
+  mutating func finish() {
+    let centralOffset = UInt32(truncatingIfNeeded: file.position)
+    file.write(central)
+    var end: [UInt8] = le32(0x0605_4b50)
+    end += le16(0)
+    end += le16(0)
+    end += le16(UInt16(count))
+    end += le16(UInt16(count))
+    end += le32(UInt32(central.count))
+    end += le32(centralOffset)
+    end += le16(0)
+    file.write(end)
   }
 
-  private func le16(_ value: UInt16) -> Data { Data([UInt8(value & 0xFF), UInt8(value >> 8)]) }
-  private func le32(_ value: UInt32) -> Data {
-    Data([
+  private func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
+  private func le32(_ value: UInt32) -> [UInt8] {
+    [
       UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF),
       UInt8(value >> 24),
-    ])
+    ]
   }
 }
 
-/// CRC-32 (IEEE 802.3), as ZIP needs it.
-enum CRC32 {
+/// CRC-32 (IEEE 802.3), as ZIP needs it, over data given in pieces.
+struct CRC32 {
   static let table: [UInt32] = (0..<256).map { index in
     var value = UInt32(index)
     for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
     return value
   }
 
-  static func checksum(_ data: Data) -> UInt32 {
-    var crc: UInt32 = 0xFFFF_FFFF
-    table.withUnsafeBufferPointer { table in
-      data.withUnsafeBytes { bytes in
-        for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-      }
+  private var state: UInt32 = 0xFFFF_FFFF
+
+  mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
+    var crc = state
+    Self.table.withUnsafeBufferPointer { table in
+      for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
     }
-    return crc ^ 0xFFFF_FFFF
+    state = crc
+  }
+
+  var value: UInt32 { state ^ 0xFFFF_FFFF }
+
+  static func checksum(_ data: Data) -> UInt32 {
+    var crc = CRC32()
+    data.withUnsafeBytes { crc.update($0.bindMemory(to: UInt8.self)) }
+    return crc.value
   }
 }
