@@ -129,11 +129,13 @@ public enum BatchRun {
 
     // Analyse: from the cache in this thread when the whole analysis is there, else in a
     // worker (or in this process without workers).
-    // Each record's passage rows go to the spool on arrival and the record keeps only what
-    // the reports quote, so that memory does not grow with the number of documents.
+    // As each record arrives, its passages.csv rows and its profile in report.html go to disk
+    // and the record keeps only the quotes of the summaries, so that memory grows little with
+    // the number of documents.
     let jobs = queue
     let replies = Replies(count: jobs.count)
-    let spool = try PassageSpool(folder: output)
+    let spool = try ReportSpool(folder: output)
+    let taxonomy = analysis.taxonomy
     let spoolFailure = Slots<String>(count: 1)
     let done = Counter()
     let pool = options.workers.map { WorkerPool(settings: $0, size: options.jobs) }
@@ -146,8 +148,15 @@ public enum BatchRun {
           record.metadata = metadataFile.apply(
             to: record.metadata, relativePath: jobs[index].relative, countries: countries)
         }
-        do { try spool.add(record) } catch { spoolFailure.set(0, "\(error)") }
-        reply.record = record.keepingQuotes()
+        do {
+          try spool.addRows(of: record)
+          try spool.addProfile(
+            HTMLReport.profile(record, number: HTMLReport.numberToken, taxonomy),
+            of: record.source.id)
+        } catch {
+          spoolFailure.set(0, "\(error)")
+        }
+        reply.record = record.keepingQuotes(EvidencePicker.quotesInSummaries)
       }
       replies.set(index, reply)
       let number = done.increment()
@@ -225,10 +234,16 @@ public enum BatchRun {
       toolVersion: gcmapVersion, corpusVersion: analysis.taxonomy.version,
       corpusHash: fingerprints.corpusHash,
       pipelineName: analysis.settings.name, settings: analysis.settings.summary)
-    try DataFiles.atomicWrite(
-      HTMLReport.render(
-        documents: records, problems: problems, taxonomy: analysis.taxonomy, context: context),
-      to: output.appendingPathComponent("report.html"))
+    try HTMLReport.write(
+      documents: records, problems: problems, taxonomy: analysis.taxonomy, context: context,
+      to: output.appendingPathComponent("report.html")
+    ) { document, index in
+      guard let profile = try spool.profile(of: document.source.id) else {
+        throw CocoaError(
+          .fileReadUnknown, userInfo: ["reason": "no profile kept for \(document.source.id)"])
+      }
+      return profile.replacing(HTMLReport.numberToken, with: "\(index + 1)")
+    }
     try DataFiles.atomicWrite(
       EvidenceMarkdown.render(records, taxonomy: analysis.taxonomy),
       to: output.appendingPathComponent("evidence.md"))

@@ -106,7 +106,7 @@ public struct Problem: Sendable, Equatable, Codable {
 /// reader never sees half a file.
 public enum DataFiles {
   /// Writes every data file. `passageRows` gives a document's passages.csv rows; by default
-  /// they are made from the record, a batch passes them back from its `PassageSpool`.
+  /// they are made from the record, a batch passes them back from its `ReportSpool`.
   public static func writeAll(
     documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL,
     passageRows: @escaping (DocumentRecord) throws -> [[CellValue]] = { passageRows($0) }

@@ -4,9 +4,11 @@ import Scoring
 
 /// Picks the passages that best show a document's coverage of a category.
 public enum EvidencePicker {
-  /// The most quotes any report shows for one document and category (the HTML report's
-  /// document profiles); `DocumentRecord.keepingQuotes()` keeps this many.
+  /// The most quotes report.html's document profiles show for one document and category.
   public static let quotesKept = 8
+  /// The most quotes the summaries show for one document and category (report.html's
+  /// category sections, evidence.md): what a batch keeps in memory until the end.
+  public static let quotesInSummaries = 2
 
   /// A document's labelled passages for a category, strongest first, at most `limit`.
   public static func best(_ document: DocumentRecord, _ category: String, limit: Int) -> [(
@@ -50,7 +52,8 @@ public enum EvidencePicker {
 /// Text from PDFs is escaped for Markdown (no stray emphasis, links or HTML).
 public enum EvidenceMarkdown {
   public static func render(
-    _ documents: [DocumentRecord], taxonomy: Taxonomy, quotesPerDocument: Int = 2
+    _ documents: [DocumentRecord], taxonomy: Taxonomy,
+    quotesPerDocument: Int = EvidencePicker.quotesInSummaries
   ) -> String {
     let sorted = documents.sorted { $0.source.id < $1.source.id }
     var out = "# Evidence by objective and guiding principle\n\n"
@@ -105,13 +108,13 @@ public enum EvidenceMarkdown {
 }
 
 extension DocumentRecord {
-  /// This record with only the passages the reports can quote: for each category, its
-  /// `EvidencePicker.quotesKept` best labelled passages (as `EvidencePicker.best` ranks them).
+  /// This record with only the passages the reports can quote: for each category, its `limit`
+  /// best labelled passages (as `EvidencePicker.best` ranks them).
   ///
-  /// Why: a batch keeps a record per document until the reports are written; the rest of the
-  /// passages go to passages.csv through a `PassageSpool`. `best` with a limit up to
-  /// `quotesKept` gives the same passages on the kept record as on the whole one.
-  public func keepingQuotes() -> DocumentRecord {
+  /// Why: a batch keeps a record per document until the reports are written; the rest goes to
+  /// disk (`ReportSpool`). `best` with a limit up to `limit` gives the same passages on the
+  /// kept record as on the whole one.
+  public func keepingQuotes(_ limit: Int = EvidencePicker.quotesKept) -> DocumentRecord {
     var byCategory: [String: [(index: Int, combined: Double, id: String)]] = [:]
     for (index, classification) in classifications.enumerated() {
       for label in classification.labels {
@@ -122,7 +125,7 @@ extension DocumentRecord {
     var kept = Set<Int>()
     for candidates in byCategory.values {
       let ranked = candidates.sorted { ($0.combined, $1.id) > ($1.combined, $0.id) }
-      kept.formUnion(ranked.prefix(EvidencePicker.quotesKept).map(\.index))
+      kept.formUnion(ranked.prefix(limit).map(\.index))
     }
     var copy = self
     copy.classifications = classifications.indices.filter(kept.contains).map {

@@ -35,17 +35,48 @@ public enum HTMLReport {
   public static func render(
     documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, context: ReportContext
   ) -> String {
-    let sorted = documents.sorted { $0.source.id < $1.source.id }
-    var out = head(sorted.count, problems.count)
-    out += heatmap(sorted, taxonomy)
-    out += regions(sorted, taxonomy)
-    out += categories(sorted, taxonomy)
-    out += profiles(sorted, taxonomy)
-    out += problemsSection(problems)
-    out += methodology(taxonomy, context)
-    out += "</main>\n</body>\n</html>\n"
+    var out = ""
+    compose(
+      documents: documents, problems: problems, taxonomy: taxonomy, context: context,
+      profile: { document, index in profile(document, number: "\(index + 1)", taxonomy) }
+    ) { out += $0 }
     return out
   }
+
+  /// Writes the report to `url` section by section. `profile` gives each document's profile
+  /// section (0-based index in id order): a batch renders them as documents arrive, with
+  /// `numberToken` for the number, and keeps them on disk meanwhile.
+  public static func write(
+    documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, context: ReportContext,
+    to url: URL, profile: (DocumentRecord, Int) throws -> String
+  ) throws {
+    let file = try OutputFile(url)
+    try compose(
+      documents: documents, problems: problems, taxonomy: taxonomy, context: context,
+      profile: profile, file.write)
+    try file.commit()
+  }
+
+  private static func compose(
+    documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, context: ReportContext,
+    profile: (DocumentRecord, Int) throws -> String, _ write: (String) -> Void
+  ) rethrows {
+    let sorted = documents.sorted { $0.source.id < $1.source.id }
+    write(head(sorted.count, problems.count))
+    write(heatmap(sorted, taxonomy))
+    write(regions(sorted, taxonomy))
+    write(categories(sorted, taxonomy))
+    write("<section id=\"documents\">\n<h2>Documents</h2>\n")
+    for (index, document) in sorted.enumerated() { write(try profile(document, index)) }
+    write("</section>\n")
+    write(problemsSection(problems))
+    write(methodology(taxonomy, context))
+    write("</main>\n</body>\n</html>\n")
+  }
+
+  /// Stands for a document's 1-based number in a profile rendered before the numbers are
+  /// known. Text from PDFs and file names is escaped, so it cannot contain this.
+  public static let numberToken = "<gcmap-number>"
 
   /// Escapes text for HTML element content and attribute values.
   public static func escape(_ text: String) -> String {
@@ -212,63 +243,64 @@ public enum HTMLReport {
     return out
   }
 
-  static func profiles(_ documents: [DocumentRecord], _ taxonomy: Taxonomy) -> String {
-    var out = "<section id=\"documents\">\n<h2>Documents</h2>\n"
-    for (index, document) in documents.enumerated() {
-      let metadata = document.metadata
-      out +=
-        "<h3 id=\"doc-\(index + 1)\">\(escape(documentName(document)))</h3>\n<dl class=\"meta\">"
-      let fields: [(String, String)] =
-        [
-          ("File", document.file), ("Title", metadata.title),
-          (
-            "Country",
-            metadata.country == "unknown"
-              ? "unknown"
-              : "\(metadata.countryName) (\(metadata.country), \(metadata.countrySource))"
-          ),
-          (
-            "Region",
-            [metadata.region, metadata.subRegion].filter { !$0.isEmpty }.joined(separator: ", ")
-          ),
-          ("Year", metadata.year), ("Language", metadata.language),
-          ("Pages", "\(document.pageCount)"), ("Passages", "\(document.coverage.passageCount)"),
-          ("SHA-256", document.source.sha256),
-        ] + metadata.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
-      for (name, value) in fields where !value.isEmpty {
-        out += "<dt>\(escape(name))</dt><dd>\(escape(value))</dd>"
-      }
-      out += "</dl>\n"
-      let covered = document.coverage.cells.filter { $0.level != .none }
-      if covered.isEmpty { out += "<p>No category scores in this document.</p>\n" }
-      for cell in covered {
-        guard let category = taxonomy.category(cell.category) else { continue }
-        out += "<div class=\"evidence\" id=\"\(anchor(index, cell.category))\">\n"
-        out +=
-          "<h4><a href=\"#cat-\(cell.category)\">\(cell.category)</a> \(escape(category.shortTitle)): "
-        out += "<span class=\"l-\(cell.level.rawValue)\">&nbsp;\(cell.level.rawValue)&nbsp;</span> "
-        out +=
-          "\(cell.passages) of \(document.coverage.passageCount) passages, strongest score \(DataFiles.decimal(cell.strongest))</h4>\n"
-        let best = EvidencePicker.best(document, cell.category, limit: EvidencePicker.quotesKept)
-        if best.isEmpty {
-          out +=
-            "<p class=\"why\">No passage is labelled with it; it is named or scores weakly (see passages.csv).</p>\n"
-        }
-        for (passage, score) in best {
-          out += "<blockquote>\(highlight(passage.text, score.terms)) "
-          out +=
-            "<span class=\"ref\">(\(escape(EvidencePicker.reference(document, passage))))</span>"
-          out +=
-            "<br><span class=\"why\">score \(DataFiles.decimal(score.combined)): keyword \(DataFiles.decimal(score.keyword)), "
-          out +=
-            "tf-idf \(DataFiles.decimal(score.tfidf)), mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading))"
-          if let heading = passage.heading { out += "; under “\(escape(heading))”" }
-          out += "</span></blockquote>\n"
-        }
-        out += "</div>\n"
-      }
+  /// One document's profile: its metadata and, per covered category, its best passages.
+  /// `number` is its 1-based number in the report (or `numberToken`).
+  public static func profile(_ document: DocumentRecord, number: String, _ taxonomy: Taxonomy)
+    -> String
+  {
+    var out = ""
+    let metadata = document.metadata
+    out +=
+      "<h3 id=\"doc-\(number)\">\(escape(documentName(document)))</h3>\n<dl class=\"meta\">"
+    let fields: [(String, String)] =
+      [
+        ("File", document.file), ("Title", metadata.title),
+        (
+          "Country",
+          metadata.country == "unknown"
+            ? "unknown"
+            : "\(metadata.countryName) (\(metadata.country), \(metadata.countrySource))"
+        ),
+        (
+          "Region",
+          [metadata.region, metadata.subRegion].filter { !$0.isEmpty }.joined(separator: ", ")
+        ),
+        ("Year", metadata.year), ("Language", metadata.language),
+        ("Pages", "\(document.pageCount)"), ("Passages", "\(document.coverage.passageCount)"),
+        ("SHA-256", document.source.sha256),
+      ] + metadata.extra.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+    for (name, value) in fields where !value.isEmpty {
+      out += "<dt>\(escape(name))</dt><dd>\(escape(value))</dd>"
     }
-    out += "</section>\n"
+    out += "</dl>\n"
+    let covered = document.coverage.cells.filter { $0.level != .none }
+    if covered.isEmpty { out += "<p>No category scores in this document.</p>\n" }
+    for cell in covered {
+      guard let category = taxonomy.category(cell.category) else { continue }
+      out += "<div class=\"evidence\" id=\"ev-\(number)-\(cell.category)\">\n"
+      out +=
+        "<h4><a href=\"#cat-\(cell.category)\">\(cell.category)</a> \(escape(category.shortTitle)): "
+      out += "<span class=\"l-\(cell.level.rawValue)\">&nbsp;\(cell.level.rawValue)&nbsp;</span> "
+      out +=
+        "\(cell.passages) of \(document.coverage.passageCount) passages, strongest score \(DataFiles.decimal(cell.strongest))</h4>\n"
+      let best = EvidencePicker.best(document, cell.category, limit: EvidencePicker.quotesKept)
+      if best.isEmpty {
+        out +=
+          "<p class=\"why\">No passage is labelled with it; it is named or scores weakly (see passages.csv).</p>\n"
+      }
+      for (passage, score) in best {
+        out += "<blockquote>\(highlight(passage.text, score.terms)) "
+        out +=
+          "<span class=\"ref\">(\(escape(EvidencePicker.reference(document, passage))))</span>"
+        out +=
+          "<br><span class=\"why\">score \(DataFiles.decimal(score.combined)): keyword \(DataFiles.decimal(score.keyword)), "
+        out +=
+          "tf-idf \(DataFiles.decimal(score.tfidf)), mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading))"
+        if let heading = passage.heading { out += "; under “\(escape(heading))”" }
+        out += "</span></blockquote>\n"
+      }
+      out += "</div>\n"
+    }
     return out
   }
 

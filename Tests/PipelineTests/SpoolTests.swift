@@ -36,7 +36,16 @@ struct SpoolTests {
     return DocumentRecord(
       source: SourceDocument(id: id, path: "\(id).pdf", sha256: "00", size: 1),
       file: "\(id).pdf", pageCount: count / 3 + 1, classifications: classifications,
-      coverage: DocumentCoverage(documentID: id, passageCount: count + 1, cells: []),
+      coverage: DocumentCoverage(
+        documentID: id, passageCount: count + 1,
+        cells: [
+          CategoryCoverage(
+            category: "O01", passages: count, share: 0.9, strongest: 1, mentions: 0,
+            level: .substantive),
+          CategoryCoverage(
+            category: "P06", passages: (count + 2) / 3, share: 0.3, strongest: 0.8, mentions: 0,
+            level: .addressed),
+        ]),
       warnings: [])
   }
 
@@ -51,9 +60,9 @@ struct SpoolTests {
   func roundTrip() throws {
     let folder = outputFolder()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let spool = try PassageSpool(folder: folder)
+    let spool = try ReportSpool(folder: folder)
     let documents = [Self.record(id: "a", count: 20), Self.record(id: "b", count: 5)]
-    for document in documents { try spool.add(document) }
+    for document in documents { try spool.addRows(of: document) }
     for (document, rowCount) in zip(documents, [27, 7]) {
       let rows = try spool.rows(of: document.source.id)
       #expect(rows == DataFiles.passageRows(document))
@@ -67,10 +76,10 @@ struct SpoolTests {
 
   @Test("A damaged spool segment is an error, not garbage rows")
   func damaged() {
-    let bytes = PassageSpool.encode(DataFiles.passageRows(Self.record(id: "a", count: 3)))
-    #expect(PassageSpool.decode(bytes) != nil)
-    #expect(PassageSpool.decode(Array(bytes.dropLast(3))) == nil)
-    #expect(PassageSpool.decode(Array(bytes.prefix(2))) == nil)
+    let bytes = ReportSpool.encode(DataFiles.passageRows(Self.record(id: "a", count: 3)))
+    #expect(ReportSpool.decode(bytes) != nil)
+    #expect(ReportSpool.decode(Array(bytes.dropLast(3))) == nil)
+    #expect(ReportSpool.decode(Array(bytes.prefix(2))) == nil)
   }
 
   @Test("A record keeping its quotes gives the reports the same best passages")
@@ -98,9 +107,9 @@ struct SpoolTests {
   func streamedFiles() throws {
     let folder = outputFolder()
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let spool = try PassageSpool(folder: folder)
+    let spool = try ReportSpool(folder: folder)
     let documents = [Self.record(id: "b", count: 12), Self.record(id: "a", count: 40)]
-    for document in documents { try spool.add(document) }
+    for document in documents { try spool.addRows(of: document) }
     let trimmed = documents.map { $0.keepingQuotes() }
     try DataFiles.writeAll(
       documents: trimmed, problems: [],
@@ -121,5 +130,37 @@ struct SpoolTests {
     #expect(result.code == 0, "\(result.error)")
     // Header + a's 40 + 14 rows, then b's 12 + 4.
     #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "71 a b")
+  }
+
+  @Test("report.html from profiles kept on disk and summaries in memory is the whole report")
+  func reportFromSpool() throws {
+    let folder = outputFolder()
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let taxonomy = try Taxonomy.load(Repository.corpus.appendingPathComponent("taxonomy.yml"))
+    let documents = [Self.record(id: "b", count: 12), Self.record(id: "a", count: 40)]
+    let context = ReportContext(
+      toolVersion: "test", corpusVersion: "1", corpusHash: "00", pipelineName: "default",
+      settings: [])
+    let spool = try ReportSpool(folder: folder)
+    for document in documents {
+      try spool.addProfile(
+        HTMLReport.profile(document, number: HTMLReport.numberToken, taxonomy),
+        of: document.source.id)
+    }
+    let url = folder.appendingPathComponent("report.html")
+    try HTMLReport.write(
+      documents: documents.map { $0.keepingQuotes(EvidencePicker.quotesInSummaries) },
+      problems: [], taxonomy: taxonomy, context: context, to: url
+    ) { document, index in
+      (try spool.profile(of: document.source.id) ?? "")
+        .replacing(HTMLReport.numberToken, with: "\(index + 1)")
+    }
+    let whole = HTMLReport.render(
+      documents: documents, problems: [], taxonomy: taxonomy, context: context)
+    #expect(try String(contentsOf: url, encoding: .utf8) == whole)
+    #expect(!whole.contains(HTMLReport.numberToken))
+    // The profiles quote eight passages per category, beyond the two kept in memory.
+    #expect(whole.contains("id=\"ev-1-O01\"") && whole.contains("(a, p. 3)"))
+    #expect(whole.components(separatedBy: "<blockquote>").count - 1 > 2 * 2 * 2)
   }
 }

@@ -5,23 +5,30 @@ import GCMapCore
   import Glibc
 #endif
 
-/// The passages.csv rows of a batch's documents, kept on disk from the moment each document is
-/// analysed until the reports are written.
+/// What the reports need of each document beyond its coverage, kept on disk from the moment
+/// the document is analysed until the reports are written: its passages.csv rows and its
+/// profile section of report.html.
 ///
-/// Why: the rows hold every labelled passage's text, the bulk of a run's results; kept in
-/// memory they made it grow with the batch. Rows are stored in a compact binary form in one
-/// file that is unlinked as soon as it is opened (nothing is left behind, even after
-/// `kill -9`), and read back one document at a time. Safe to use from several threads.
-public final class PassageSpool: @unchecked Sendable {
+/// Why: those hold every labelled passage's text and the report's quotes, the bulk of a run's
+/// results; kept in memory they made a batch grow with its number of documents. Both go to
+/// one file that is unlinked as soon as it is opened (nothing is left behind, even after
+/// `kill -9`), and are read back one document at a time. Safe to use from several threads.
+public final class ReportSpool: @unchecked Sendable {
+  private enum Kind: Hashable { case rows, profile }
+  private struct Key: Hashable {
+    var kind: Kind
+    var id: String
+  }
+
   private let lock = NSLock()
   private let descriptor: Int32
   private var end: Int64 = 0
-  private var segments: [String: (offset: Int64, length: Int)] = [:]
+  private var segments: [Key: (offset: Int64, length: Int)] = [:]
 
-  /// A spool in `folder` (the output folder: the rows are about as large as passages.csv).
+  /// A spool in `folder` (the output folder: what it holds is about as large as the outputs).
   public init(folder: URL) throws {
     let path = folder.appendingPathComponent(
-      ".passages.spool-\(ProcessInfo.processInfo.processIdentifier)"
+      ".report.spool-\(ProcessInfo.processInfo.processIdentifier)"
     ).path
     descriptor = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
     guard descriptor >= 0 else {
@@ -36,9 +43,32 @@ public final class PassageSpool: @unchecked Sendable {
     close(descriptor)
   }
 
-  /// Stores the rows of `document` under its id (a second call for the same id replaces them).
-  public func add(_ document: DocumentRecord) throws {
-    let bytes = Self.encode(DataFiles.passageRows(document))
+  /// Stores the passages.csv rows of `document` under its id (again: replaces them).
+  public func addRows(of document: DocumentRecord) throws {
+    try store(
+      Self.encode(DataFiles.passageRows(document)), Key(kind: .rows, id: document.source.id))
+  }
+
+  /// The rows stored for a document id (none if it has none).
+  public func rows(of documentID: String) throws -> [[CellValue]] {
+    guard let bytes = try load(Key(kind: .rows, id: documentID)) else { return [] }
+    guard let rows = Self.decode(bytes) else {
+      throw CocoaError(.fileReadCorruptFile, userInfo: ["reason": "report spool: bad rows"])
+    }
+    return rows
+  }
+
+  /// Stores a document's profile section of report.html (see `HTMLReport.profile`).
+  public func addProfile(_ html: String, of documentID: String) throws {
+    try store(Array(html.utf8), Key(kind: .profile, id: documentID))
+  }
+
+  /// The profile section stored for a document id, if any.
+  public func profile(of documentID: String) throws -> String? {
+    try load(Key(kind: .profile, id: documentID)).map { String(decoding: $0, as: UTF8.self) }
+  }
+
+  private func store(_ bytes: [UInt8], _ key: Key) throws {
     lock.lock()
     defer { lock.unlock() }
     let offset = end
@@ -51,21 +81,20 @@ public final class PassageSpool: @unchecked Sendable {
           if errno == EINTR { continue }
           throw CocoaError(
             .fileWriteUnknown,
-            userInfo: ["reason": "passage spool: \(String(cString: strerror(errno)))"])
+            userInfo: ["reason": "report spool: \(String(cString: strerror(errno)))"])
         }
         done += written
       }
     }
     end += Int64(bytes.count)
-    segments[document.source.id] = (offset, bytes.count)
+    segments[key] = (offset, bytes.count)
   }
 
-  /// The rows stored for a document id (none if it has none).
-  public func rows(of documentID: String) throws -> [[CellValue]] {
+  private func load(_ key: Key) throws -> [UInt8]? {
     lock.lock()
-    let segment = segments[documentID]
+    let segment = segments[key]
     lock.unlock()
-    guard let segment else { return [] }
+    guard let segment else { return nil }
     var bytes = [UInt8](repeating: 0, count: segment.length)
     try bytes.withUnsafeMutableBufferPointer { buffer in
       var done = 0
@@ -74,15 +103,12 @@ public final class PassageSpool: @unchecked Sendable {
           descriptor, base + done, buffer.count - done, off_t(segment.offset) + off_t(done))
         if read < 0 && errno == EINTR { continue }
         guard read > 0 else {
-          throw CocoaError(.fileReadUnknown, userInfo: ["reason": "passage spool: short read"])
+          throw CocoaError(.fileReadUnknown, userInfo: ["reason": "report spool: short read"])
         }
         done += read
       }
     }
-    guard let rows = Self.decode(bytes) else {
-      throw CocoaError(.fileReadCorruptFile, userInfo: ["reason": "passage spool: bad record"])
-    }
-    return rows
+    return bytes
   }
 
   // MARK: Binary form: per row a cell count, per cell a tag and its value, little-endian.
