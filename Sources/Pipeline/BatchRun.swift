@@ -227,26 +227,36 @@ public enum BatchRun {
         .fileWriteUnknown, userInfo: ["reason": "cannot keep the passages on disk: \(failure)"])
     }
     var clock = ContinuousClock.now
-    try DataFiles.writeAll(
-      documents: records, problems: problems, taxonomy: analysis.taxonomy, to: output,
-      passageRows: { try spool.rows(of: $0.source.id) })
     let context = ReportContext(
       toolVersion: gcmapVersion, corpusVersion: analysis.taxonomy.version,
       corpusHash: fingerprints.corpusHash,
       pipelineName: analysis.settings.name, settings: analysis.settings.summary)
-    try HTMLReport.write(
-      documents: records, problems: problems, taxonomy: analysis.taxonomy, context: context,
-      to: output.appendingPathComponent("report.html")
-    ) { document, index in
-      guard let profile = try spool.profile(of: document.source.id) else {
-        throw CocoaError(
-          .fileReadUnknown, userInfo: ["reason": "no profile kept for \(document.source.id)"])
-      }
-      return profile.replacing(HTMLReport.numberToken, with: "\(index + 1)")
-    }
-    try DataFiles.atomicWrite(
-      EvidenceMarkdown.render(records, taxonomy: analysis.taxonomy),
-      to: output.appendingPathComponent("evidence.md"))
+    let kept = records
+    let problemList = problems
+    // The data files and the two reports are independent: written side by side.
+    try Concurrently.run([
+      {
+        try DataFiles.writeAll(
+          documents: kept, problems: problemList, taxonomy: taxonomy, to: output,
+          passageRows: { try spool.rows(of: $0.source.id) })
+      },
+      {
+        try HTMLReport.write(
+          documents: kept, problems: problemList, taxonomy: taxonomy, context: context,
+          to: output.appendingPathComponent("report.html")
+        ) { document, index in
+          guard let profile = try spool.profile(of: document.source.id) else {
+            throw CocoaError(
+              .fileReadUnknown, userInfo: ["reason": "no profile kept for \(document.source.id)"]
+            )
+          }
+          return profile.replacing(HTMLReport.numberToken, with: "\(index + 1)")
+        }
+        try DataFiles.atomicWrite(
+          EvidenceMarkdown.render(kept, taxonomy: taxonomy),
+          to: output.appendingPathComponent("evidence.md"))
+      },
+    ])
     let reportSeconds = DocumentExtraction.seconds(since: &clock)
     let manifest = RunManifest(
       tool: .init(name: "gcmap", version: gcmapVersion),

@@ -109,27 +109,38 @@ public enum DataFiles {
   /// they are made from the record, a batch passes them back from its `ReportSpool`.
   public static func writeAll(
     documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL,
-    passageRows: @escaping (DocumentRecord) throws -> [[CellValue]] = { passageRows($0) }
+    passageRows: @escaping @Sendable (DocumentRecord) throws -> [[CellValue]] = {
+      passageRows($0)
+    }
   ) throws {
     let sorted = documents.sorted { $0.source.id < $1.source.id }
     let passages = passagesTable(sorted, rows: passageRows)
-    try atomicWrite(
-      try coverageTable(sorted, taxonomy).csv(), to: folder.appendingPathComponent("coverage.csv"))
-    try atomicWrite(
-      coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
-    let passagesFile = try OutputFile(folder.appendingPathComponent("passages.csv"))
-    try passages.writeCSV(to: passagesFile)
-    try passagesFile.commit()
-    try atomicWrite(
-      try regionsTable(sorted, taxonomy).csv(), to: folder.appendingPathComponent("regions.csv"))
-    try Workbook.write(
-      [
-        coverageTable(sorted, taxonomy), presenceTable(sorted, taxonomy),
-        countsTable(sorted, taxonomy), passages, regionsTable(sorted, taxonomy),
-      ], to: folder.appendingPathComponent("coverage.xlsx"))
-    try atomicWrite(
-      problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
-      to: folder.appendingPathComponent("problems.csv"))
+    // The workbook, the largest file, is written beside the others.
+    try Concurrently.run([
+      {
+        try atomicWrite(
+          try coverageTable(sorted, taxonomy).csv(),
+          to: folder.appendingPathComponent("coverage.csv"))
+        try atomicWrite(
+          coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
+        let passagesFile = try OutputFile(folder.appendingPathComponent("passages.csv"))
+        try passages.writeCSV(to: passagesFile)
+        try passagesFile.commit()
+        try atomicWrite(
+          try regionsTable(sorted, taxonomy).csv(),
+          to: folder.appendingPathComponent("regions.csv"))
+        try atomicWrite(
+          problemsCSV(problems.sorted { ($0.file, $0.category) < ($1.file, $1.category) }),
+          to: folder.appendingPathComponent("problems.csv"))
+      },
+      {
+        try Workbook.write(
+          [
+            coverageTable(sorted, taxonomy), presenceTable(sorted, taxonomy),
+            countsTable(sorted, taxonomy), passages, regionsTable(sorted, taxonomy),
+          ], to: folder.appendingPathComponent("coverage.xlsx"))
+      },
+    ])
   }
 
   /// One row per document; per category: passages, share, strongest score, level.
@@ -265,7 +276,7 @@ public enum DataFiles {
   /// rows come from `rows`, one document at a time.
   public static func passagesTable(
     _ documents: [DocumentRecord],
-    rows: @escaping (DocumentRecord) throws -> [[CellValue]] = { passageRows($0) }
+    rows: @escaping @Sendable (DocumentRecord) throws -> [[CellValue]] = { passageRows($0) }
   ) -> Table {
     Table(
       name: "Passages",
@@ -361,8 +372,22 @@ public enum DataFiles {
   }
 
   /// Four decimals, the same on every machine.
+  ///
+  /// Scores are rounded to four decimals already: such a value is written from its integer
+  /// ten-thousandths, which gives printf's digits without its cost; any other value goes
+  /// through `String(format: "%.4f")`.
   public static func decimal(_ value: Double) -> String {
-    String(format: "%.4f", value)
+    let scaled = value * 10_000
+    let units = scaled.rounded()
+    guard abs(scaled - units) < 1e-6, abs(units) < 1e15 else {
+      return String(format: "%.4f", value)
+    }
+    let whole = Int64(units)
+    let magnitude = whole.magnitude
+    let fraction = String(magnitude % 10_000)
+    let sign = whole < 0 ? "-" : (value.sign == .minus ? "-" : "")
+    return sign + String(magnitude / 10_000) + "."
+      + String(repeating: "0", count: 4 - fraction.count) + fraction
   }
 
   /// Writes `text` to a temporary file beside `url`, then renames it into place (see

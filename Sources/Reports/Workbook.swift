@@ -20,10 +20,10 @@ public enum CellValue: Sendable, Equatable {
 ///
 /// Its rows are held, or made on demand by a generator (the passages of a whole batch, read
 /// back from disk document by document) and then never held all at once.
-public struct Table {
+public struct Table: Sendable {
   public var name: String
   public var header: [String]
-  private let generate: (([CellValue]) throws -> Void) throws -> Void
+  private let generate: @Sendable (([CellValue]) throws -> Void) throws -> Void
 
   public init(name: String, header: [String], rows: [[CellValue]]) {
     self.init(name: name, header: header) { emit in
@@ -34,7 +34,7 @@ public struct Table {
   /// A table whose rows `generate` passes, in order, to the function it is given.
   public init(
     name: String, header: [String],
-    generate: @escaping (([CellValue]) throws -> Void) throws -> Void
+    generate: @escaping @Sendable (([CellValue]) throws -> Void) throws -> Void
   ) {
     self.name = name
     self.header = header
@@ -159,7 +159,8 @@ public enum Workbook {
   static func row(_ number: Int, _ values: [CellValue], style: Int) -> String {
     var out = "<row r=\"\(number)\">"
     for (column, value) in values.enumerated() {
-      let reference = columnName(column) + "\(number)"
+      let reference =
+        (column < columnNames.count ? columnNames[column] : columnName(column)) + "\(number)"
       let styleAttribute = style > 0 ? " s=\"\(style)\"" : ""
       switch value {
       case .text(let text):
@@ -175,6 +176,9 @@ public enum Workbook {
     }
     return out + "</row>"
   }
+
+  /// The first columns' names, made once: every cell of every row names its column.
+  private static let columnNames = (0..<256).map(columnName)
 
   /// "A", "B", … "Z", "AA", … for a 0-based column.
   static func columnName(_ index: Int) -> String {
