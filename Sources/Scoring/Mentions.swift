@@ -119,7 +119,11 @@ public struct MentionDetector: Sendable {
       }
     }
     let scalars = Array(text.unicodeScalars)
-    let lower = scalars.map(Self.lowercase)
+    // ASCII text is lowercased byte by byte; other text through each scalar's mapping.
+    let lower =
+      text.utf8.allSatisfy({ $0 < 0x80 })
+      ? scalars.map { $0.value &- 0x41 < 26 ? Unicode.Scalar(UInt8($0.value) | 0x20) : $0 }
+      : scalars.map(Self.lowercase)
     let matches = Self.firstWordMatches(in: lower)
     for (id, needles) in Self.principleNeedles {
       // The principle's first phrase (in list order) that occurs, at its first occurrence.
@@ -160,6 +164,11 @@ public struct MentionDetector: Sendable {
     return table
   }()
 
+  /// `needlesByFirst` for ASCII first scalars, as a table.
+  private static let asciiNeedlesByFirst: [[Int]] = (0..<0x80).map { value in
+    needlesByFirst[Unicode.Scalar(UInt8(value))] ?? []
+  }
+
   /// For each needle of `allNeedles`, the scalar range of its first occurrence in `haystack`
   /// as whole words, or nil. One pass over the word starts instead of one scan per phrase.
   private static func firstWordMatches(in haystack: [Unicode.Scalar]) -> [Range<Int>?] {
@@ -169,7 +178,9 @@ public struct MentionDetector: Sendable {
       let scalar = haystack[index]
       let isWordStart = !previousIsAlpha
       previousIsAlpha = scalar.isAlpha
-      guard isWordStart, let candidates = needlesByFirst[scalar] else { continue }
+      guard isWordStart else { continue }
+      let candidates =
+        scalar.value < 0x80 ? asciiNeedlesByFirst[Int(scalar.value)] : needlesByFirst[scalar] ?? []
       for needleIndex in candidates where matches[needleIndex] == nil {
         let needle = allNeedles[needleIndex]
         let afterIndex = index + needle.count

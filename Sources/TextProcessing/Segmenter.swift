@@ -161,6 +161,24 @@ public struct Segmenter: Sendable {
   // MARK: Paragraphs
 
   private static func endsSentence(_ text: String) -> Bool {
+    // ASCII text is judged from its last bytes; a quote mark or other non-ASCII ending takes
+    // the general path.
+    let utf8 = text.utf8
+    var end = utf8.endIndex
+    while end > utf8.startIndex,
+      utf8[utf8.index(before: end)] == 0x20
+        || utf8[utf8.index(before: end)] == 0x09
+    {
+      end = utf8.index(before: end)
+    }
+    if end > utf8.startIndex, utf8[utf8.index(before: end)] < 0x80 {
+      let last = utf8[utf8.index(before: end)]
+      switch last {
+      case UInt8(ascii: "."), UInt8(ascii: "!"), UInt8(ascii: "?"), UInt8(ascii: ":"): return true
+      case UInt8(ascii: "\""), UInt8(ascii: ")"), UInt8(ascii: "'"): break
+      default: return false
+      }
+    }
     let trimmed = text.trimmingCharacters(in: .whitespaces)
     guard let last = trimmed.last else { return true }
     if ".!?:".contains(last) { return true }
@@ -168,6 +186,19 @@ public struct Segmenter: Sendable {
       return trimmed.dropLast().last.map { ".!?".contains($0) } ?? false
     }
     return false
+  }
+
+  /// Enough of a paragraph's end for `endsSentence`, which reads its last two characters
+  /// before trailing spaces: the last line when it has a character that is not a space or
+  /// tab, else the whole text.
+  private static func ending(of paragraph: Paragraph) -> String {
+    if let last = paragraph.lines.last?.line.text,
+      last.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 < 0x80 })
+        && last.utf8.allSatisfy({ $0 < 0x80 })
+    {
+      return last
+    }
+    return paragraph.lines.map(\.line.text).joined(separator: " ")
   }
 
   private static func startsLowercase(_ text: String) -> Bool {
@@ -187,7 +218,7 @@ public struct Segmenter: Sendable {
       }
       let text = block.text
       if let previous = paragraphs.last, Self.startsLowercase(text), !Self.isListItem(text),
-        !Self.endsSentence(previous.lines.map(\.line.text).joined(separator: " "))
+        !Self.endsSentence(Self.ending(of: previous))
       {
         paragraphs[paragraphs.count - 1].lines += block.lines
       } else {

@@ -28,10 +28,36 @@ public struct Vocabulary: Sendable {
 
   /// Reads a word list: one word per line, `#` starts a comment line.
   public static func readList(_ url: URL) throws -> [String] {
-    try String(contentsOf: url, encoding: .utf8)
-      .split(whereSeparator: \.isNewline)
+    let text = try String(contentsOf: url, encoding: .utf8)
+    if let words = asciiList(text) { return words }
+    return text.split(whereSeparator: \.isNewline)
       .map { $0.trimmingCharacters(in: .whitespaces) }
       .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+  }
+
+  /// `readList` for a list in ASCII without vertical tabs or form feeds (the shipped English
+  /// list), split and trimmed on bytes; nil for any other text. A word list is read by every
+  /// worker, and Foundation's trimming took most of the start-up time.
+  private static func asciiList(_ text: String) -> [String]? {
+    var text = text
+    return text.withUTF8 { bytes -> [String]? in
+      guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0B && $0 != 0x0C }) else { return nil }
+      var words: [String] = []
+      var start = 0
+      for end in 0...bytes.count
+      where end == bytes.count || bytes[end] == 0x0A || bytes[end] == 0x0D {
+        var lower = start
+        var upper = end
+        while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
+        while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
+        if upper > lower, bytes[lower] != UInt8(ascii: "#") {
+          words.append(
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self))
+        }
+        start = end + 1
+      }
+      return words
+    }
   }
 
   /// Loads `NAME.txt` and `NAME-compounds.txt` (if present) from a word-list folder.
