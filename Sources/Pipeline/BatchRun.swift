@@ -128,10 +128,9 @@ public enum BatchRun {
     }
 
     // Analyse: from the cache in this thread when the whole analysis is there, else in a
-    // worker (or in this process without workers).
-    // As each record arrives, its passages.csv rows and its profile in report.html go to disk
-    // and the record keeps only the quotes of the summaries, so that memory grows little with
-    // the number of documents.
+    // worker (or in this process without workers). As each record arrives, its passages.csv
+    // rows and its profile in report.html go to disk and the record keeps only the quotes of
+    // the summaries, so that memory grows little with the number of documents.
     let jobs = queue
     let replies = Replies(count: jobs.count)
     let spool = try ReportSpool(folder: output)
@@ -224,7 +223,8 @@ public enum BatchRun {
     }
     if let failure = spoolFailure.get(0) {
       throw CocoaError(
-        .fileWriteUnknown, userInfo: ["reason": "cannot keep the passages on disk: \(failure)"])
+        .fileWriteUnknown,
+        userInfo: ["reason": "cannot keep passages and profiles on disk: \(failure)"])
     }
     var clock = ContinuousClock.now
     let context = ReportContext(
