@@ -104,7 +104,9 @@ public enum HTMLReport {
       ? document.source.id : "\(document.metadata.countryName) (\(document.source.id))"
   }
 
-  static func anchor(_ index: Int, _ category: String) -> String { "ev-\(index + 1)-\(category)" }
+  /// The id of a document's evidence for a category; `number` is the document's 1-based
+  /// number, or `numberToken`.
+  static func anchor(_ number: String, _ category: String) -> String { "ev-\(number)-\(category)" }
 
   // MARK: Sections
 
@@ -186,7 +188,8 @@ public enum HTMLReport {
         if level == .none {
           out += "</td>"
         } else {
-          out += "<a href=\"#\(anchor(index, category.id))\">\(cell?.passages ?? 0)</a></td>"
+          out +=
+            "<a href=\"#\(anchor("\(index + 1)", category.id))\">\(cell?.passages ?? 0)</a></td>"
         }
       }
       out += "</tr>\n"
@@ -236,7 +239,7 @@ public enum HTMLReport {
         else { continue }
         out += "<blockquote>\(escape(EvidenceMarkdown.shorten(passage.text, limit: 400))) "
         out +=
-          "<a class=\"ref\" href=\"#\(anchor(index, category.id))\">(\(escape(EvidencePicker.reference(document, passage))))</a></blockquote>\n"
+          "<a class=\"ref\" href=\"#\(anchor("\(index + 1)", category.id))\">(\(escape(EvidencePicker.reference(document, passage))))</a></blockquote>\n"
       }
     }
     out += "</section>\n"
@@ -277,7 +280,7 @@ public enum HTMLReport {
     if covered.isEmpty { out += "<p>No category scores in this document.</p>\n" }
     for cell in covered {
       guard let category = taxonomy.category(cell.category) else { continue }
-      out += "<div class=\"evidence\" id=\"ev-\(number)-\(cell.category)\">\n"
+      out += "<div class=\"evidence\" id=\"\(anchor(number, cell.category))\">\n"
       out +=
         "<h4><a href=\"#cat-\(cell.category)\">\(cell.category)</a> \(escape(category.shortTitle)): "
       out += "<span class=\"l-\(cell.level.rawValue)\">&nbsp;\(cell.level.rawValue)&nbsp;</span> "

@@ -93,22 +93,31 @@ final class OutputFile {
 
   /// Writes all of `bytes` at the end of the file, or at `offset`; remembers the first error.
   private func writeOut(_ bytes: UnsafeBufferPointer<UInt8>, at offset: UInt64?) {
-    guard failure == nil, descriptor >= 0, let base = bytes.baseAddress else { return }
-    var done = 0
-    while done < bytes.count {
-      let written =
-        offset.map { pwrite(descriptor, base + done, bytes.count - done, off_t($0) + off_t(done)) }
-        ?? Glibc.write(descriptor, base + done, bytes.count - done)
-      if written < 0 {
-        if errno == EINTR { continue }
-        failure = String(cString: strerror(errno))
-        return
-      }
-      done += written
-    }
+    guard failure == nil, descriptor >= 0 else { return }
+    failure = writeFully(descriptor, bytes, at: offset)
   }
 
   private static func error(_ url: URL, _ reason: String) -> CocoaError {
     CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, "reason": reason])
   }
+}
+
+/// Writes all of `bytes` to `descriptor`, at `offset` or at its current position, again after
+/// a signal or a partial write. Returns the system's reason if it fails, else nil.
+func writeFully(_ descriptor: Int32, _ bytes: UnsafeBufferPointer<UInt8>, at offset: UInt64?)
+  -> String?
+{
+  guard let base = bytes.baseAddress else { return nil }
+  var done = 0
+  while done < bytes.count {
+    let written =
+      offset.map { pwrite(descriptor, base + done, bytes.count - done, off_t($0) + off_t(done)) }
+      ?? Glibc.write(descriptor, base + done, bytes.count - done)
+    if written < 0 {
+      if errno == EINTR { continue }
+      return String(cString: strerror(errno))
+    }
+    done += written
+  }
+  return nil
 }

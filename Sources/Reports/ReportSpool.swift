@@ -72,19 +72,10 @@ public final class ReportSpool: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     let offset = end
-    try bytes.withUnsafeBufferPointer { buffer in
-      var done = 0
-      while done < buffer.count, let base = buffer.baseAddress {
-        let written = pwrite(
-          descriptor, base + done, buffer.count - done, off_t(offset) + off_t(done))
-        if written < 0 {
-          if errno == EINTR { continue }
-          throw CocoaError(
-            .fileWriteUnknown,
-            userInfo: ["reason": "report spool: \(String(cString: strerror(errno)))"])
-        }
-        done += written
-      }
+    if let reason = bytes.withUnsafeBufferPointer({
+      writeFully(descriptor, $0, at: UInt64(offset))
+    }) {
+      throw CocoaError(.fileWriteUnknown, userInfo: ["reason": "report spool: \(reason)"])
     }
     end += Int64(bytes.count)
     segments[key] = (offset, bytes.count)

@@ -45,13 +45,6 @@ public struct Table: Sendable {
     try withoutActuallyEscaping(body) { try generate($0) }
   }
 
-  /// All rows, made and held.
-  public func rows() throws -> [[CellValue]] {
-    var rows: [[CellValue]] = []
-    try forEachRow { rows.append($0) }
-    return rows
-  }
-
   public func csv() throws -> String {
     var out = CSV.row(header)
     try forEachRow { out += CSV.row($0.map(\.csv)) }
@@ -239,17 +232,9 @@ struct ZipWriter {
   mutating func add(_ name: String, _ content: ((String) -> Void) throws -> Void) rethrows {
     let nameBytes = Array(name.utf8)
     let offset = UInt32(truncatingIfNeeded: file.position)
-    var header: [UInt8] = []
-    header += le32(0x0403_4b50)
-    header += le16(20)  // version needed
-    header += le16(0x0800)  // flags: UTF-8 names
-    header += le16(0)  // stored
-    header += le16(0)  // time 00:00
-    header += le16(0x0021)  // date 1980-01-01
-    header += le32(0) + le32(0) + le32(0)  // CRC and sizes, patched below
-    header += le16(UInt16(nameBytes.count))
-    header += le16(0)
-    header += nameBytes
+    // Local file header: signature, version needed, the shared fields (CRC and sizes zero
+    // until patched below), the name.
+    let header = le32(0x0403_4b50) + le16(20) + entryFields(0, 0, nameBytes.count) + nameBytes
     file.write(header)
     var crc = CRC32()
     var size = 0
@@ -262,28 +247,22 @@ struct ZipWriter {
         file.write(bytes)
       }
     }
-    let checksum = crc.value
-    file.patch(le32(checksum) + le32(UInt32(size)) + le32(UInt32(size)), at: UInt64(offset) + 14)
-    // Central directory entry.
-    central += le32(0x0201_4b50)
-    central += le16(20)
-    central += le16(20)
-    central += le16(0x0800)
-    central += le16(0)
-    central += le16(0)
-    central += le16(0x0021)
-    central += le32(checksum)
-    central += le32(UInt32(size))
-    central += le32(UInt32(size))
-    central += le16(UInt16(nameBytes.count))
-    central += le16(0)
-    central += le16(0)
-    central += le16(0)
-    central += le16(0)
-    central += le32(0)
-    central += le32(offset)
-    central += nameBytes
+    let fields = entryFields(crc.value, size, nameBytes.count)
+    // The CRC and sizes sit after the signature, the version and the first 4 shared fields.
+    file.patch(Array(fields[8..<20]), at: UInt64(offset) + 14)
+    // Central directory entry: signature, version made by, version needed, the shared fields,
+    // comment length, disk, internal and external attributes, the local header's offset.
+    central += le32(0x0201_4b50) + le16(20) + le16(20) + fields
+    central += le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
     count += 1
+  }
+
+  /// The fields local header and central entry share: flags (UTF-8 names), method (stored),
+  /// time 00:00, date 1980-01-01, CRC, compressed and uncompressed size, name length, extra
+  /// length.
+  private func entryFields(_ crc: UInt32, _ size: Int, _ nameLength: Int) -> [UInt8] {
+    le16(0x0800) + le16(0) + le16(0) + le16(0x0021) + le32(crc) + le32(UInt32(size))
+      + le32(UInt32(size)) + le16(UInt16(nameLength)) + le16(0)
   }
 
   /// Writes the central directory and its end record.

@@ -49,6 +49,13 @@ struct SpoolTests {
       warnings: [])
   }
 
+  /// A new, empty output folder and a spool in it.
+  static func spoolInNewFolder() throws -> (URL, ReportSpool) {
+    let folder = outputFolder()
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    return (folder, try ReportSpool(folder: folder))
+  }
+
   static func score(_ category: String, _ combined: Double) -> CategoryScore {
     CategoryScore(
       category: category, keyword: 0.5, tfidf: 0.25, mention: 0, heading: 0, combined: combined,
@@ -58,9 +65,7 @@ struct SpoolTests {
 
   @Test("Rows come back from the spool exactly as they went in, per document")
   func roundTrip() throws {
-    let folder = outputFolder()
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let spool = try ReportSpool(folder: folder)
+    let (folder, spool) = try Self.spoolInNewFolder()
     let documents = [Self.record(id: "a", count: 20), Self.record(id: "b", count: 5)]
     for document in documents { try spool.addRows(of: document) }
     for (document, rowCount) in zip(documents, [27, 7]) {
@@ -105,9 +110,7 @@ struct SpoolTests {
 
   @Test("Streamed passages.csv and workbook sheet hold every row of the spool")
   func streamedFiles() throws {
-    let folder = outputFolder()
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    let spool = try ReportSpool(folder: folder)
+    let (folder, spool) = try Self.spoolInNewFolder()
     let documents = [Self.record(id: "b", count: 12), Self.record(id: "a", count: 40)]
     for document in documents { try spool.addRows(of: document) }
     let trimmed = documents.map { $0.keepingQuotes() }
@@ -134,14 +137,12 @@ struct SpoolTests {
 
   @Test("report.html from profiles kept on disk and summaries in memory is the whole report")
   func reportFromSpool() throws {
-    let folder = outputFolder()
-    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let (folder, spool) = try Self.spoolInNewFolder()
     let taxonomy = try Taxonomy.load(Repository.corpus.appendingPathComponent("taxonomy.yml"))
     let documents = [Self.record(id: "b", count: 12), Self.record(id: "a", count: 40)]
     let context = ReportContext(
       toolVersion: "test", corpusVersion: "1", corpusHash: "00", pipelineName: "default",
       settings: [])
-    let spool = try ReportSpool(folder: folder)
     for document in documents {
       try spool.addProfile(
         HTMLReport.profile(document, number: HTMLReport.numberToken, taxonomy),
