@@ -17,18 +17,21 @@ public struct CoverageSettings: Sendable, Equatable {
 public struct CoverageAggregator: Sendable {
   public let settings: CoverageSettings
   public let categoryIDs: [String]
+  /// Each category's place in `categoryIDs` (its first, should an id repeat).
+  private let slots: [String: Int]
 
   public init(settings: CoverageSettings, categoryIDs: [String]) {
     self.settings = settings
     self.categoryIDs = categoryIDs
+    var slots: [String: Int] = [:]
+    for (index, id) in categoryIDs.enumerated() where slots[id] == nil { slots[id] = index }
+    self.slots = slots
   }
 
   public func aggregate(documentID: String, _ classifications: [Classification]) -> DocumentCoverage
   {
     let total = classifications.count
     // One pass over the passages, tallying into each category's slot.
-    var slots: [String: Int] = [:]
-    for (index, id) in categoryIDs.enumerated() where slots[id] == nil { slots[id] = index }
     var labelledCounts = [Int](repeating: 0, count: categoryIDs.count)
     var strongestScores = [Double?](repeating: nil, count: categoryIDs.count)
     var mentionCounts = [Int](repeating: 0, count: categoryIDs.count)

@@ -119,11 +119,7 @@ public struct MentionDetector: Sendable {
       }
     }
     let scalars = Array(text.unicodeScalars)
-    // ASCII text is lowercased byte by byte; other text through each scalar's mapping.
-    let lower =
-      text.utf8.allSatisfy({ $0 < 0x80 })
-      ? scalars.map { $0.value &- 0x41 < 26 ? Unicode.Scalar(UInt8($0.value) | 0x20) : $0 }
-      : scalars.map(Self.lowercase)
+    let lower = scalars.map(Self.lowercase)
     let matches = Self.firstWordMatches(in: lower)
     for (id, needles) in Self.principleNeedles {
       // The principle's first phrase (in list order) that occurs, at its first occurrence.

@@ -69,16 +69,9 @@ public struct TfIdfModel: Sendable {
 
   static func terms(_ tokens: [Token], _ stopwords: Set<String>) -> [String] {
     tokens.compactMap { token in
-      isTooShort(token.folded) || stopwords.contains(token.folded)
+      token.folded.characterCount < 2 || stopwords.contains(token.folded)
         || isNumber(token.folded) ? nil : token.stem
     }
-  }
-
-  /// Fewer than two characters: `count < 2`, answered from the bytes for ASCII.
-  private static func isTooShort(_ word: String) -> Bool {
-    let bytes = word.utf8.count
-    if bytes >= 2 && word.utf8.allSatisfy({ $0 < 0x80 }) { return false }
-    return word.count < 2
   }
 
   /// All digits: `allSatisfy(\.isNumber)`, answered from the bytes for ASCII.

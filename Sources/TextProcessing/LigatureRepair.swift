@@ -327,7 +327,7 @@ public struct LigatureRepair: NormalizationStage {
   /// ("cuting" passes as cut + ing), 0 for unknown: repairs prefer the listed spelling.
   /// Takes the spelling as UTF-8 bytes: candidates are built and judged without strings.
   private func rank(_ spelling: [UInt8]) -> Int {
-    Self.withLowercased(spelling) { lower in
+    Vocabulary.withLowercaseBytes(spelling) { lower in
       var hasPart = false
       var allListed = true
       var start = 0
@@ -347,27 +347,10 @@ public struct LigatureRepair: NormalizationStage {
 
   /// True if the spelling, lowercased, is a listed word.
   private func isListed(_ spelling: [UInt8]) -> Bool {
-    Self.withLowercased(spelling) { vocabulary.lists(lowercased: $0) }
+    Vocabulary.withLowercaseBytes(spelling) { vocabulary.lists(lowercased: $0) }
   }
 
   private static let hyphen = UInt8(ascii: "-")
-
-  /// Calls `body` with the lowercased bytes: in place of a copy for ASCII, through
-  /// `lowercased()` otherwise.
-  private static func withLowercased<R>(
-    _ spelling: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R
-  ) -> R {
-    guard spelling.allSatisfy({ $0 < 0x80 }) else {
-      var lower = String(decoding: spelling, as: UTF8.self).lowercased()
-      return lower.withUTF8(body)
-    }
-    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: spelling.count) { lower in
-      for (index, byte) in spelling.enumerated() {
-        lower[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
-      }
-      return body(UnsafeBufferPointer(lower))
-    }
-  }
 
   /// Of the candidate spellings, those of the best rank above 0.
   private func bestRanked(_ candidates: [(spelling: [UInt8], assignment: [String])]) -> [(

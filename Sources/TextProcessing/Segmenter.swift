@@ -192,9 +192,8 @@ public struct Segmenter: Sendable {
   /// before trailing spaces: the last line when it has a character that is not a space or
   /// tab, else the whole text.
   private static func ending(of paragraph: Paragraph) -> String {
-    if let last = paragraph.lines.last?.line.text,
-      last.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 < 0x80 })
-        && last.utf8.allSatisfy({ $0 < 0x80 })
+    if let last = paragraph.lines.last?.line.text, last.utf8.allSatisfy({ $0 < 0x80 }),
+      last.utf8.contains(where: { $0 != 0x20 && $0 != 0x09 })
     {
       return last
     }

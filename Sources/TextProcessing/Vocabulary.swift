@@ -98,6 +98,22 @@ public struct Vocabulary: Sendable {
     return lower.withUTF8(body)
   }
 
+  /// `withLowercaseBytes` for a spelling given as UTF-8 bytes: lowercased in a buffer on the
+  /// stack for ASCII, through `lowercase` otherwise.
+  static func withLowercaseBytes<R>(_ spelling: [UInt8], _ body: (UnsafeBufferPointer<UInt8>) -> R)
+    -> R
+  {
+    guard spelling.allSatisfy({ $0 < 0x80 }) else {
+      return withLowercaseBytes(String(decoding: spelling, as: UTF8.self), body)
+    }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: spelling.count) { lower in
+      for (index, byte) in spelling.enumerated() {
+        lower[index] = byte &- 0x41 < 26 ? byte | 0x20 : byte
+      }
+      return body(UnsafeBufferPointer(lower))
+    }
+  }
+
   /// True if `word` is a known word, an inflection or prefixed form of one, or a hyphenated
   /// compound of known words.
   ///
