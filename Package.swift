@@ -4,7 +4,7 @@ import PackageDescription
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
 // gcmap → Pipeline → {Reports, Scoring → TextProcessing, PDFText} → GCMapCore. Only PDFText
-// imports CPoppler; only TextProcessing imports CStemmer.
+// imports CPoppler; only TextProcessing imports CStemmer; only Pipeline imports CCrypto.
 let package = Package(
   name: "gcmap",
   platforms: [.macOS(.v13)],
@@ -25,6 +25,8 @@ let package = Package(
     ),
     // Snowball stemmers (Debian libstemmer-dev, which ships no pkg-config file).
     .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+    // OpenSSL's libcrypto, for SHA-256 of the inputs (Debian libssl-dev).
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(name: "GCMapCore"),
     .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer"]),
     .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
@@ -32,7 +34,9 @@ let package = Package(
     .target(name: "Reports", dependencies: ["GCMapCore", "Scoring"]),
     .target(
       name: "Pipeline",
-      dependencies: ["GCMapCore", "TextProcessing", "PDFText", "Scoring", "Reports", "Yams"]),
+      dependencies: [
+        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "Scoring", "Reports", "Yams",
+      ]),
     .executableTarget(
       name: "gcmap",
       dependencies: [

@@ -203,7 +203,7 @@ public struct DocumentExtraction: Sendable {
     var hasher = SHA256()
     var size = 0
     while let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-      hasher.update([UInt8](chunk))
+      chunk.withUnsafeBytes { hasher.update($0) }
       size += chunk.count
     }
     let id = url.deletingPathExtension().lastPathComponent

@@ -225,8 +225,8 @@ struct Explain: ParsableCommand {
         path: file, id: id, file: file, password: password, timings: &timings)
       print(
         Explanation.text(record, category: category, settings: analysis.settings), terminator: "")
-    } catch let failure as ExtractionFailure {
-      printError(failure.description)
+    } catch {
+      printError(error.description)
       throw ExitCode(2)
     }
   }

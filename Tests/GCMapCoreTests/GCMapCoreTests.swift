@@ -1,40 +1,6 @@
 import GCMapCore
 import Testing
 
-@Suite("SHA-256")
-struct SHA256Tests {
-  @Test(
-    "FIPS 180-4 test vectors",
-    arguments: [
-      ("", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"),
-      ("abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"),
-      (
-        "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-        "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"
-      ),
-    ])
-  func vectors(input: String, digest: String) {
-    #expect(SHA256.hex(Array(input.utf8)) == digest)
-  }
-
-  @Test("Feeding in pieces gives the same digest as feeding at once")
-  func incremental() {
-    let bytes = (0..<1000).map { UInt8($0 % 251) }
-    var hasher = SHA256()
-    for chunk in stride(from: 0, to: bytes.count, by: 37) {
-      hasher.update(Array(bytes[chunk..<min(chunk + 37, bytes.count)]))
-    }
-    #expect(hasher.finalizeHex() == SHA256.hex(bytes))
-  }
-
-  @Test("A million 'a's")
-  func million() {
-    #expect(
-      SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
-        == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
-  }
-}
-
 @Suite("Pages")
 struct PageTests {
   @Test("Plain text: blank lines start blocks, the text round-trips with one blank line")
