@@ -34,31 +34,52 @@ public enum LanguageIdentifier {
     ),
   ]
 
-  /// Every marker word, with the languages it marks (a word may mark one language only,
-  /// but the table does not rely on it).
-  private static let markerLanguages: [String: [String]] = {
-    var table: [String: [String]] = [:]
-    for (language, words) in markers {
-      for word in words { table[word, default: []].append(language) }
+  /// Every marker word, as its packed UTF-8 bytes (see `pack`), with the languages it marks
+  /// as bits in the order of `markers` (a word may mark one language only, but the table does
+  /// not rely on it). Every passage is identified, so words are looked up as integers, never
+  /// made into strings.
+  private static let markerLanguages: [UInt64: UInt8] = {
+    var table: [UInt64: UInt8] = [:]
+    for (index, (_, words)) in markers.enumerated() {
+      for word in words {
+        var key = PackedWord()
+        for byte in word.utf8 { key.append(byte) }
+        if let packed = key.value { table[packed, default: 0] |= 1 << index }
+      }
     }
     return table
   }()
   private static let longestMarker = markers.flatMap(\.1).map(\.unicodeScalars.count).max() ?? 0
 
+  /// Up to eight UTF-8 bytes in one integer; longer words have no value (no marker is longer).
+  private struct PackedWord {
+    private var bits: UInt64 = 0
+    private var count = 0
+
+    mutating func append(_ byte: UInt8) {
+      if count < 8 { bits |= UInt64(byte) << (8 * UInt64(count)) }
+      count += 1
+    }
+
+    var value: UInt64? { count <= 8 ? bits : nil }
+  }
+
   /// The language of a text: "en", "fr", "es", "other", or "" when it cannot tell.
   public static func identify(_ text: String, minimumHits: Int = 3) -> String {
-    var hits: [String: Int] = [:]
+    var hitsByLanguage = [Int](repeating: 0, count: markers.count)
     var latin = 0
     var letters = 0
-    var word: [Unicode.Scalar] = []
+    var word = PackedWord()
     var wordLength = 0
     func endWord() {
-      if wordLength > 0 && wordLength <= longestMarker {
-        for language in markerLanguages[String(scalars: word)] ?? [] {
-          hits[language, default: 0] += 1
+      if wordLength > 0 && wordLength <= longestMarker, let key = word.value,
+        let languages = markerLanguages[key]
+      {
+        for index in hitsByLanguage.indices where languages & (1 << index) != 0 {
+          hitsByLanguage[index] += 1
         }
       }
-      word.removeAll(keepingCapacity: true)
+      word = PackedWord()
       wordLength = 0
     }
     for scalar in text.unicodeScalars {
@@ -66,12 +87,14 @@ public enum LanguageIdentifier {
         letters += 1
         if scalar.value < 0x250 { latin += 1 }
         wordLength += 1
-        // Only words as short as a marker are looked up, so longer ones are not built.
+        // Only words as short as a marker are looked up, so longer ones are not packed.
         if wordLength <= longestMarker {
           if scalar.value < 0x80 {
-            word.append(scalar.isUpper ? Unicode.Scalar(UInt8(scalar.value) | 0x20) : scalar)
+            word.append(UInt8(truncatingIfNeeded: scalar.value) | (scalar.isUpper ? 0x20 : 0))
           } else {
-            word.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            for lower in scalar.properties.lowercaseMapping.unicodeScalars {
+              for byte in UTF8.encode(lower) ?? UTF8.EncodedScalar() { word.append(byte) }
+            }
           }
         }
       } else if wordLength > 0
@@ -82,6 +105,7 @@ public enum LanguageIdentifier {
     }
     endWord()
     if letters >= 20 && latin * 2 < letters { return "other" }
+    let hits = zip(markers, hitsByLanguage).filter { $0.1 > 0 }.map { (key: $0.0.0, value: $0.1) }
     let ranked = hits.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
     guard let best = ranked.first, best.value >= minimumHits else { return "" }
     let second = ranked.count > 1 ? ranked[1].value : 0
