@@ -24,16 +24,20 @@ public struct Tokenizer: Sendable {
 
   public func tokens(_ text: String) -> [Token] {
     var tokens: [Token] = []
+    // The current word: its scalars, and while it is ASCII its lowercase bytes, from which
+    // the folded form is made directly (most words are ASCII).
     var current: [Unicode.Scalar] = []
+    var lowerASCII: [UInt8] = []
     var start = 0
     var index = 0
     var ascii = true
     func flush() {
       guard !current.isEmpty else { return }
-      let word = String(scalars: current)
-      let folded = ascii ? Self.asciiLowercase(word) : Self.fold(word)
+      let folded =
+        ascii ? String(decoding: lowerASCII, as: UTF8.self) : Self.fold(String(scalars: current))
       tokens.append(Token(folded: folded, stem: stemmer.stem(folded), range: start..<index))
       current.removeAll(keepingCapacity: true)
+      lowerASCII.removeAll(keepingCapacity: true)
       ascii = true
     }
     for scalar in text.unicodeScalars {
@@ -44,7 +48,12 @@ public struct Tokenizer: Sendable {
           || scalar.properties.generalCategory == .nonspacingMark
       if isWordScalar {
         if current.isEmpty { start = index }
-        if scalar.value >= 0x80 { ascii = false }
+        if scalar.value >= 0x80 {
+          ascii = false
+        } else if ascii {
+          let byte = UInt8(truncatingIfNeeded: scalar.value)
+          lowerASCII.append(byte &- 0x41 < 26 ? byte | 0x20 : byte)
+        }
         current.append(scalar)
       } else {
         flush()
