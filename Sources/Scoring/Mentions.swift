@@ -190,16 +190,32 @@ public struct MentionDetector: Sendable {
     return matches
   }
 
-  /// True if "obj" occurs in `text`, in any case: every objective mention has it.
+  /// True if `text` holds, in any case, "obj" followed by "ectiv", "ectif", "etiv" or ".":
+  /// every objective mention has one. Most passages with "obj" say "object" or "objet"
+  /// (technical manuals, often), and the pattern is costly.
   private static func containsObj(_ text: String) -> Bool {
-    var previous: (UInt8, UInt8) = (0, 0)
-    for byte in text.utf8 {
-      let lower = byte | 0x20
-      if lower == 0x6A && previous.1 == 0x62 && previous.0 == 0x6F { return true }
-      previous = (previous.1, lower)
+    if let found = text.utf8.withContiguousStorageIfAvailable(containsObjective) { return found }
+    return Array(text.utf8).withUnsafeBufferPointer(containsObjective)
+  }
+
+  private static func containsObjective(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var index = 0
+    while index + 3 < bytes.count {
+      defer { index += 1 }
+      guard bytes[index] | 0x20 == 0x6F, bytes[index + 1] | 0x20 == 0x62,
+        bytes[index + 2] | 0x20 == 0x6A
+      else { continue }
+      if bytes[index + 3] == 0x2E { return true }
+      for ending in objectiveEndings where index + 3 + ending.count <= bytes.count {
+        if ending.indices.allSatisfy({ bytes[index + 3 + $0] | 0x20 == ending[$0] }) {
+          return true
+        }
+      }
     }
     return false
   }
+
+  private static let objectiveEndings = ["ectiv", "ectif", "etiv"].map { Array($0.utf8) }
 
   /// "5" with ", 6 and 8" → [5, 6, 8]; "2" with "-4", " to 4", " à 4" or " a 4" → [2, 3, 4].
   static func numbers(first: String, rest: String) -> [Int] {
