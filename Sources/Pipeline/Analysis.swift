@@ -209,7 +209,7 @@ public final class Analysis {
     )
     .compacted()
     if let cache, let keys = request.cache, !needsPassword {
-      cache.store(record, key: keys.analysis)
+      reply.encodedRecord = cache.store(record, key: keys.analysis)
     }
     reply.record = record
     return reply
@@ -255,8 +255,15 @@ public struct AnalysisReply: Codable, Sendable {
   public var failure: Failure?
   public var cache = CacheUse.none
   public var timings = Analysis.Timings()
+  /// `record` as the JSON just written to the cache, which a worker sends as it is; not part
+  /// of the reply's own encoding.
+  var encodedRecord: Data?
 
   public init() {}
+
+  private enum CodingKeys: String, CodingKey {
+    case record, failure, cache, timings
+  }
 }
 
 extension DocumentRecord {

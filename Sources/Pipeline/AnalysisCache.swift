@@ -72,7 +72,9 @@ public struct AnalysisCache: Sendable {
     write(extraction, "extract", key)
   }
 
-  func store(_ record: DocumentRecord, key: String) {
+  /// Returns the record's JSON, as written (nil if it could not be encoded).
+  @discardableResult
+  func store(_ record: DocumentRecord, key: String) -> Data? {
     write(record, "analysis", key)
   }
 
@@ -86,16 +88,21 @@ public struct AnalysisCache: Sendable {
   }
 
   /// Best effort: a cache that cannot be written (read-only, full disk) only costs time.
-  private func write<T: Encodable>(_ value: T, _ level: String, _ key: String) {
-    guard let data = try? JSONEncoder().encode(value) else { return }
+  /// Returns the encoded value, written or not.
+  @discardableResult
+  private func write<T: Encodable>(_ value: T, _ level: String, _ key: String) -> Data? {
+    guard let data = try? JSONEncoder().encode(value) else { return nil }
     let target = url(level, key)
     let directory = target.deletingLastPathComponent()
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let temporary = directory.appendingPathComponent(
       ".\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: data) else { return }
+    guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
+      return data
+    }
     if rename(temporary.path, target.path) != 0 {
       try? FileManager.default.removeItem(at: temporary)
     }
+    return data
   }
 }

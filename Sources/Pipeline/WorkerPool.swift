@@ -1,14 +1,23 @@
 import Foundation
 import GCMapCore
+import Reports
 
 #if canImport(Glibc)
   import Glibc
 #endif
 
 /// Messages between the batch and its workers: a 4-byte big-endian length, then JSON.
+///
+/// A reply is two frames: the reply without its record, then the record alone (empty when
+/// there is none), so that a worker can send the very bytes it wrote to the cache instead of
+/// encoding the record a second time.
 enum Frame {
   static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-    let body = try JSONEncoder().encode(value)
+    framed(try JSONEncoder().encode(value))
+  }
+
+  /// `body` with its length in front.
+  static func framed(_ body: Data) -> [UInt8] {
     let count = UInt32(body.count)
     return [
       UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
@@ -93,8 +102,17 @@ public enum AnalysisWorker {
         FileHandle.standardError.write(Data("gcmap worker: unreadable request\n".utf8))
         return 1
       }
-      let reply = analysis.process(request)
-      guard let encoded = try? Frame.encode(reply), Frame.write(encoded, to: 1) else { return 1 }
+      var reply = analysis.process(request)
+      var record = reply.encodedRecord ?? Data()
+      if record.isEmpty, let value = reply.record {
+        guard let encoded = try? JSONEncoder().encode(value) else { return 1 }
+        record = encoded
+      }
+      reply.record = nil
+      reply.encodedRecord = nil
+      guard let header = try? Frame.encode(reply), Frame.write(header, to: 1),
+        Frame.write(Frame.framed(record), to: 1)
+      else { return 1 }
     }
     return 0
   }
@@ -173,25 +191,43 @@ public final class WorkerPool: @unchecked Sendable {
     let deadline = ContinuousClock.now + .milliseconds(Int64(settings.timeLimit * 1000))
     switch Frame.read(from: running.output, deadline: deadline) {
     case .frame(let body):
-      if let reply = try? JSONDecoder().decode(AnalysisReply.self, from: Data(body)) {
-        return reply
+      guard var reply = try? JSONDecoder().decode(AnalysisReply.self, from: Data(body)) else {
+        return unreadable(slot)
       }
-      stop(slot)
-      var reply = AnalysisReply()
-      reply.failure = .init(
-        category: "crashed", reason: "crashed: the worker's answer is unreadable")
-      return reply
+      switch Frame.read(from: running.output, deadline: deadline) {
+      case .frame(let record):
+        if record.isEmpty { return reply }
+        guard let decoded = try? JSONDecoder().decode(DocumentRecord.self, from: Data(record))
+        else { return unreadable(slot) }
+        reply.record = decoded
+        return reply
+      case .timedOut:
+        return timedOut(slot)
+      case .closed:
+        return ended(slot, running, before: false)
+      }
     case .timedOut:
-      stop(slot)
-      var reply = AnalysisReply()
-      reply.failure = .init(
-        category: "timeout",
-        reason: "timeout: reading and scoring took longer than "
-          + "\(String(format: "%g", settings.timeLimit)) s and was stopped")
-      return reply
+      return timedOut(slot)
     case .closed:
       return ended(slot, running, before: false)
     }
+  }
+
+  private func unreadable(_ slot: Int) -> AnalysisReply {
+    stop(slot)
+    var reply = AnalysisReply()
+    reply.failure = .init(category: "crashed", reason: "crashed: the worker's answer is unreadable")
+    return reply
+  }
+
+  private func timedOut(_ slot: Int) -> AnalysisReply {
+    stop(slot)
+    var reply = AnalysisReply()
+    reply.failure = .init(
+      category: "timeout",
+      reason: "timeout: reading and scoring took longer than "
+        + "\(String(format: "%g", settings.timeLimit)) s and was stopped")
+    return reply
   }
 
   /// Stops every worker: closing their input ends them; any left is killed.

@@ -22,10 +22,16 @@ enum GCMapBinary {
   static func run(_ arguments: [String], environment: [String: String]? = nil) -> ProcessOutput {
     var environment = environment ?? ProcessInfo.processInfo.environment
     environment["GCMAP_CORPUS"] = environment["GCMAP_CORPUS"] ?? Repository.corpus.path
-    // Each run gets a cache of its own unless a test shares one on purpose.
-    environment["GCMAP_CACHE"] =
-      environment["GCMAP_CACHE"]
-      ?? FileManager.default.temporaryDirectory.appendingPathComponent("gcmap-cache-\(UUID())").path
+    // Each run gets a cache of its own, removed afterwards, unless a test shares one on
+    // purpose.
+    var ownCache: String?
+    if environment["GCMAP_CACHE"] == nil {
+      let folder = FileManager.default.temporaryDirectory
+        .appendingPathComponent("gcmap-cache-\(UUID())").path
+      environment["GCMAP_CACHE"] = folder
+      ownCache = folder
+    }
+    defer { if let ownCache { try? FileManager.default.removeItem(atPath: ownCache) } }
     return TestSupport.run(path, arguments, environment: environment)
   }
 }
