@@ -42,23 +42,36 @@ public final class PDFFile {
 
   /// Opens `path`, checking first that it is a non-empty file with a PDF header.
   ///
-  /// The file is memory-mapped and handed to poppler as bytes: opened by name, poppler reads
-  /// it through 256-byte `pread` calls, which cost about a tenth of extraction time. Limit: a
-  /// file truncated by another program while it is read ends the process with SIGBUS, which
-  /// the worker pool reports as a crash of that file alone.
+  /// Without a password the file is memory-mapped and handed to poppler as bytes: opened by
+  /// name, poppler reads it through 256-byte `pread` calls, which cost about a tenth of
+  /// extraction time. With a password it is opened by name: poppler 22's
+  /// `poppler_document_new_from_bytes` crashes when the password is wrong (it retries on a
+  /// copy of a stream it has freed). Limit: a file truncated by another program while it is
+  /// read ends the process with SIGBUS, which the worker pool reports as a crash of that file
+  /// alone.
   public init(path: String, password: String? = nil) throws(PDFProblem) {
     let sniff = try Self.sniff(path: path)
     var error: UnsafeMutablePointer<GError>?
-    guard let mapped = g_mapped_file_new(path, 0, &error) else {
-      let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? ""
-      if let error { g_error_free(error) }
-      throw .unreadable(message.isEmpty ? "cannot map the file" : message)
+    let candidate: OpaquePointer?
+    if let password {
+      guard let uri = g_filename_to_uri(path.absolutePath, nil, nil) else {
+        throw .unreadable("cannot make a URI of the path")
+      }
+      defer { g_free(uri) }
+      candidate = poppler_document_new_from_file(uri, password, &error)
+    } else {
+      guard let mapped = g_mapped_file_new(path, 0, &error) else {
+        let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? ""
+        if let error { g_error_free(error) }
+        throw .unreadable(message.isEmpty ? "cannot map the file" : message)
+      }
+      // The bytes hold a reference to the mapping, and the document one to the bytes.
+      let bytes = g_mapped_file_get_bytes(mapped)
+      g_mapped_file_unref(mapped)
+      defer { g_bytes_unref(bytes) }
+      candidate = poppler_document_new_from_bytes(bytes, nil, &error)
     }
-    // The bytes hold a reference to the mapping, and the document one to the bytes.
-    let bytes = g_mapped_file_get_bytes(mapped)
-    g_mapped_file_unref(mapped)
-    defer { g_bytes_unref(bytes) }
-    guard let opened = poppler_document_new_from_bytes(bytes, password, &error) else {
+    guard let opened = candidate else {
       let code = error?.pointee.code ?? -1
       let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? ""
       if let error { g_error_free(error) }
@@ -125,5 +138,11 @@ public final class PDFFile {
     } catch {
       throw .unreadable(error.localizedDescription)
     }
+  }
+}
+
+extension String {
+  fileprivate var absolutePath: String {
+    hasPrefix("/") ? self : FileManager.default.currentDirectoryPath + "/" + self
   }
 }

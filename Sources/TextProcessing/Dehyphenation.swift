@@ -29,8 +29,6 @@ public struct Dehyphenation: NormalizationStage {
   ]
 
   public func apply(to pages: [Page]) -> StageResult {
-    // Counted the first time a split word needs them: many documents have none.
-    var spellings: [String: Int]?
     let original = pages
     var pages = pages
     var joins = 0
@@ -39,15 +37,30 @@ public struct Dehyphenation: NormalizationStage {
     for (pageIndex, page) in pages.enumerated() {
       for lineIndex in page.lines.indices { positions.append((pageIndex, lineIndex)) }
     }
+    // The document's spellings are counted only for the words its splits ask about, found on
+    // the lines as extracted, and only when the first split needs them (many documents have
+    // none). A join can change the next line, so a split may ask about other words: then
+    // every spelling is counted, once.
+    var asked: SpellingCounts?
+    var everySpelling: [String: Int]?
     for (current, next) in zip(positions, positions.dropFirst()) {
       let upper = pages[current.page].lines[current.line].text
       let lower = pages[next.page].lines[next.line].text
       let crossesPage = current.page != next.page
       if crossesPage && current.line != pages[current.page].lines.count - 1 { continue }
       guard let (left, right) = Self.split(upper: upper, lower: lower) else { continue }
-      let counts = spellings ?? documentSpellings(original)
-      spellings = counts
-      let keepHyphen = keepsHyphen(left: left, right: right, spellings: counts)
+      let words = SpellingKeys(left: left, right: right)
+      let counts = asked ?? SpellingCounts(Self.askedWords(original), in: original)
+      asked = counts
+      let keepHyphen: Bool
+      if let pairCount = counts[words.pair], let joinedCount = counts[words.joined] {
+        keepHyphen = keepsHyphen(
+          left: left, right: right, pairCount: pairCount, joinedCount: joinedCount)
+      } else {
+        let all = everySpelling ?? documentSpellings(original)
+        everySpelling = all
+        keepHyphen = keepsHyphen(left: left, right: right, spellings: all)
+      }
       let rest = lower.unicodeScalars.dropFirst(right.unicodeScalars.count)
       let restText = String(scalars: rest)
       let moved = right + Self.leadingPunctuation(restText)
@@ -60,6 +73,24 @@ public struct Dehyphenation: NormalizationStage {
     }
     let cleaned = pages.map { $0.mappingLines { $0 } }
     return StageResult(pages: cleaned, changes: joins)
+  }
+
+  /// The words a split asks about, from the lines as extracted: each pair's hyphenated and
+  /// joined spellings.
+  private static func askedWords(_ pages: [Page]) -> Set<String> {
+    var words: Set<String> = []
+    var previous: String?
+    for page in pages {
+      for line in page.lines {
+        defer { previous = line.text }
+        guard let upper = previous, let (left, right) = split(upper: upper, lower: line.text)
+        else { continue }
+        let keys = SpellingKeys(left: left, right: right)
+        words.insert(keys.pair)
+        words.insert(keys.joined)
+      }
+    }
+    return words
   }
 
   /// The word part before the line-end hyphen and the word starting the next line.
@@ -85,13 +116,18 @@ public struct Dehyphenation: NormalizationStage {
 
   /// Whether "left-" + "right" keeps its hyphen; `left` may itself hold hyphens ("whole-of").
   func keepsHyphen(left: String, right: String, spellings: [String: Int]) -> Bool {
-    let lowerLeft = left.lowercased()
-    let leftLast = String(lowerLeft.split(separator: "-").last ?? Substring(lowerLeft))
-    let rightHead = String(right.lowercased().split(separator: "-").first ?? "")
-    let pair = leftLast + "-" + rightHead
-    let joined = leftLast + rightHead
-    let pairCount = spellings[pair, default: 0]
-    let joinedCount = spellings[joined, default: 0]
+    let keys = SpellingKeys(left: left, right: right)
+    return keepsHyphen(
+      left: left, right: right, pairCount: spellings[keys.pair, default: 0],
+      joinedCount: spellings[keys.joined, default: 0])
+  }
+
+  /// `keepsHyphen(left:right:spellings:)` with the document's counts of the two spellings.
+  func keepsHyphen(left: String, right: String, pairCount: Int, joinedCount: Int) -> Bool {
+    let keys = SpellingKeys(left: left, right: right)
+    let (lowerLeft, leftLast, rightHead, pair, joined) = (
+      keys.lowerLeft, keys.leftLast, keys.rightHead, keys.pair, keys.joined
+    )
     if pairCount != joinedCount { return pairCount > joinedCount }
     if vocabulary.compounds.contains(lowerLeft + "-" + rightHead)
       || vocabulary.compounds.contains(pair) || Self.hyphenSuffixes.contains(rightHead)
@@ -153,6 +189,127 @@ public struct Dehyphenation: NormalizationStage {
         }
       }
       return true
+    }
+  }
+}
+
+/// The parts of a split the document's own usage decides between: "left-right" and
+/// "leftright", lowercased, of the last part of `left` and the first part of `right`.
+private struct SpellingKeys {
+  var lowerLeft: String
+  var leftLast: String
+  var rightHead: String
+  var pair: String { leftLast + "-" + rightHead }
+  var joined: String { leftLast + rightHead }
+
+  init(left: String, right: String) {
+    lowerLeft = left.lowercased()
+    leftLast = String(lowerLeft.split(separator: "-").last ?? Substring(lowerLeft))
+    rightHead = String(right.lowercased().split(separator: "-").first ?? "")
+  }
+}
+
+/// How often a document spells each of some words, counted as `documentSpellings` counts,
+/// but without making a string of every word: ASCII lines are hashed on their bytes (FNV-1a)
+/// and only a hash of an asked word is compared with it.
+private struct SpellingCounts {
+  private var slotsByHash: [UInt64: [Int]] = [:]
+  private var spellings: [[UInt8]] = []
+  private var slotsByWord: [String: Int] = [:]
+  private var counts: [Int] = []
+
+  init(_ words: Set<String>, in pages: [Page]) {
+    for word in words.sorted() {
+      let bytes = Array(word.utf8)
+      slotsByHash[Self.hash(bytes[...]), default: []].append(spellings.count)
+      slotsByWord[word] = spellings.count
+      spellings.append(bytes)
+    }
+    counts = Array(repeating: 0, count: spellings.count)
+    guard !spellings.isEmpty else { return }
+    for page in pages {
+      for line in page.lines where !countASCII(line.text) {
+        let tokens = line.text.lowercased().split { !$0.isLetterFast && $0 != "-" }
+        for token in tokens {
+          let parts = token.split(separator: "-").map(String.init)
+          if parts.count == 1, let slot = slotsByWord[parts[0]] { counts[slot] += 1 }
+          for (a, b) in zip(parts, parts.dropFirst()) {
+            if let slot = slotsByWord[a + "-" + b] { counts[slot] += 1 }
+          }
+        }
+      }
+    }
+  }
+
+  /// The count of an asked word; nil for a word not asked.
+  subscript(word: String) -> Int? {
+    slotsByWord[word].map { counts[$0] }
+  }
+
+  private static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+  private static let prime: UInt64 = 0x100_0000_01b3
+  private static let hyphen = UInt8(ascii: "-")
+
+  private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes, from start: UInt64 = offset)
+    -> UInt64
+  {
+    var hash = start
+    for byte in bytes { hash = (hash ^ UInt64(byte)) &* prime }
+    return hash
+  }
+
+  /// Counts one all-ASCII line on its bytes; false (nothing counted) for other text.
+  private mutating func countASCII(_ text: String) -> Bool {
+    var text = text
+    return text.withUTF8 { bytes in
+      guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lower in
+        // The current token's parts, as ranges of `lower`.
+        var parts: [Range<Int>] = []
+        func part(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
+          UnsafeBufferPointer(rebasing: lower[range])
+        }
+        func endToken() {
+          if parts.count == 1 {
+            let word = part(parts[0])
+            count(Self.hash(word)) { $0.elementsEqual(word) }
+          }
+          for (a, b) in zip(parts, parts.dropFirst()) {
+            let first = part(a)
+            let second = part(b)
+            let hash = Self.hash(
+              second, from: (Self.hash(first) ^ UInt64(Self.hyphen)) &* Self.prime)
+            count(hash) { spelling in
+              spelling.count == first.count + 1 + second.count
+                && spelling[..<first.count].elementsEqual(first)
+                && spelling[first.count] == Self.hyphen
+                && spelling[(first.count + 1)...].elementsEqual(second)
+            }
+          }
+          parts.removeAll(keepingCapacity: true)
+        }
+        var partStart = 0
+        for index in 0...bytes.count {
+          let byte = index < bytes.count ? bytes[index] : 0x20
+          if (byte | 0x20) &- 0x61 < 26 {
+            lower[index] = byte | 0x20
+            continue
+          }
+          if index > partStart { parts.append(partStart..<index) }
+          partStart = index + 1
+          if byte != Self.hyphen { endToken() }
+        }
+      }
+      return true
+    }
+  }
+
+  /// Adds one to the asked word with `hash` that `matches`, if any.
+  private mutating func count(_ hash: UInt64, where matches: ([UInt8]) -> Bool) {
+    guard let slots = slotsByHash[hash] else { return }
+    for slot in slots where matches(spellings[slot]) {
+      counts[slot] += 1
+      return
     }
   }
 }
