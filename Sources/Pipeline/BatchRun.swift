@@ -238,7 +238,8 @@ public enum BatchRun {
       {
         try DataFiles.writeAll(
           documents: kept, problems: problemList, taxonomy: taxonomy, to: output,
-          passageRows: { try spool.rows(of: $0.source.id) })
+          passageRows: { try spool.rows(of: $0.source.id) },
+          passageCSV: { try spool.csv(of: $0.source.id) })
       },
       {
         try HTMLReport.write(

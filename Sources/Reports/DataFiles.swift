@@ -105,14 +105,18 @@ public struct Problem: Sendable, Equatable, Codable {
 /// decimals, no timestamps; every file is written to a temporary name and renamed, so a
 /// reader never sees half a file.
 public enum DataFiles {
-  /// Writes every data file. `passageRows` gives a document's passages.csv rows; by default
-  /// they are made from the record, a batch passes them back from its `ReportSpool`.
+  /// Writes every data file. `passageRows` gives a document's passages table rows; by default
+  /// they are made from the record, a batch passes them back from its `ReportSpool`, with
+  /// `passageCSV`, the same rows already written as CSV lines (nil: written from the rows).
   public static func writeAll(
     documents: [DocumentRecord], problems: [Problem], taxonomy: Taxonomy, to folder: URL,
     passageRows: @escaping @Sendable (DocumentRecord) throws -> [[CellValue]] = {
       passageRows($0)
-    }
+    },
+    passageCSV: (@Sendable (DocumentRecord) throws -> [UInt8])? = nil
   ) throws {
+    // The CSV lines of a document's passages: as given (already written), or from its rows.
+    let passageCSV = passageCSV ?? { Array(CSV.rows(try passageRows($0)).utf8) }
     let sorted = documents.sorted { $0.source.id < $1.source.id }
     let passages = passagesTable(sorted, rows: passageRows)
     // The workbook, the largest file, is written beside the others.
@@ -124,7 +128,8 @@ public enum DataFiles {
         try atomicWrite(
           coverageJSON(sorted, taxonomy), to: folder.appendingPathComponent("coverage.json"))
         let passagesFile = try OutputFile(folder.appendingPathComponent("passages.csv"))
-        try passages.writeCSV(to: passagesFile)
+        passagesFile.write(CSV.row(passages.header))
+        for document in sorted { passagesFile.write(try passageCSV(document)) }
         try passagesFile.commit()
         try atomicWrite(
           try regionsTable(sorted, taxonomy).csv(),
@@ -403,6 +408,13 @@ public enum DataFiles {
 public enum CSV {
   public static func row(_ fields: [String]) -> String {
     fields.map(field).joined(separator: ",") + "\r\n"
+  }
+
+  /// Rows of cell values as CSV lines.
+  public static func rows(_ rows: [[CellValue]]) -> String {
+    var out = ""
+    for row in rows { out += self.row(row.map(\.csv)) }
+    return out
   }
 
   static func field(_ value: String) -> String {

@@ -6,15 +6,18 @@ import GCMapCore
 #endif
 
 /// What the reports need of each document beyond its coverage, kept on disk from the moment
-/// the document is analysed until the reports are written: its passages.csv rows and its
-/// profile section of report.html.
+/// the document is analysed until the reports are written: its passages table rows (as cell
+/// values for the workbook, and already written as CSV for passages.csv) and its profile
+/// section of report.html.
 ///
 /// Why: those hold every labelled passage's text and the report's quotes, the bulk of a run's
 /// results; kept in memory they made a batch grow with its number of documents. Both go to
 /// one file that is unlinked as soon as it is opened (nothing is left behind, even after
-/// `kill -9`), and are read back one document at a time. Safe to use from several threads.
+/// `kill -9`), and are read back one document at a time. The CSV is written as each document
+/// arrives, while other documents are still being analysed, so that writing passages.csv at
+/// the end is a copy. Safe to use from several threads.
 public final class ReportSpool: @unchecked Sendable {
-  private enum Kind: Hashable { case rows, profile }
+  private enum Kind: Hashable { case rows, csv, profile }
   private struct Key: Hashable {
     var kind: Kind
     var id: String
@@ -45,8 +48,9 @@ public final class ReportSpool: @unchecked Sendable {
 
   /// Stores the passages.csv rows of `document` under its id (again: replaces them).
   public func addRows(of document: DocumentRecord) throws {
-    try store(
-      Self.encode(DataFiles.passageRows(document)), Key(kind: .rows, id: document.source.id))
+    let rows = DataFiles.passageRows(document)
+    try store(Self.encode(rows), Key(kind: .rows, id: document.source.id))
+    try store(Array(CSV.rows(rows).utf8), Key(kind: .csv, id: document.source.id))
   }
 
   /// The rows stored for a document id (none if it has none).
@@ -56,6 +60,11 @@ public final class ReportSpool: @unchecked Sendable {
       throw CocoaError(.fileReadCorruptFile, userInfo: ["reason": "report spool: bad rows"])
     }
     return rows
+  }
+
+  /// The rows stored for a document id as CSV lines (none if it has none).
+  public func csv(of documentID: String) throws -> [UInt8] {
+    try load(Key(kind: .csv, id: documentID)) ?? []
   }
 
   /// Stores a document's profile section of report.html (see `HTMLReport.profile`).

@@ -50,12 +50,6 @@ public struct Table: Sendable {
     try forEachRow { out += CSV.row($0.map(\.csv)) }
     return out
   }
-
-  /// Writes the table as CSV, row by row.
-  func writeCSV(to file: OutputFile) throws {
-    file.write(CSV.row(header))
-    try forEachRow { file.write(CSV.row($0.map(\.csv))) }
-  }
 }
 
 /// Writes tables as an Office Open XML workbook (.xlsx) that Excel, LibreOffice and openpyxl

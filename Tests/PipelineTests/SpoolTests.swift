@@ -72,8 +72,13 @@ struct SpoolTests {
       let rows = try spool.rows(of: document.source.id)
       #expect(rows == DataFiles.passageRows(document))
       #expect(rows.count == rowCount)
+      // The same rows, written as CSV lines when the document arrived.
+      let csv = String(decoding: try spool.csv(of: document.source.id), as: UTF8.self)
+      #expect(csv == CSV.rows(rows))
+      #expect(csv.components(separatedBy: "\r\n").count == rowCount + 1)
     }
     #expect(try spool.rows(of: "absent").isEmpty)
+    #expect(try spool.csv(of: "absent").isEmpty)
     // The spool's file is unlinked at once: nothing is left in the output folder.
     let left = try FileManager.default.contentsOfDirectory(atPath: folder.path)
     #expect(left.isEmpty, "\(left)")
@@ -118,7 +123,8 @@ struct SpoolTests {
       documents: trimmed, problems: [],
       taxonomy: try Taxonomy.load(Repository.corpus.appendingPathComponent("taxonomy.yml")),
       to: folder,
-      passageRows: { try spool.rows(of: $0.source.id) })
+      passageRows: { try spool.rows(of: $0.source.id) },
+      passageCSV: { try spool.csv(of: $0.source.id) })
     let streamed = try String(
       contentsOf: folder.appendingPathComponent("passages.csv"), encoding: .utf8)
     let direct = try DataFiles.passagesTable(documents.sorted { $0.source.id < $1.source.id }).csv()
