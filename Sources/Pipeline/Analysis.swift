@@ -255,8 +255,8 @@ public struct AnalysisReply: Codable, Sendable {
   public var failure: Failure?
   public var cache = CacheUse.none
   public var timings = Analysis.Timings()
-  /// `record` as the JSON just written to the cache, which a worker sends as it is; not part
-  /// of the reply's own encoding.
+  /// `record` as just written to the cache (`BinaryCoding`), which a worker sends as it is;
+  /// not part of the reply's own encoding.
   var encodedRecord: Data?
 
   public init() {}

@@ -4,12 +4,13 @@ import Reports
 
 /// A folder of earlier results, so that a re-run does not extract or score a file again.
 ///
-/// Two levels, each a file named by a key: `extract/KEY.json` holds a file's prepared text
+/// Two levels, each a file named by a key: `extract/KEY.bin` holds a file's prepared text
 /// (passages, first pages, warnings, language), keyed by the file's SHA-256, the extractor and
 /// normalizer versions, the word lists and the pipeline's normalization and segmentation
-/// settings; `analysis/KEY.json` holds its compact record, keyed further by the whole corpus
+/// settings; `analysis/KEY.bin` holds its compact record, keyed further by the whole corpus
 /// (lexicons, taxonomy) and the scoring settings. A changed lexicon or threshold therefore
 /// re-scores from the cached text; a changed PDF (new hash) is extracted again, alone.
+/// Entries are in `BinaryCoding` (earlier versions wrote JSON, in `.json` files, now unused).
 ///
 /// Entries are written to a temporary name and renamed, so concurrent workers and killed runs
 /// never leave half an entry; an unreadable entry counts as a miss. Text of PDFs that needed a
@@ -72,26 +73,26 @@ public struct AnalysisCache: Sendable {
     write(extraction, "extract", key)
   }
 
-  /// Returns the record's JSON, as written (nil if it could not be encoded).
+  /// Returns the record's encoding, as written (nil if it could not be encoded).
   @discardableResult
   func store(_ record: DocumentRecord, key: String) -> Data? {
     write(record, "analysis", key)
   }
 
   private func url(_ level: String, _ key: String) -> URL {
-    folder.appendingPathComponent(level).appendingPathComponent(key + ".json")
+    folder.appendingPathComponent(level).appendingPathComponent(key + ".bin")
   }
 
   private func read<T: Decodable>(_ type: T.Type, _ level: String, _ key: String) -> T? {
     guard let data = FileManager.default.contents(atPath: url(level, key).path) else { return nil }
-    return try? JSONDecoder().decode(type, from: data)
+    return try? BinaryCoding.decode(type, from: data)
   }
 
   /// Best effort: a cache that cannot be written (read-only, full disk) only costs time.
   /// Returns the encoded value, written or not.
   @discardableResult
   private func write<T: Encodable>(_ value: T, _ level: String, _ key: String) -> Data? {
-    guard let data = try? JSONEncoder().encode(value) else { return nil }
+    guard let data = try? BinaryCoding.encode(value) else { return nil }
     let target = url(level, key)
     let directory = target.deletingLastPathComponent()
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -8,9 +8,9 @@ import Reports
 
 /// Messages between the batch and its workers: a 4-byte big-endian length, then JSON.
 ///
-/// A reply is two frames: the reply without its record, then the record alone (empty when
-/// there is none), so that a worker can send the very bytes it wrote to the cache instead of
-/// encoding the record a second time.
+/// A reply is two frames: the reply without its record, then the record alone in
+/// `BinaryCoding` (empty when there is none), so that a worker can send the very bytes it
+/// wrote to the cache instead of encoding the record a second time.
 enum Frame {
   static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
     framed(try JSONEncoder().encode(value))
@@ -105,7 +105,7 @@ public enum AnalysisWorker {
       var reply = analysis.process(request)
       var record = reply.encodedRecord ?? Data()
       if record.isEmpty, let value = reply.record {
-        guard let encoded = try? JSONEncoder().encode(value) else { return 1 }
+        guard let encoded = try? BinaryCoding.encode(value) else { return 1 }
         record = encoded
       }
       reply.record = nil
@@ -197,7 +197,7 @@ public final class WorkerPool: @unchecked Sendable {
       switch Frame.read(from: running.output, deadline: deadline) {
       case .frame(let record):
         if record.isEmpty { return reply }
-        guard let decoded = try? JSONDecoder().decode(DocumentRecord.self, from: Data(record))
+        guard let decoded = try? BinaryCoding.decode(DocumentRecord.self, from: Data(record))
         else { return unreadable(slot) }
         reply.record = decoded
         return reply
