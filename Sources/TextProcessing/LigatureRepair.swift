@@ -93,13 +93,19 @@ public struct LigatureRepair: NormalizationStage {
     var repaired = 0
     let result = pages.map { page in
       page.mappingLines { line in
+        // Only unlisted words were judged, so only they can have a repair; a line without one
+        // stays as it is.
         var scalars = Array(line.unicodeScalars)
-        // Replace from the end so that earlier ranges stay valid.
-        for word in Self.words(in: line).reversed() {
-          guard let fixed = repairs[word.text] else { continue }
-          scalars.replaceSubrange(word.range, with: fixed.unicodeScalars)
-          repaired += 1
+        var fixes: [(range: Range<Int>, fixed: String)] = []
+        for range in Self.wordRanges(scalars) where !isListedASCII(scalars[range]) {
+          if let fixed = repairs[String(scalars: scalars[range])] { fixes.append((range, fixed)) }
         }
+        guard !fixes.isEmpty else { return line }
+        // Replace from the end so that earlier ranges stay valid.
+        for fix in fixes.reversed() {
+          scalars.replaceSubrange(fix.range, with: fix.fixed.unicodeScalars)
+        }
+        repaired += fixes.count
         return String(scalars: scalars)
       }
     }
@@ -107,12 +113,6 @@ public struct LigatureRepair: NormalizationStage {
   }
 
   // MARK: Words and suspect characters
-
-  struct Word {
-    var text: String
-    /// Range in the line's Unicode scalars.
-    var range: Range<Int>
-  }
 
   private enum Kind { case letter, separator, betweenLetters, glyph }
 
@@ -158,13 +158,8 @@ public struct LigatureRepair: NormalizationStage {
     }
   }
 
-  /// The word-like runs of a line: letters joined by suspect characters.
-  static func words(in line: String) -> [Word] {
-    let scalars = Array(line.unicodeScalars)
-    return wordRanges(scalars).map { Word(text: String(scalars: scalars[$0]), range: $0) }
-  }
-
-  /// The ranges of `words(in:)` in the line's scalars.
+  /// The word-like runs of a line (letters joined by suspect characters), as ranges of its
+  /// scalars.
   static func wordRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
     let kinds = scalars.map { $0.value < 0x80 ? asciiKinds[Int($0.value)] : kind($0) }
     var words: [Range<Int>] = []
