@@ -29,19 +29,29 @@ public struct Vocabulary: Sendable {
   /// Reads a word list: one word per line, `#` starts a comment line.
   public static func readList(_ url: URL) throws -> [String] {
     let text = try String(contentsOf: url, encoding: .utf8)
-    if let words = asciiList(text) { return words }
+    if let words = byteList(text) { return words }
     return text.split(whereSeparator: \.isNewline)
       .map { $0.trimmingCharacters(in: .whitespaces) }
       .filter { !$0.isEmpty && !$0.hasPrefix("#") }
   }
 
-  /// `readList` for a list in ASCII without vertical tabs or form feeds (the shipped English
-  /// list), split and trimmed on bytes; nil for any other text. A word list is read by every
-  /// worker, and Foundation's trimming took most of the start-up time.
-  private static func asciiList(_ text: String) -> [String]? {
+  /// `readList` split and trimmed on UTF-8 bytes, for a list whose only line breaks are LF and
+  /// CR (all shipped lists); nil for other text. Every worker reads the lists, and Foundation's
+  /// trimming took most of its start-up time. A line that begins or ends with a non-ASCII
+  /// character is trimmed by Foundation, in case that character is a space.
+  private static func byteList(_ text: String) -> [String]? {
     var text = text
     return text.withUTF8 { bytes -> [String]? in
-      guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0B && $0 != 0x0C }) else { return nil }
+      // Other line breaks: VT, FF, NEL (C2 85), LS and PS (E2 80 A8/A9).
+      for index in bytes.indices {
+        switch bytes[index] {
+        case 0x0B, 0x0C: return nil
+        case 0x85 where index > 0 && bytes[index - 1] == 0xC2: return nil
+        case 0xA8, 0xA9:
+          if index > 1 && bytes[index - 1] == 0x80 && bytes[index - 2] == 0xE2 { return nil }
+        default: continue
+        }
+      }
       var words: [String] = []
       var start = 0
       for end in 0...bytes.count
@@ -50,11 +60,14 @@ public struct Vocabulary: Sendable {
         var upper = end
         while lower < upper, bytes[lower] == 0x20 || bytes[lower] == 0x09 { lower += 1 }
         while upper > lower, bytes[upper - 1] == 0x20 || bytes[upper - 1] == 0x09 { upper -= 1 }
-        if upper > lower, bytes[lower] != UInt8(ascii: "#") {
-          words.append(
-            String(decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self))
-        }
         start = end + 1
+        guard upper > lower else { continue }
+        var word = String(
+          decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
+        if bytes[lower] >= 0x80 || bytes[upper - 1] >= 0x80 {
+          word = word.trimmingCharacters(in: .whitespaces)
+        }
+        if !word.isEmpty && !word.hasPrefix("#") { words.append(word) }
       }
       return words
     }

@@ -308,3 +308,45 @@ struct LanguageTests {
     #expect(text.contains("International Migration"))
   }
 }
+
+@Suite("Word lists")
+struct WordListTests {
+  /// What `readList` promises, written the plain (slow) way.
+  static func reference(_ text: String) -> [String] {
+    text.split(whereSeparator: \.isNewline)
+      .map { $0.trimmingCharacters(in: .whitespaces) }
+      .filter { !$0.isEmpty && !$0.hasPrefix("#") }
+  }
+
+  static func read(_ text: String) throws -> [String] {
+    let url = FileManager.default.temporaryDirectory
+      .appendingPathComponent("gcmap-wordlist-\(UUID().uuidString).txt")
+    try Data(text.utf8).write(to: url)
+    defer { try? FileManager.default.removeItem(at: url) }
+    return try Vocabulary.readList(url)
+  }
+
+  @Test("Every shipped list reads as the plain reading would")
+  func shipped() throws {
+    for folder in ["wordlists", "stopwords"] {
+      let url = Repository.corpus.appendingPathComponent(folder)
+      for name in try FileManager.default.contentsOfDirectory(atPath: url.path).sorted()
+      where name.hasSuffix(".txt") {
+        let file = url.appendingPathComponent(name)
+        let words = try Vocabulary.readList(file)
+        #expect(words == Self.reference(try String(contentsOf: file, encoding: .utf8)), "\(name)")
+        #expect(!words.isEmpty, "\(name)")
+      }
+    }
+  }
+
+  @Test(
+    "Line breaks, blanks, comments and spaces at the edges",
+    arguments: [
+      "a\nb\r\nc\rd\n", "  café \t\n\n# comment\n #not\nx#y", "\u{A0}été\u{A0}\nnaïve\u{2003}",
+      "one\u{2028}two\u{0085}three\u{0B}four\u{0C}five", "", "\n\n", "ü",
+    ])
+  func edges(text: String) throws {
+    #expect(try Self.read(text) == Self.reference(text))
+  }
+}
