@@ -337,16 +337,17 @@ public struct Segmenter: Sendable {
     }
   }
 
-  /// At least two space-separated words with a letter in them. ASCII is scanned as scalars;
-  /// other text through `Character.isLetter`.
+  /// At least two space-separated words with a letter in them. Scanned as scalars while the
+  /// text is ASCII (most text has its two words before any other character); from the first
+  /// other character on, the whole text is judged through `Character.isLetter`.
   private static func hasTwoWords(_ scalars: ArraySlice<Unicode.Scalar>, _ text: String) -> Bool {
-    guard scalars.allSatisfy({ $0.value < 0x80 }) else {
-      return text.split(separator: " ").lazy.filter { $0.contains { $0.isLetter } }.prefix(2)
-        .count >= 2
-    }
     var words = 0
     var wordHasLetter = false
     for scalar in scalars {
+      guard scalar.value < 0x80 else {
+        return text.split(separator: " ").lazy.filter { $0.contains { $0.isLetter } }.prefix(2)
+          .count >= 2
+      }
       if scalar == " " {
         if wordHasLetter { words += 1 }
         wordHasLetter = false
