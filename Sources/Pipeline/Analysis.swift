@@ -136,9 +136,8 @@ public final class Analysis {
       renamed.documentID = id
       return renamed
     }
-    let classifications = passages.map {
-      classifier.classify($0, documentLanguage: prepared.language, evidence: evidence)
-    }
+    let classifications = classifier.classify(
+      passages, documentLanguage: prepared.language, evidence: evidence)
     var warnings = prepared.warnings
     if prepared.language == "other" {
       warnings.append(

@@ -85,6 +85,46 @@ public final class PassageClassifier: Sendable {
   public func classify(
     _ passage: Passage, documentLanguage: String = "", evidence: Evidence = .all
   ) -> Classification {
+    classify(passage, documentLanguage: documentLanguage, evidence: evidence) {
+      headingEvidence($0, model: $2)
+    }
+  }
+
+  /// `classify` for a document's passages in order. Consecutive passages mostly share their
+  /// heading, which is tokenized, matched and searched for mentions once per run of them.
+  public func classify(
+    _ passages: [Passage], documentLanguage: String = "", evidence: Evidence = .all
+  ) -> [Classification] {
+    var last: (heading: String, language: String, evidence: HeadingEvidence)?
+    return passages.map { passage in
+      classify(passage, documentLanguage: documentLanguage, evidence: evidence) {
+        heading, language, model in
+        if let last, last.heading == heading, last.language == language { return last.evidence }
+        let found = headingEvidence(heading, model: model)
+        last = (heading, language, found)
+        return found
+      }
+    }
+  }
+
+  /// What a heading adds to its passages' scores: its lexicon terms and its mentions.
+  private struct HeadingEvidence {
+    var terms: [String: [TermMatch]]
+    var mentions: [Mention]
+  }
+
+  private func headingEvidence(_ heading: String, model: LanguageModel) -> HeadingEvidence {
+    HeadingEvidence(
+      terms: Dictionary(
+        grouping: model.matcher.matches(model.tokenizer.tokens(heading)), by: \.category),
+      mentions: mentions.mentions(in: heading, inHeading: true))
+  }
+
+  /// `heading` gives the evidence of a heading (its text, the model's language and the model).
+  private func classify(
+    _ passage: Passage, documentLanguage: String, evidence: Evidence,
+    heading: (String, String, LanguageModel) -> HeadingEvidence
+  ) -> Classification {
     var language = LanguageIdentifier.identify(passage.text)
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.
@@ -101,13 +141,11 @@ public final class PassageClassifier: Sendable {
     let tokens = tokenizer.tokens(passage.text)
     let termsByCategory = Dictionary(grouping: matcher.matches(tokens), by: \.category)
     let similarity = settings.tfidfWeight > 0 ? tfidf.cosines(tokens) : (passage: [], cosines: [:])
-    let found =
-      mentions.mentions(in: passage.text)
-      + (passage.heading.map { mentions.mentions(in: $0, inHeading: true) } ?? [])
+    let fromHeading = passage.heading.map { heading($0, code, model) }
+    let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
     let mentionsByCategory = Dictionary(grouping: found, by: \.category)
     // The heading's own lexicon terms lean the passage too, less than naming the category.
-    let headingTerms = Dictionary(
-      grouping: passage.heading.map { matcher.matches(tokenizer.tokens($0)) } ?? [], by: \.category)
+    let headingTerms = fromHeading?.terms ?? [:]
     var scores: [CategoryScore] = []
     for id in categoryIDs {
       let terms = termsByCategory[id] ?? []

@@ -304,6 +304,25 @@ struct ClassifierTests {
     _ = classifier.classify(passage("Something entirely different about remittances."))
     #expect(classifier.classify(passage(text)) == alone)
   }
+
+  @Test("A document's passages classified together score as each alone (headings shared)")
+  func together() {
+    let objective = "Objective 7: Address and reduce vulnerabilities"
+    let principle = "A whole-of-government approach to recruitment"
+    let passages = [
+      passage("The Government adopted several measures in 2024.", heading: objective),
+      passage("Labour inspectors checked recruitment agencies.", heading: objective),
+      passage("Le gouvernement a adopté des mesures pour les migrants.", heading: objective),
+      passage("Consulates assist nationals abroad.", heading: principle),
+      passage("Remittance costs fell.", heading: nil),
+      passage("Recruitment fees were banned.", heading: objective),
+    ]
+    let together = classifier.classify(passages, documentLanguage: "en")
+    let alone = passages.map { classifier.classify($0, documentLanguage: "en") }
+    #expect(together == alone)
+    #expect(together[1].score("O07")?.heading == 1)
+    #expect(together[3].score("P09")?.heading == 1)
+  }
 }
 
 @Suite("Coverage")
