@@ -18,6 +18,8 @@ public struct TfIdfModel: Sendable {
   /// looked up once each instead of once per category.
   private let postings: [String: [(profile: Int, weight: Double)]]
   private let stopwords: Set<String>
+  /// The UTF-8 length of the longest stopword.
+  private let longestStopword: Int
   /// Each category's place in `profiles`.
   private let profileIndex: [String: Int]
 
@@ -39,7 +41,11 @@ public struct TfIdfModel: Sendable {
     stopwords: Set<String>
   ) {
     self.stopwords = stopwords
-    let documents = reference.map { Self.terms(tokenizer.tokens($0), stopwords) }
+    let longestStopword = stopwords.lazy.map(\.utf8.count).max() ?? 0
+    self.longestStopword = longestStopword
+    let documents = reference.map {
+      Self.terms(tokenizer.tokens($0), stopwords, longestStopword: longestStopword)
+    }
     var documentFrequency: [String: Int] = [:]
     for document in documents {
       for term in Set(document) { documentFrequency[term, default: 0] += 1 }
@@ -53,7 +59,8 @@ public struct TfIdfModel: Sendable {
       (
         category: profile.category,
         vector: Self.vector(
-          Self.terms(tokenizer.tokens(profile.text), stopwords), idf: idf, unseen: unseen)
+          Self.terms(tokenizer.tokens(profile.text), stopwords, longestStopword: longestStopword),
+          idf: idf, unseen: unseen)
       )
     }
     var postings: [String: [(profile: Int, weight: Double)]] = [:]
@@ -67,9 +74,13 @@ public struct TfIdfModel: Sendable {
     self.postings = postings.mapValues { $0.sorted { $0.profile < $1.profile } }
   }
 
-  static func terms(_ tokens: [Token], _ stopwords: Set<String>) -> [String] {
+  /// The terms of `tokens`: stems of words of two letters or more that are neither stopwords
+  /// nor numbers. A word longer than `longestStopword` bytes is not looked up among the
+  /// stopwords (hashing was most of the cost).
+  static func terms(_ tokens: [Token], _ stopwords: Set<String>, longestStopword: Int) -> [String] {
     tokens.compactMap { token in
-      token.folded.characterCount < 2 || stopwords.contains(token.folded)
+      token.folded.characterCount < 2
+        || (token.folded.utf8.count <= longestStopword && stopwords.contains(token.folded))
         || isNumber(token.folded) ? nil : token.stem
     }
   }
@@ -91,7 +102,7 @@ public struct TfIdfModel: Sendable {
   static func sortedVector(_ terms: [String], idf: [String: Double], unseen: Double) -> [(
     term: String, weight: Double
   )] {
-    var counts: [String: Int] = [:]
+    var counts: [String: Int] = Dictionary(minimumCapacity: terms.count)
     for term in terms { counts[term, default: 0] += 1 }
     var vector = counts.map { term, count in
       (term: term, weight: (1 + log(Double(count))) * (idf[term] ?? unseen))
@@ -124,7 +135,8 @@ public struct TfIdfModel: Sendable {
   public func cosines(_ tokens: [Token]) -> (
     passage: [(term: String, weight: Double)], cosines: [String: Double]
   ) {
-    let passage = Self.sortedVector(Self.terms(tokens, stopwords), idf: idf, unseen: unseenIdf)
+    let passage = Self.sortedVector(
+      Self.terms(tokens, stopwords, longestStopword: longestStopword), idf: idf, unseen: unseenIdf)
     guard !passage.isEmpty else { return ([], [:]) }
     // Terms in sorted order, so that each profile's sum runs in the same order every time.
     var sums = [Double](repeating: 0, count: profiles.count)
