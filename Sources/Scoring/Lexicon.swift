@@ -102,6 +102,9 @@ public struct LexiconMatcher: Sendable {
   /// Patterns by their first key: a stem, or (without its "=") an exact form.
   private let byFirstStem: [String: [Pattern]]
   private let byFirstForm: [String: [Pattern]]
+  /// The UTF-8 length of the longest first form: a longer word opens no exact-form pattern,
+  /// and is not looked up (three lookups a token were most of the matching).
+  private let longestFirstForm: Int
   public let categories: [String]
 
   public init(lexicons: [Lexicon], tokenizer: Tokenizer) {
@@ -140,6 +143,7 @@ public struct LexiconMatcher: Sendable {
       uniqueKeysWithValues: index.filter { $0.key.hasPrefix("=") }.map {
         (String($0.key.dropFirst()), $0.value)
       })
+    longestFirstForm = byFirstForm.keys.lazy.map(\.utf8.count).max() ?? 0
     categories = lexicons.map(\.id)
   }
 
@@ -151,7 +155,8 @@ public struct LexiconMatcher: Sendable {
       // Patterns opening with the token's stem, its exact form, or its form less a plural "s".
       var sources: [[Pattern]] = []
       if let byStem = byFirstStem[token.stem] { sources.append(byStem) }
-      if !byFirstForm.isEmpty {
+      // (A word two bytes longer than every form matches neither as it is nor less its "s".)
+      if !byFirstForm.isEmpty && token.folded.utf8.count <= longestFirstForm + 1 {
         if let byForm = byFirstForm[token.folded] { sources.append(byForm) }
         if token.folded.hasSuffix("s"),
           let bySingular = byFirstForm[String(token.folded.dropLast())]
