@@ -217,18 +217,27 @@ private struct SpellingCounts {
   private var spellings: [[UInt8]] = []
   private var slotsByWord: [String: Int] = [:]
   private var counts: [Int] = []
+  /// Hashes of the asked words' first parts (before any hyphen), when every asked word is
+  /// ASCII; nil otherwise.
+  private var firstParts: Set<UInt64>?
 
   init(_ words: Set<String>, in pages: [Page]) {
+    var firstParts: Set<UInt64> = []
     for word in words.sorted() {
       let bytes = Array(word.utf8)
       slotsByHash[Self.hash(bytes[...]), default: []].append(spellings.count)
       slotsByWord[word] = spellings.count
       spellings.append(bytes)
+      firstParts.insert(Self.hash(bytes.prefix { $0 != Self.hyphen }))
     }
+    let allASCII = spellings.allSatisfy { spelling in
+      spelling.first.map { $0 != Self.hyphen } ?? false && spelling.allSatisfy { $0 < 0x80 }
+    }
+    self.firstParts = allASCII ? firstParts : nil
     counts = Array(repeating: 0, count: spellings.count)
     guard !spellings.isEmpty else { return }
     for page in pages {
-      for line in page.lines where !countASCII(line.text) {
+      for line in page.lines where !countASCII(line.text) && mayHoldAskedWord(line.text) {
         let tokens = line.text.lowercased().split { !$0.isLetterFast && $0 != "-" }
         for token in tokens {
           let parts = token.split(separator: "-").map(String.init)
@@ -238,6 +247,41 @@ private struct SpellingCounts {
           }
         }
       }
+    }
+  }
+
+  /// False when a line that is not all ASCII cannot hold an asked word (all of them ASCII):
+  /// every asked word starts with one of `firstParts`, and a word of the line that lowercases
+  /// to ASCII letters is made of ASCII letters (or of the only two other characters that
+  /// lowercase to one, U+0130 and U+212A, which send the line to the full count), so one of
+  /// its runs of ASCII letters must begin with such a part.
+  private func mayHoldAskedWord(_ text: String) -> Bool {
+    guard let firstParts else { return true }
+    var text = text
+    return text.withUTF8 { bytes in
+      var index = 0
+      while index < bytes.count {
+        let byte = bytes[index]
+        // U+0130 (C4 B0) and U+212A (E2 84 AA).
+        if byte == 0xC4, index + 1 < bytes.count, bytes[index + 1] == 0xB0 { return true }
+        if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x84,
+          bytes[index + 2] == 0xAA
+        {
+          return true
+        }
+        guard (byte | 0x20) &- 0x61 < 26 else {
+          index += 1
+          continue
+        }
+        // A run of ASCII letters: is any of its prefixes a first part?
+        var hash = Self.offset
+        while index < bytes.count, (bytes[index] | 0x20) &- 0x61 < 26 {
+          hash = (hash ^ UInt64(bytes[index] | 0x20)) &* Self.prime
+          if firstParts.contains(hash) { return true }
+          index += 1
+        }
+      }
+      return false
     }
   }
 
