@@ -251,10 +251,10 @@ private struct SpellingCounts {
   }
 
   /// False when a line that is not all ASCII cannot hold an asked word (all of them ASCII):
-  /// every asked word starts with one of `firstParts`, and a word of the line that lowercases
-  /// to ASCII letters is made of ASCII letters (or of the only two other characters that
-  /// lowercase to one, U+0130 and U+212A, which send the line to the full count), so one of
-  /// its runs of ASCII letters must begin with such a part.
+  /// a word or hyphen-part of the line that lowercases to ASCII letters is made of ASCII
+  /// letters (or of the only two other characters that lowercase to one, U+0130 and U+212A,
+  /// which send the line to the full count), and is then a whole run of ASCII letters; an
+  /// asked word's first part must be one of them.
   private func mayHoldAskedWord(_ text: String) -> Bool {
     guard let firstParts else { return true }
     var text = text
@@ -273,13 +273,13 @@ private struct SpellingCounts {
           index += 1
           continue
         }
-        // A run of ASCII letters: is any of its prefixes a first part?
+        // A run of ASCII letters: is it a first part?
         var hash = Self.offset
         while index < bytes.count, (bytes[index] | 0x20) &- 0x61 < 26 {
           hash = (hash ^ UInt64(bytes[index] | 0x20)) &* Self.prime
-          if firstParts.contains(hash) { return true }
           index += 1
         }
+        if firstParts.contains(hash) { return true }
       }
       return false
     }
