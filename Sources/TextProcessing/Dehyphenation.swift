@@ -217,23 +217,29 @@ private struct SpellingCounts {
   private var spellings: [[UInt8]] = []
   private var slotsByWord: [String: Int] = [:]
   private var counts: [Int] = []
-  /// Hashes of the asked words' first parts (before any hyphen), when every asked word is
-  /// ASCII; nil otherwise.
-  private var firstParts: Set<UInt64>?
+  /// Hashes of the asked words without a hyphen, and of the first parts of those with one,
+  /// when every asked word is ASCII; nil otherwise.
+  private var wholeWords: Set<UInt64>?
+  private var firstParts: Set<UInt64> = []
 
   init(_ words: Set<String>, in pages: [Page]) {
-    var firstParts: Set<UInt64> = []
+    var wholeWords: Set<UInt64> = []
     for word in words.sorted() {
       let bytes = Array(word.utf8)
-      slotsByHash[Self.hash(bytes[...]), default: []].append(spellings.count)
+      let hash = Self.hash(bytes[...])
+      slotsByHash[hash, default: []].append(spellings.count)
       slotsByWord[word] = spellings.count
       spellings.append(bytes)
-      firstParts.insert(Self.hash(bytes.prefix { $0 != Self.hyphen }))
+      if bytes.contains(Self.hyphen) {
+        firstParts.insert(Self.hash(bytes.prefix { $0 != Self.hyphen }))
+      } else {
+        wholeWords.insert(hash)
+      }
     }
     let allASCII = spellings.allSatisfy { spelling in
       spelling.first.map { $0 != Self.hyphen } ?? false && spelling.allSatisfy { $0 < 0x80 }
     }
-    self.firstParts = allASCII ? firstParts : nil
+    self.wholeWords = allASCII ? wholeWords : nil
     counts = Array(repeating: 0, count: spellings.count)
     guard !spellings.isEmpty else { return }
     for page in pages {
@@ -253,10 +259,11 @@ private struct SpellingCounts {
   /// False when a line that is not all ASCII cannot hold an asked word (all of them ASCII):
   /// a word or hyphen-part of the line that lowercases to ASCII letters is made of ASCII
   /// letters (or of the only two other characters that lowercase to one, U+0130 and U+212A,
-  /// which send the line to the full count), and is then a whole run of ASCII letters; an
-  /// asked word's first part must be one of them.
+  /// which send the line to the full count), and is then a whole run of ASCII letters. So an
+  /// asked word without a hyphen must be such a run, and the first part of one with a hyphen
+  /// a run followed by "-".
   private func mayHoldAskedWord(_ text: String) -> Bool {
-    guard let firstParts else { return true }
+    guard let wholeWords else { return true }
     var text = text
     return text.withUTF8 { bytes in
       var index = 0
@@ -279,7 +286,10 @@ private struct SpellingCounts {
           hash = (hash ^ UInt64(bytes[index] | 0x20)) &* Self.prime
           index += 1
         }
-        if firstParts.contains(hash) { return true }
+        if wholeWords.contains(hash) { return true }
+        if index < bytes.count, bytes[index] == Self.hyphen, firstParts.contains(hash) {
+          return true
+        }
       }
       return false
     }
