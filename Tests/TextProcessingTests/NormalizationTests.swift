@@ -175,6 +175,19 @@ struct DehyphenationTests {
     #expect(stage.apply(to: joined).pages.lineTexts.first == "their wellbeing")
   }
 
+  @Test(
+    "Spellings count on lines with other characters too (quotes, accents, capitals)",
+    arguments: [
+      ("our “data-base” (so spelled)", "we updated the data-base"),
+      ("the Data--Base, déjà vu", "we updated the data-base"),
+      ("“Database” and “database”", "we updated the database"),
+      ("a “data” “base” and a database-like café", "we updated the database"),
+    ])
+  func nonASCIIEvidence(elsewhere: String, expected: String) {
+    let pages = [page("we updated the data-\nbase yesterday\n\(elsewhere)")]
+    #expect(stage.apply(to: pages).pages.lineTexts.first == expected)
+  }
+
   @Test("A word split at the end of a page is joined on the first page")
   func acrossPages() {
     let pages = [page("the Government imple-", number: 1), page("mented it.", number: 2)]
