@@ -282,6 +282,35 @@ struct SpacingTests {
     let result = WhitespaceCleanup().apply(to: [page("  two   spaces  \nok")])
     #expect(result.pages.lineTexts == ["two spaces", "ok"])
   }
+
+  @Test("Folding on scalars agrees with folding on characters, and leaves what it cannot")
+  func whitespaceOnScalars() {
+    func byCharacters(_ line: String) -> String {
+      line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+    // Lines from pieces that a fast path handles, or must leave to the general one: spaces of
+    // every kind, quotes, accents, combining marks and joiners next to spaces.
+    let pieces = [
+      " ", "  ", "\t", "\u{A0}", "\u{2003}", "\u{3000}", "\r\n", "“", "”", "’", "•", "é", "Ł",
+      "word", "€", "→", "■", "\u{301}", "\u{200D}", "\u{2028}", "\u{600}", "ء", "\u{AD}",
+    ]
+    var generator = SplitMix64(seed: 7)
+    var folded = 0
+    for _ in 0..<2000 {
+      let line = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+        pieces.randomElement(using: &generator) ?? ""
+      }.joined()
+      let expected = byCharacters(line)
+      #expect(WhitespaceCleanup().normalize(line: line) == expected, "\(line.debugDescription)")
+      if let fast = WhitespaceCleanup.foldScalars(line) {
+        folded += 1
+        #expect(fast == expected, "\(line.debugDescription)")
+      }
+    }
+    #expect(folded > 100)
+    #expect(WhitespaceCleanup.foldScalars("a \u{301}b") == nil)
+    #expect(WhitespaceCleanup.foldScalars(" “quoted”\u{A0} text ") == "“quoted” text")
+  }
 }
 
 @Suite("Language identification")
@@ -361,5 +390,20 @@ struct WordListTests {
     ])
   func edges(text: String) throws {
     #expect(try Self.read(text) == Self.reference(text))
+  }
+}
+
+/// A seeded generator, so that generated cases are the same on every run.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+
+  init(seed: UInt64) { state = seed }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
   }
 }
