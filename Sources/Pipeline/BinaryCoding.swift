@@ -157,6 +157,7 @@ extension BinaryCoding {
     }
   }
 
+  /// Other integer and float types come through the generic `encode`, as single values.
   private struct KeyedWriter<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let writer: Writer
     let depth: Int
@@ -183,49 +184,9 @@ extension BinaryCoding {
       start(key)
       writer.writeDouble(value)
     }
-    mutating func encode(_ value: Float, forKey key: Key) throws {
-      start(key)
-      writer.writeDouble(Double(value))
-    }
     mutating func encode(_ value: Int, forKey key: Key) throws {
       start(key)
       writer.writeInteger(Int64(value))
-    }
-    mutating func encode(_ value: Int8, forKey key: Key) throws {
-      start(key)
-      writer.writeInteger(Int64(value))
-    }
-    mutating func encode(_ value: Int16, forKey key: Key) throws {
-      start(key)
-      writer.writeInteger(Int64(value))
-    }
-    mutating func encode(_ value: Int32, forKey key: Key) throws {
-      start(key)
-      writer.writeInteger(Int64(value))
-    }
-    mutating func encode(_ value: Int64, forKey key: Key) throws {
-      start(key)
-      writer.writeInteger(value)
-    }
-    mutating func encode(_ value: UInt, forKey key: Key) throws {
-      start(key)
-      writer.writeUnsigned(UInt64(value))
-    }
-    mutating func encode(_ value: UInt8, forKey key: Key) throws {
-      start(key)
-      writer.writeUnsigned(UInt64(value))
-    }
-    mutating func encode(_ value: UInt16, forKey key: Key) throws {
-      start(key)
-      writer.writeUnsigned(UInt64(value))
-    }
-    mutating func encode(_ value: UInt32, forKey key: Key) throws {
-      start(key)
-      writer.writeUnsigned(UInt64(value))
-    }
-    mutating func encode(_ value: UInt64, forKey key: Key) throws {
-      start(key)
-      writer.writeUnsigned(value)
     }
     mutating func encode<Value: Encodable>(_ value: Value, forKey key: Key) throws {
       start(key)
@@ -535,6 +496,7 @@ extension BinaryCoding {
     }
   }
 
+  /// Other integer and float types come through the generic `decode`, as single values.
   private struct KeyedReader<Key: CodingKey>: KeyedDecodingContainerProtocol {
     let reader: Reader
     /// Each entry's key (as a range of the bytes) and where its value starts.
@@ -602,49 +564,9 @@ extension BinaryCoding {
       var position = try position(of: key)
       return try reader.double(at: &position)
     }
-    func decode(_ type: Float.Type, forKey key: Key) throws -> Float {
-      var position = try position(of: key)
-      return Float(try reader.double(at: &position))
-    }
     func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
       var position = try position(of: key)
       return try reader.narrow(try reader.integer(at: &position), at: position)
-    }
-    func decode(_ type: Int8.Type, forKey key: Key) throws -> Int8 {
-      var position = try position(of: key)
-      return try reader.narrow(try reader.integer(at: &position), at: position)
-    }
-    func decode(_ type: Int16.Type, forKey key: Key) throws -> Int16 {
-      var position = try position(of: key)
-      return try reader.narrow(try reader.integer(at: &position), at: position)
-    }
-    func decode(_ type: Int32.Type, forKey key: Key) throws -> Int32 {
-      var position = try position(of: key)
-      return try reader.narrow(try reader.integer(at: &position), at: position)
-    }
-    func decode(_ type: Int64.Type, forKey key: Key) throws -> Int64 {
-      var position = try position(of: key)
-      return try reader.integer(at: &position)
-    }
-    func decode(_ type: UInt.Type, forKey key: Key) throws -> UInt {
-      var position = try position(of: key)
-      return try reader.narrow(try reader.unsigned(at: &position), at: position)
-    }
-    func decode(_ type: UInt8.Type, forKey key: Key) throws -> UInt8 {
-      var position = try position(of: key)
-      return try reader.narrow(try reader.unsigned(at: &position), at: position)
-    }
-    func decode(_ type: UInt16.Type, forKey key: Key) throws -> UInt16 {
-      var position = try position(of: key)
-      return try reader.narrow(try reader.unsigned(at: &position), at: position)
-    }
-    func decode(_ type: UInt32.Type, forKey key: Key) throws -> UInt32 {
-      var position = try position(of: key)
-      return try reader.narrow(try reader.unsigned(at: &position), at: position)
-    }
-    func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
-      var position = try position(of: key)
-      return try reader.unsigned(at: &position)
     }
     func decode<Value: Decodable>(_ type: Value.Type, forKey key: Key) throws -> Value {
       var position = try position(of: key)

@@ -165,30 +165,39 @@ public struct Dehyphenation: NormalizationStage {
     var text = text
     return text.withUTF8 { bytes in
       guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-      var parts: [String] = []
-      func endToken() {
+      forEachASCIIToken(bytes) { lower, ranges in
+        let parts = ranges.map {
+          String(decoding: UnsafeBufferPointer(rebasing: lower[$0]), as: UTF8.self)
+        }
         if parts.count == 1 { counts[parts[0], default: 0] += 1 }
         for (a, b) in zip(parts, parts.dropFirst()) { counts[a + "-" + b, default: 0] += 1 }
-        parts.removeAll(keepingCapacity: true)
-      }
-      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lower in
-        var partStart = 0
-        for index in 0...bytes.count {
-          let byte = index < bytes.count ? bytes[index] : 0x20
-          if (byte | 0x20) &- 0x61 < 26 {
-            lower[index] = byte | 0x20
-            continue
-          }
-          if index > partStart {
-            parts.append(
-              String(
-                decoding: UnsafeBufferPointer(rebasing: lower[partStart..<index]), as: UTF8.self))
-          }
-          partStart = index + 1
-          if byte != UInt8(ascii: "-") { endToken() }
-        }
       }
       return true
+    }
+  }
+}
+
+/// The tokens of an all-ASCII line as `documentSpellings` reads them (runs of letters, joined
+/// by hyphens into one token): for each, the line lowercased and its parts' ranges in it.
+private func forEachASCIIToken(
+  _ bytes: UnsafeBufferPointer<UInt8>,
+  _ body: (UnsafeMutableBufferPointer<UInt8>, [Range<Int>]) -> Void
+) {
+  withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lower in
+    var parts: [Range<Int>] = []
+    var partStart = 0
+    for index in 0...bytes.count {
+      let byte = index < bytes.count ? bytes[index] : 0x20
+      if (byte | 0x20) &- 0x61 < 26 {
+        lower[index] = byte | 0x20
+        continue
+      }
+      if index > partStart { parts.append(partStart..<index) }
+      partStart = index + 1
+      if byte != UInt8(ascii: "-") {
+        if !parts.isEmpty { body(lower, parts) }
+        parts.removeAll(keepingCapacity: true)
+      }
     }
   }
 }
@@ -317,41 +326,25 @@ private struct SpellingCounts {
     var text = text
     return text.withUTF8 { bytes in
       guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lower in
-        // The current token's parts, as ranges of `lower`.
-        var parts: [Range<Int>] = []
+      forEachASCIIToken(bytes) { lower, parts in
         func part(_ range: Range<Int>) -> UnsafeBufferPointer<UInt8> {
           UnsafeBufferPointer(rebasing: lower[range])
         }
-        func endToken() {
-          if parts.count == 1 {
-            let word = part(parts[0])
-            count(Self.hash(word)) { $0.elementsEqual(word) }
-          }
-          for (a, b) in zip(parts, parts.dropFirst()) {
-            let first = part(a)
-            let second = part(b)
-            let hash = Self.hash(
-              second, from: (Self.hash(first) ^ UInt64(Self.hyphen)) &* Self.prime)
-            count(hash) { spelling in
-              spelling.count == first.count + 1 + second.count
-                && spelling[..<first.count].elementsEqual(first)
-                && spelling[first.count] == Self.hyphen
-                && spelling[(first.count + 1)...].elementsEqual(second)
-            }
-          }
-          parts.removeAll(keepingCapacity: true)
+        if parts.count == 1 {
+          let word = part(parts[0])
+          count(Self.hash(word)) { $0.elementsEqual(word) }
         }
-        var partStart = 0
-        for index in 0...bytes.count {
-          let byte = index < bytes.count ? bytes[index] : 0x20
-          if (byte | 0x20) &- 0x61 < 26 {
-            lower[index] = byte | 0x20
-            continue
+        for (a, b) in zip(parts, parts.dropFirst()) {
+          let first = part(a)
+          let second = part(b)
+          let hash = Self.hash(
+            second, from: (Self.hash(first) ^ UInt64(Self.hyphen)) &* Self.prime)
+          count(hash) { spelling in
+            spelling.count == first.count + 1 + second.count
+              && spelling[..<first.count].elementsEqual(first)
+              && spelling[first.count] == Self.hyphen
+              && spelling[(first.count + 1)...].elementsEqual(second)
           }
-          if index > partStart { parts.append(partStart..<index) }
-          partStart = index + 1
-          if byte != Self.hyphen { endToken() }
         }
       }
       return true
