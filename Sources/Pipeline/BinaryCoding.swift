@@ -693,32 +693,23 @@ extension BinaryCoding {
     func decode(_ type: Float.Type) throws -> Float {
       Float(try read { try reader.double(at: &$0) })
     }
-    func decode(_ type: Int.Type) throws -> Int {
+    /// Signed and unsigned integers of every width, checked to fit.
+    private func signed<Number: FixedWidthInteger>() throws -> Number {
       try read { position in try reader.narrow(try reader.integer(at: &position), at: position) }
     }
-    func decode(_ type: Int8.Type) throws -> Int8 {
-      try read { position in try reader.narrow(try reader.integer(at: &position), at: position) }
-    }
-    func decode(_ type: Int16.Type) throws -> Int16 {
-      try read { position in try reader.narrow(try reader.integer(at: &position), at: position) }
-    }
-    func decode(_ type: Int32.Type) throws -> Int32 {
-      try read { position in try reader.narrow(try reader.integer(at: &position), at: position) }
-    }
-    func decode(_ type: Int64.Type) throws -> Int64 { try read { try reader.integer(at: &$0) } }
-    func decode(_ type: UInt.Type) throws -> UInt {
+    private func unsigned<Number: FixedWidthInteger>() throws -> Number {
       try read { position in try reader.narrow(try reader.unsigned(at: &position), at: position) }
     }
-    func decode(_ type: UInt8.Type) throws -> UInt8 {
-      try read { position in try reader.narrow(try reader.unsigned(at: &position), at: position) }
-    }
-    func decode(_ type: UInt16.Type) throws -> UInt16 {
-      try read { position in try reader.narrow(try reader.unsigned(at: &position), at: position) }
-    }
-    func decode(_ type: UInt32.Type) throws -> UInt32 {
-      try read { position in try reader.narrow(try reader.unsigned(at: &position), at: position) }
-    }
-    func decode(_ type: UInt64.Type) throws -> UInt64 { try read { try reader.unsigned(at: &$0) } }
+    func decode(_ type: Int.Type) throws -> Int { try signed() }
+    func decode(_ type: Int8.Type) throws -> Int8 { try signed() }
+    func decode(_ type: Int16.Type) throws -> Int16 { try signed() }
+    func decode(_ type: Int32.Type) throws -> Int32 { try signed() }
+    func decode(_ type: Int64.Type) throws -> Int64 { try signed() }
+    func decode(_ type: UInt.Type) throws -> UInt { try unsigned() }
+    func decode(_ type: UInt8.Type) throws -> UInt8 { try unsigned() }
+    func decode(_ type: UInt16.Type) throws -> UInt16 { try unsigned() }
+    func decode(_ type: UInt32.Type) throws -> UInt32 { try unsigned() }
+    func decode(_ type: UInt64.Type) throws -> UInt64 { try unsigned() }
     func decode<Value: Decodable>(_ type: Value.Type) throws -> Value {
       try read { try reader.decodeValue(type, at: &$0) }
     }
