@@ -84,6 +84,13 @@ struct SpoolTests {
     #expect(left.isEmpty, "\(left)")
   }
 
+  @Test("CSV fields with commas, quotes or line breaks are quoted, quotes doubled")
+  func csvFields() {
+    #expect(
+      CSV.row(["a", "b,c", "say \"hi\"", "line\nbreak", "é\"é", "", "\r"])
+        == "a,\"b,c\",\"say \"\"hi\"\"\",\"line\nbreak\",\"é\"\"é\",,\"\r\"\r\n")
+  }
+
   @Test("A damaged spool segment is an error, not garbage rows")
   func damaged() {
     let bytes = ReportSpool.encode(DataFiles.passageRows(Self.record(id: "a", count: 3)))
