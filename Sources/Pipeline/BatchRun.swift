@@ -251,7 +251,7 @@ public enum BatchRun {
               .fileReadUnknown, userInfo: ["reason": "no profile kept for \(document.source.id)"]
             )
           }
-          return profile.replacing(HTMLReport.numberToken, with: "\(index + 1)")
+          return HTMLReport.numbered(profile, index + 1)
         }
         try DataFiles.atomicWrite(
           EvidenceMarkdown.render(kept, taxonomy: taxonomy),

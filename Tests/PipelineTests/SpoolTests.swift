@@ -166,8 +166,7 @@ struct SpoolTests {
       documents: documents.map { $0.keepingQuotes(EvidencePicker.quotesInSummaries) },
       problems: [], taxonomy: taxonomy, context: context, to: url
     ) { document, index in
-      (try spool.profile(of: document.source.id) ?? "")
-        .replacing(HTMLReport.numberToken, with: "\(index + 1)")
+      HTMLReport.numbered(try spool.profile(of: document.source.id) ?? "", index + 1)
     }
     let whole = HTMLReport.render(
       documents: documents, problems: [], taxonomy: taxonomy, context: context)
