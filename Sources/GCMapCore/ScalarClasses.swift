@@ -26,6 +26,23 @@ extension Unicode.Scalar {
 
   /// An ASCII digit 0-9.
   @inlinable public var isDigit: Bool { value &- 0x30 < 10 }
+
+  /// True if the scalar is known to be a `Character` of its own next to any other such
+  /// scalar (CR before LF aside): ASCII, Latin-1 and Latin Extended letters and symbols,
+  /// spacing modifiers, the Unicode spaces, general punctuation (not its format characters),
+  /// currency, letterlike symbols, arrows, mathematical operators, box drawing, geometric
+  /// shapes and the ideographic space; no combining mark, joiner or prepended sign. In text
+  /// of such scalars, `Character` questions (letter, white space, count) can be answered
+  /// scalar by scalar; every pair of them was checked to stay two characters. False for the
+  /// rest, which may or may not join.
+  public var standsAlone: Bool {
+    value < 0x80 || Self.standAloneRanges.contains { $0.contains(value) }
+  }
+
+  private static let standAloneRanges: [ClosedRange<UInt32>] = [
+    0xA0...0x2FF, 0x2000...0x200A, 0x2010...0x2027, 0x202F...0x205F, 0x20A0...0x20CF,
+    0x2100...0x22FF, 0x2500...0x25FF, 0x3000...0x3000,
+  ]
 }
 
 extension Character {

@@ -356,6 +356,22 @@ public struct DocumentExtraction: Sendable {
       return true
     }
     if isASCII { return (words, known) }
+    // Where every scalar is a character of its own, the words are runs of letter scalars.
+    if text.unicodeScalars.allSatisfy(\.standsAlone) {
+      var word: [Unicode.Scalar] = []
+      for scalar in text.unicodeScalars + [" "] {
+        if scalar.isAlpha {
+          word.append(scalar)
+          continue
+        }
+        if word.count >= 3 {
+          words += 1
+          if vocabulary.contains(String(scalars: word)) { known += 1 }
+        }
+        word.removeAll(keepingCapacity: true)
+      }
+      return (words, known)
+    }
     for word in text.split(whereSeparator: { !$0.isLetter }) where word.count >= 3 {
       words += 1
       if vocabulary.contains(String(word)) { known += 1 }

@@ -79,25 +79,17 @@ public struct WhitespaceCleanup: LineStage {
     return line.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
   }
 
-  /// `normalize` on Unicode scalars, for a line whose characters are single scalars that
-  /// never join a neighbouring space into one character (ASCII, Latin letters, general
-  /// punctuation, symbols, spaces): there a space character is a space scalar. nil for any
-  /// other line (combining marks, joiners, other scripts), which goes through `Character`.
+  /// `normalize` on Unicode scalars, for a line whose scalars all stand alone (see
+  /// `Unicode.Scalar.standsAlone`: Latin text, punctuation, symbols, spaces), where a space
+  /// character is a space scalar. nil for any other line (combining marks, joiners, other
+  /// scripts), which goes through `Character`.
   static func foldScalars(_ line: String) -> String? {
     var out: [Unicode.Scalar] = []
     out.reserveCapacity(line.utf8.count)
     var pendingSpace = false
     for scalar in line.unicodeScalars {
-      let value = scalar.value
-      let isSpace: Bool
-      if value < 0x80 {
-        isSpace = value == 0x20 || (0x09...0x0D).contains(value)
-      } else if Self.singleScalarRanges.contains(where: { $0.contains(value) }) {
-        isSpace = scalar.properties.isWhitespace
-      } else {
-        return nil
-      }
-      if isSpace {
+      guard scalar.standsAlone else { return nil }
+      if scalar.isSpace {
         pendingSpace = !out.isEmpty
         continue
       }
@@ -109,15 +101,6 @@ public struct WhitespaceCleanup: LineStage {
     }
     return String(scalars: out)
   }
-
-  /// Blocks whose characters are neither combining marks nor joiners nor prepended: Latin-1
-  /// and Latin Extended letters and symbols, spacing modifiers, the Unicode spaces, general
-  /// punctuation (no format characters), currency, letterlike symbols, arrows, mathematical
-  /// operators, box drawing and geometric shapes, the ideographic space.
-  private static let singleScalarRanges: [ClosedRange<UInt32>] = [
-    0xA0...0x2FF, 0x2000...0x200A, 0x2010...0x2027, 0x202F...0x205F, 0x20A0...0x20CF,
-    0x2100...0x22FF, 0x2500...0x25FF, 0x3000...0x3000,
-  ]
 
   /// An ASCII line with no space at either end, no two spaces in a row and no other white
   /// space: the common case, which needs no change.

@@ -1,8 +1,10 @@
 import Foundation
 import GCMapCore
-import Pipeline
 import TestSupport
 import Testing
+import TextProcessing
+
+@testable import Pipeline
 
 @Suite("Document extraction")
 struct ExtractionTests {
@@ -140,5 +142,34 @@ struct LanguageExtractionTests {
     #expect(result.language == "fr")
     let text = result.passages.map(\.text).joined(separator: " ")
     #expect(text.contains("La stratégie nationale et la coopération régionale"))
+  }
+}
+
+@Suite("Word counts for unreadable text")
+struct WordCountTests {
+  @Test("Counting on scalars agrees with counting on characters")
+  func scalarsAgree() throws {
+    let vocabulary = try Vocabulary.load(
+      folder: Repository.corpus.appendingPathComponent("wordlists"), language: "en")
+    func byCharacters(_ text: String) -> (words: Int, known: Int) {
+      var words = 0
+      var known = 0
+      for word in text.split(whereSeparator: { !$0.isLetter }) where word.count >= 3 {
+        words += 1
+        if vocabulary.contains(String(word)) { known += 1 }
+      }
+      return (words, known)
+    }
+    let lines = [
+      "The “national strategy” on migration — adopted in 2024 • reviewed",
+      "Stratégie nationale: coopération, réintégration; Ma\u{301}laga", "naïve café ‘déjà vu’",
+      "Łódź and Ørsted’s €5 plan → done ■", "x\u{200D}y and migración\u{2028}next", "",
+      "ab cd ef", "governments' and migrants’ rights",
+    ]
+    for line in lines {
+      let counted = DocumentExtraction.wordCounts(line, vocabulary)
+      let expected = byCharacters(line)
+      #expect(counted.words == expected.words && counted.known == expected.known, "\(line)")
+    }
   }
 }
