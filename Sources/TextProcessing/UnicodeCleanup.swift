@@ -21,9 +21,10 @@ public struct UnicodeCleanup: LineStage {
   public static func clean(_ line: String) -> String {
     // Printable ASCII is its own NFKC and has nothing to clean: most lines of most PDFs.
     if line.utf8.allSatisfy({ $0 &- 0x20 < 0x5F }) { return line }
-    let nfkc = line.precomposedStringWithCompatibilityMapping
+    let all =
+      nfkcOfStandingAlone(line)
+      ?? Array(line.precomposedStringWithCompatibilityMapping.unicodeScalars)
     var scalars: [Unicode.Scalar] = []
-    let all = Array(nfkc.unicodeScalars)
     scalars.reserveCapacity(all.count)
     for (index, scalar) in all.enumerated() {
       switch scalar.value {
@@ -44,4 +45,39 @@ public struct UnicodeCleanup: LineStage {
     }
     return String(scalars: scalars)
   }
+
+  /// NFKC of a line whose scalars all stand alone (`Unicode.Scalar.standsAlone`), scalar by
+  /// scalar from a table; nil for other lines. For such scalars the NFKC of a text is the NFKC
+  /// of each scalar in turn (checked for every pair of them), and Foundation's normalization
+  /// of a whole line was slow.
+  static func nfkcOfStandingAlone(_ line: String) -> [Unicode.Scalar]? {
+    var out: [Unicode.Scalar] = []
+    out.reserveCapacity(line.utf8.count)
+    for scalar in line.unicodeScalars {
+      guard scalar.standsAlone else { return nil }
+      if scalar.value < 0x80 {
+        out.append(scalar)
+      } else if let mapped = changedByNFKC[scalar.value] {
+        out += mapped
+      } else {
+        out.append(scalar)
+      }
+    }
+    return out
+  }
+
+  /// The scalars that stand alone but that NFKC changes, with what it makes of each
+  /// (U+00A0 → " ", "…" → "...", "¹" → "1"), from Foundation once.
+  private static let changedByNFKC: [UInt32: [Unicode.Scalar]] = {
+    var table: [UInt32: [Unicode.Scalar]] = [:]
+    for value in UInt32(0x80)...0x3000 {
+      guard let scalar = Unicode.Scalar(value), scalar.standsAlone else { continue }
+      let alone = String(scalar)
+      let nfkc = alone.precomposedStringWithCompatibilityMapping
+      if !nfkc.unicodeScalars.elementsEqual(alone.unicodeScalars) {
+        table[value] = Array(nfkc.unicodeScalars)
+      }
+    }
+    return table
+  }()
 }

@@ -21,6 +21,25 @@ struct UnicodeCleanupTests {
     #expect(UnicodeCleanup.clean(input) == expected)
   }
 
+  @Test("NFKC scalar by scalar agrees with Foundation's on text of stand-alone scalars")
+  func nfkcByScalar() {
+    let pieces = [
+      "a", "É", "\u{A0}", "…", "¹", "¨", "´", "“", "”", "’", "•", "\u{2003}", "™", "½", "ŉ", "ǆ",
+      "℃", "→", "≠", "■", "\u{3000}", "\u{AD}", "\u{2011}", " ", "-", "x", "\t",
+    ]
+    var generator = SplitMix64(seed: 11)
+    for _ in 0..<2000 {
+      let line = (0..<Int.random(in: 1...10, using: &generator)).map { _ in
+        pieces.randomElement(using: &generator) ?? ""
+      }.joined()
+      let foundation = Array(line.precomposedStringWithCompatibilityMapping.unicodeScalars)
+      let table = UnicodeCleanup.nfkcOfStandingAlone(line)
+      #expect(table == foundation, "\(line.debugDescription)")
+    }
+    #expect(UnicodeCleanup.nfkcOfStandingAlone("e\u{301}") == nil)
+    #expect(UnicodeCleanup.clean("x\u{A0}… ½") == "x ... 1⁄2")
+  }
+
   @Test("Leaves no U+FB00–FB06 in a page")
   func noLigatureCodePoints() {
     let result = UnicodeCleanup().apply(to: [page("e\u{FB00}ective \u{FB01}rst \u{FB06}")])
