@@ -69,7 +69,7 @@ public struct PageFurniture: NormalizationStage {
         lastWasSpace = false
       }
     }
-    return out.trimmingCharacters(in: .whitespaces)
+    return out.trimmingBlanks
   }
 
   /// `key` for all-ASCII text, on its bytes; nil for other text.
@@ -104,7 +104,7 @@ public struct PageFurniture: NormalizationStage {
     #/^(?i)(?:[-–—|·•\s]*)(?:(?:page|p\.|pág\.?|página|pagina|seite)\s*)?(?:\d{1,4}|[ivxlc]{1,6})(?:\s*(?:of|/|de|sur|von)\s*\d{1,4})?(?:[-–—|·•\s]*)$/#
 
   static func isPageNumber(_ text: String) -> Bool {
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmingBlanks
     return !trimmed.isEmpty && trimmed.count <= 24
       && (try? pageNumberPattern.wholeMatch(in: trimmed)) != nil
   }

@@ -179,7 +179,7 @@ public struct Segmenter: Sendable {
       default: return false
       }
     }
-    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    let trimmed = text.trimmingBlanks
     guard let last = trimmed.last else { return true }
     if ".!?:".contains(last) { return true }
     if "”\")’'".contains(last) {

@@ -65,7 +65,7 @@ public struct Vocabulary: Sendable {
         var word = String(
           decoding: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), as: UTF8.self)
         if bytes[lower] >= 0x80 || bytes[upper - 1] >= 0x80 {
-          word = word.trimmingCharacters(in: .whitespaces)
+          word = word.trimmingBlanks
         }
         if !word.isEmpty && !word.hasPrefix("#") { words.append(word) }
       }

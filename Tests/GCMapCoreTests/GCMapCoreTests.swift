@@ -1,3 +1,4 @@
+import Foundation
 import GCMapCore
 import Testing
 
@@ -15,5 +16,30 @@ struct PageTests {
   @Test("Windows line ends are line ends")
   func crlf() {
     #expect(Page.fromPlainText("a\r\nb", number: 1).lines.map(\.text) == ["a", "b"])
+  }
+}
+
+@Suite("Scalar classes")
+struct ScalarClassTests {
+  @Test("isBlank is Foundation's .whitespaces, over every scalar")
+  func blanks() {
+    var differing: [UInt32] = []
+    for value in UInt32(0)...0x10FFFF {
+      guard let scalar = Unicode.Scalar(value) else { continue }
+      if scalar.isBlank != CharacterSet.whitespaces.contains(scalar) { differing.append(value) }
+    }
+    #expect(differing.isEmpty, "\(differing.map { String($0, radix: 16) })")
+  }
+
+  @Test(
+    "trimmingBlanks trims what Foundation's trimming of .whitespaces trims",
+    arguments: [
+      "", " ", "  a  ", "\ta\t", "\u{A0}é\u{2003}", " \u{301}x ", "x\n", "\n x \n",
+      "\u{3000}字\u{3000}",
+      "a b", "\u{200B}a\u{200B}", " “quoted” ",
+    ])
+  func trimming(text: String) {
+    let foundation = text.trimmingCharacters(in: .whitespaces)
+    #expect(text.trimmingBlanks.unicodeScalars.elementsEqual(foundation.unicodeScalars))
   }
 }
