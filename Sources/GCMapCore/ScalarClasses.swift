@@ -41,7 +41,7 @@ extension Unicode.Scalar {
   /// currency, letterlike symbols, arrows, mathematical operators, box drawing, geometric
   /// shapes and the ideographic space; no combining mark, joiner or prepended sign. In text
   /// of such scalars, `Character` questions (letter, white space, count) can be answered
-  /// scalar by scalar; every pair of them was checked to stay two characters. False for the
+  /// scalar by scalar; every pair of them stays two characters (a test checks). False for the
   /// rest, which may or may not join.
   public var standsAlone: Bool {
     value < 0x80 || Self.standAloneRanges.contains { $0.contains(value) }

@@ -31,6 +31,23 @@ struct ScalarClassTests {
     #expect(differing.isEmpty, "\(differing.map { String($0, radix: 16) })")
   }
 
+  @Test("Scalars that stand alone never join each other into one character")
+  func standAlone() {
+    let scalars = (UInt32(0)...0x3000).compactMap(Unicode.Scalar.init).filter(\.standsAlone)
+    #expect(scalars.count > 1600)
+    var joined = 0
+    for first in scalars {
+      var text = String()
+      text.unicodeScalars.append(first)
+      for second in scalars where !(first == "\r" && second == "\n") {
+        var pair = text
+        pair.unicodeScalars.append(second)
+        if pair.count != 2 { joined += 1 }
+      }
+    }
+    #expect(joined == 0)
+  }
+
   @Test(
     "trimmingBlanks trims what Foundation's trimming of .whitespaces trims",
     arguments: [
