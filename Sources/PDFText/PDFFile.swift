@@ -46,30 +46,26 @@ public final class PDFFile {
   /// name, poppler reads it through 256-byte `pread` calls, which cost about a tenth of
   /// extraction time. With a password it is opened by name: poppler 22's
   /// `poppler_document_new_from_bytes` crashes when the password is wrong (it retries on a
-  /// copy of a stream it has freed). Limit: a file truncated by another program while it is
-  /// read ends the process with SIGBUS, which the worker pool reports as a crash of that file
-  /// alone.
+  /// copy of a stream it has freed). A file that cannot be mapped (a worker's memory limit
+  /// counts the mapping) is opened by name too. Limit: a file truncated by another program
+  /// while it is read ends the process with SIGBUS, which the worker pool reports as a crash
+  /// of that file alone.
   public init(path: String, password: String? = nil) throws(PDFProblem) {
     let sniff = try Self.sniff(path: path)
     var error: UnsafeMutablePointer<GError>?
     let candidate: OpaquePointer?
-    if let password {
-      guard let uri = g_filename_to_uri(path.absolutePath, nil, nil) else {
-        throw .unreadable("cannot make a URI of the path")
-      }
-      defer { g_free(uri) }
-      candidate = poppler_document_new_from_file(uri, password, &error)
-    } else {
-      guard let mapped = g_mapped_file_new(path, 0, &error) else {
-        let message = error.flatMap { $0.pointee.message.map { String(cString: $0) } } ?? ""
-        if let error { g_error_free(error) }
-        throw .unreadable(message.isEmpty ? "cannot map the file" : message)
-      }
+    if password == nil, let mapped = g_mapped_file_new(path, 0, nil) {
       // The bytes hold a reference to the mapping, and the document one to the bytes.
       let bytes = g_mapped_file_get_bytes(mapped)
       g_mapped_file_unref(mapped)
       defer { g_bytes_unref(bytes) }
       candidate = poppler_document_new_from_bytes(bytes, nil, &error)
+    } else {
+      guard let uri = g_filename_to_uri(path.absolutePath, nil, nil) else {
+        throw .unreadable("cannot make a URI of the path")
+      }
+      defer { g_free(uri) }
+      candidate = poppler_document_new_from_file(uri, password, &error)
     }
     guard let opened = candidate else {
       let code = error?.pointee.code ?? -1
