@@ -170,8 +170,8 @@ enum PopplerPageText {
     guard visibleCount > 0 else { return nil }
     var start = glyphs.startIndex
     var end = glyphs.endIndex
-    while start < end, isBlank(glyphs[start].scalar) { start += 1 }
-    while end > start, isBlank(glyphs[end - 1].scalar) { end -= 1 }
+    while start < end, glyphs[start].scalar.isBlank { start += 1 }
+    while end > start, glyphs[end - 1].scalar.isBlank { end -= 1 }
     let text = String(scalars: glyphs[start..<end].lazy.map(\.scalar))
     let isVertical = visibleCount >= 3 && maxY - minY > 2 * max(maxX - minX, 1)
     scratch.removeAll(keepingCapacity: true)
@@ -181,13 +181,6 @@ enum PopplerPageText {
     return Fragment(
       box: box, height: median(&scratch), isVertical: isVertical, text: text,
       bold: boldCount * 2 > visibleCount)
-  }
-
-  /// What `trimmingCharacters(in: .whitespaces)` trims: space separators and the tab.
-  private static func isBlank(_ scalar: Unicode.Scalar) -> Bool {
-    let value = scalar.value
-    if value < 0x80 { return value == 0x20 || value == 0x09 }
-    return scalar.properties.generalCategory == .spaceSeparator
   }
 
   /// Marks where blocks start: a gap clearly larger than the page's usual leading, a jump back
