@@ -54,12 +54,12 @@ public struct Dehyphenation: NormalizationStage {
       asked = counts
       let keepHyphen: Bool
       if let pairCount = counts[words.pair], let joinedCount = counts[words.joined] {
-        keepHyphen = keepsHyphen(
-          left: left, right: right, pairCount: pairCount, joinedCount: joinedCount)
+        keepHyphen = keepsHyphen(words, pairCount: pairCount, joinedCount: joinedCount)
       } else {
         let all = everySpelling ?? documentSpellings(original)
         everySpelling = all
-        keepHyphen = keepsHyphen(left: left, right: right, spellings: all)
+        keepHyphen = keepsHyphen(
+          words, pairCount: all[words.pair, default: 0], joinedCount: all[words.joined, default: 0])
       }
       let rest = lower.unicodeScalars.dropFirst(right.unicodeScalars.count)
       let restText = String(scalars: rest)
@@ -114,32 +114,21 @@ public struct Dehyphenation: NormalizationStage {
     String(text.prefix { ".,;:!?)]”’\"'".contains($0) })
   }
 
-  /// Whether "left-" + "right" keeps its hyphen; `left` may itself hold hyphens ("whole-of").
-  func keepsHyphen(left: String, right: String, spellings: [String: Int]) -> Bool {
-    let keys = SpellingKeys(left: left, right: right)
-    return keepsHyphen(
-      left: left, right: right, pairCount: spellings[keys.pair, default: 0],
-      joinedCount: spellings[keys.joined, default: 0])
-  }
-
-  /// `keepsHyphen(left:right:spellings:)` with the document's counts of the two spellings.
-  func keepsHyphen(left: String, right: String, pairCount: Int, joinedCount: Int) -> Bool {
-    let keys = SpellingKeys(left: left, right: right)
-    let (lowerLeft, leftLast, rightHead, pair, joined) = (
-      keys.lowerLeft, keys.leftLast, keys.rightHead, keys.pair, keys.joined
-    )
+  /// Whether "left-" + "right" keeps its hyphen, given how often the document spells the pair
+  /// hyphenated and joined; `left` may itself hold hyphens ("whole-of").
+  private func keepsHyphen(_ keys: SpellingKeys, pairCount: Int, joinedCount: Int) -> Bool {
     if pairCount != joinedCount { return pairCount > joinedCount }
-    if vocabulary.compounds.contains(lowerLeft + "-" + rightHead)
-      || vocabulary.compounds.contains(pair) || Self.hyphenSuffixes.contains(rightHead)
+    if vocabulary.compounds.contains(keys.lowerLeft + "-" + keys.rightHead)
+      || vocabulary.compounds.contains(keys.pair) || Self.hyphenSuffixes.contains(keys.rightHead)
     {
       return true
     }
-    let joinedKnown = vocabulary.contains(joined)
-    if Self.hyphenPrefixes.contains(leftLast) {
-      return !(joinedKnown && !vocabulary.contains(rightHead))
+    let joinedKnown = vocabulary.contains(keys.joined)
+    if Self.hyphenPrefixes.contains(keys.leftLast) {
+      return !(joinedKnown && !vocabulary.contains(keys.rightHead))
     }
     if joinedKnown { return false }
-    return vocabulary.contains(leftLast) && vocabulary.contains(rightHead)
+    return vocabulary.contains(keys.leftLast) && vocabulary.contains(keys.rightHead)
   }
 
   /// How often the document spells each word, and each hyphenated pair, within a line.
@@ -147,10 +136,7 @@ public struct Dehyphenation: NormalizationStage {
     var counts: [String: Int] = [:]
     for page in pages {
       for line in page.lines {
-        if Self.countASCII(line.text, into: &counts) { continue }
-        let tokens = line.text.lowercased().split { !$0.isLetterFast && $0 != "-" }
-        for token in tokens {
-          let parts = token.split(separator: "-").map(String.init)
+        forEachTokenParts(line.text) { parts in
           if parts.count == 1 { counts[parts[0], default: 0] += 1 }
           for (a, b) in zip(parts, parts.dropFirst()) { counts[a + "-" + b, default: 0] += 1 }
         }
@@ -158,22 +144,22 @@ public struct Dehyphenation: NormalizationStage {
     }
     return counts
   }
+}
 
-  /// `documentSpellings` for one all-ASCII line, on its bytes; false (nothing counted) for
-  /// other text.
-  private static func countASCII(_ text: String, into counts: inout [String: Int]) -> Bool {
-    var text = text
-    return text.withUTF8 { bytes in
-      guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
-      forEachASCIIToken(bytes) { lower, ranges in
-        let parts = ranges.map {
-          String(decoding: UnsafeBufferPointer(rebasing: lower[$0]), as: UTF8.self)
-        }
-        if parts.count == 1 { counts[parts[0], default: 0] += 1 }
-        for (a, b) in zip(parts, parts.dropFirst()) { counts[a + "-" + b, default: 0] += 1 }
-      }
-      return true
+/// The tokens of a line as `documentSpellings` reads them (runs of letters, joined by hyphens
+/// into one token), each as its lowercased hyphen-separated parts.
+private func forEachTokenParts(_ text: String, _ body: ([String]) -> Void) {
+  var text = text
+  let isASCII = text.withUTF8 { bytes in
+    guard bytes.allSatisfy({ $0 < 0x80 }) else { return false }
+    forEachASCIIToken(bytes) { lower, ranges in
+      body(ranges.map { String(decoding: UnsafeBufferPointer(rebasing: lower[$0]), as: UTF8.self) })
     }
+    return true
+  }
+  if isASCII { return }
+  for token in text.lowercased().split(whereSeparator: { !$0.isLetterFast && $0 != "-" }) {
+    body(token.split(separator: "-").map(String.init))
   }
 }
 
@@ -219,8 +205,8 @@ private struct SpellingKeys {
 }
 
 /// How often a document spells each of some words, counted as `documentSpellings` counts,
-/// but without making a string of every word: ASCII lines are hashed on their bytes (FNV-1a)
-/// and only a hash of an asked word is compared with it.
+/// but without making a string of every word: ASCII lines are hashed on their bytes
+/// (`FNV1a`) and only a hash of an asked word is compared with it.
 private struct SpellingCounts {
   private var slotsByHash: [UInt64: [Int]] = [:]
   private var spellings: [[UInt8]] = []
@@ -235,12 +221,12 @@ private struct SpellingCounts {
     var wholeWords: Set<UInt64> = []
     for word in words.sorted() {
       let bytes = Array(word.utf8)
-      let hash = Self.hash(bytes[...])
+      let hash = FNV1a.hash(bytes)
       slotsByHash[hash, default: []].append(spellings.count)
       slotsByWord[word] = spellings.count
       spellings.append(bytes)
       if bytes.contains(Self.hyphen) {
-        firstParts.insert(Self.hash(bytes.prefix { $0 != Self.hyphen }))
+        firstParts.insert(FNV1a.hash(bytes.prefix { $0 != Self.hyphen }))
       } else {
         wholeWords.insert(hash)
       }
@@ -253,9 +239,7 @@ private struct SpellingCounts {
     guard !spellings.isEmpty else { return }
     for page in pages {
       for line in page.lines where !countASCII(line.text) && mayHoldAskedWord(line.text) {
-        let tokens = line.text.lowercased().split { !$0.isLetterFast && $0 != "-" }
-        for token in tokens {
-          let parts = token.split(separator: "-").map(String.init)
+        forEachTokenParts(line.text) { parts in
           if parts.count == 1, let slot = slotsByWord[parts[0]] { counts[slot] += 1 }
           for (a, b) in zip(parts, parts.dropFirst()) {
             if let slot = slotsByWord[a + "-" + b] { counts[slot] += 1 }
@@ -290,9 +274,9 @@ private struct SpellingCounts {
           continue
         }
         // A run of ASCII letters: is it a first part?
-        var hash = Self.offset
+        var hash = FNV1a.offset
         while index < bytes.count, (bytes[index] | 0x20) &- 0x61 < 26 {
-          hash = (hash ^ UInt64(bytes[index] | 0x20)) &* Self.prime
+          hash = FNV1a.adding(bytes[index] | 0x20, to: hash)
           index += 1
         }
         if wholeWords.contains(hash) { return true }
@@ -309,17 +293,7 @@ private struct SpellingCounts {
     slotsByWord[word].map { counts[$0] }
   }
 
-  private static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
-  private static let prime: UInt64 = 0x100_0000_01b3
   private static let hyphen = UInt8(ascii: "-")
-
-  private static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes, from start: UInt64 = offset)
-    -> UInt64
-  {
-    var hash = start
-    for byte in bytes { hash = (hash ^ UInt64(byte)) &* prime }
-    return hash
-  }
 
   /// Counts one all-ASCII line on its bytes; false (nothing counted) for other text.
   private mutating func countASCII(_ text: String) -> Bool {
@@ -332,13 +306,12 @@ private struct SpellingCounts {
         }
         if parts.count == 1 {
           let word = part(parts[0])
-          count(Self.hash(word)) { $0.elementsEqual(word) }
+          count(FNV1a.hash(word)) { $0.elementsEqual(word) }
         }
         for (a, b) in zip(parts, parts.dropFirst()) {
           let first = part(a)
           let second = part(b)
-          let hash = Self.hash(
-            second, from: (Self.hash(first) ^ UInt64(Self.hyphen)) &* Self.prime)
+          let hash = FNV1a.hash(second, from: FNV1a.adding(Self.hyphen, to: FNV1a.hash(first)))
           count(hash) { spelling in
             spelling.count == first.count + 1 + second.count
               && spelling[..<first.count].elementsEqual(first)

@@ -315,10 +315,23 @@ struct WordTable: Sendable {
 
   /// FNV-1a over the bytes, folded so that the low bits index the table.
   private static func hash(_ key: UnsafeBufferPointer<UInt8>) -> Int {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in key {
-      value = (value ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
-    }
+    let value = FNV1a.hash(key)
     return Int(truncatingIfNeeded: value ^ (value >> 29))
+  }
+}
+
+/// 64-bit FNV-1a: a fast hash of byte strings, which can be continued byte by byte (a key
+/// made of parts is hashed without being put together).
+enum FNV1a {
+  static let offset: UInt64 = 0xcbf2_9ce4_8422_2325
+
+  @inline(__always) static func adding(_ byte: UInt8, to hash: UInt64) -> UInt64 {
+    (hash ^ UInt64(byte)) &* 0x100_0000_01b3
+  }
+
+  static func hash<Bytes: Sequence<UInt8>>(_ bytes: Bytes, from start: UInt64 = offset) -> UInt64 {
+    var hash = start
+    for byte in bytes { hash = adding(byte, to: hash) }
+    return hash
   }
 }
