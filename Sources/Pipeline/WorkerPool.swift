@@ -6,7 +6,8 @@ import Reports
   import Glibc
 #endif
 
-/// Messages between the batch and its workers: a 4-byte big-endian length, then JSON.
+/// Messages between the batch and its workers: a 4-byte big-endian length, then the body
+/// (JSON, but for the record of a reply).
 ///
 /// A reply is two frames: the reply without its record, then the record alone in
 /// `BinaryCoding` (empty when there is none), so that a worker can send the very bytes it

@@ -73,15 +73,15 @@ public final class PassageClassifier: Sendable {
   /// The languages this classifier scores in.
   public var languages: [String] { models.keys.sorted() }
 
-  /// Scores a passage in its own language: identified on the passage, else the document's
-  /// (`documentLanguage`), else English. A passage in another script or language ("other")
-  /// gets no scores.
   /// Which scores carry their tf-idf contributors: all (for explaining a document), or the
   /// labels' only (a batch keeps nothing else, and contributors are the costly part).
   public enum Evidence: Sendable {
     case all, labels
   }
 
+  /// Scores a passage in its own language: identified on the passage, else the document's
+  /// (`documentLanguage`), else English. A passage in another script or language ("other")
+  /// gets no scores.
   public func classify(
     _ passage: Passage, documentLanguage: String = "", evidence: Evidence = .all
   ) -> Classification {
