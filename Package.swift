@@ -3,15 +3,16 @@ import PackageDescription
 
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
-// gcmap → Pipeline → {Reports, Scoring → TextProcessing, PDFText} → GCMapCore. Only PDFText
-// imports CPoppler; only TextProcessing imports CStemmer; only Pipeline imports CCrypto.
+// gcmap → Pipeline → {Reports, Configuration → Scoring → TextProcessing, PDFText} → GCMapCore.
+// Only PDFText imports CPoppler; only TextProcessing imports CStemmer; only Pipeline imports
+// CCrypto; only Configuration and Pipeline read YAML.
 let package = Package(
   name: "gcmap",
   platforms: [.macOS(.v13)],
   products: [
     .executable(name: "gcmap", targets: ["gcmap"]),
     // The text and scoring layers as a library, for the fuzz package in Fuzz/.
-    .library(name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring"]),
+    .library(name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring", "Configuration"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,12 +31,15 @@ let package = Package(
     .target(name: "GCMapCore"),
     .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer"]),
     .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
-    .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing", "Yams"]),
-    .target(name: "Reports", dependencies: ["GCMapCore", "Scoring"]),
+    .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing"]),
+    // Reads the corpus's files (taxonomy, lexicons, countries, CSV and strict YAML).
+    .target(name: "Configuration", dependencies: ["GCMapCore", "Scoring", "Yams"]),
+    .target(name: "Reports", dependencies: ["GCMapCore"]),
     .target(
       name: "Pipeline",
       dependencies: [
-        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "Scoring", "Reports", "Yams",
+        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "Scoring", "Configuration",
+        "Reports", "Yams",
       ]),
     .executableTarget(
       name: "gcmap",
@@ -51,7 +55,8 @@ let package = Package(
       name: "TextProcessingTests", dependencies: ["TextProcessing", "GCMapCore", "TestSupport"]),
     .testTarget(name: "PDFTextTests", dependencies: ["PDFText", "GCMapCore", "TestSupport"]),
     .testTarget(
-      name: "ScoringTests", dependencies: ["Scoring", "TextProcessing", "GCMapCore", "TestSupport"]),
+      name: "ScoringTests",
+      dependencies: ["Scoring", "Configuration", "TextProcessing", "GCMapCore", "TestSupport"]),
     .testTarget(
       name: "PipelineTests",
       dependencies: ["Pipeline", "Reports", "Scoring", "GCMapCore", "TestSupport", "gcmap"]),

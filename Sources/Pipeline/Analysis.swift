@@ -32,7 +32,7 @@ public final class Analysis {
       models[language] = try Self.model(language: language, corpus: corpus, taxonomy: taxonomy)
     }
     classifier = PassageClassifier(
-      settings: settings.classifier, models: models, categoryIDs: taxonomy.ids)
+      settings: settings.classifier, models: models, categories: taxonomy.categories)
     aggregator = CoverageAggregator(settings: settings.coverage, categoryIDs: taxonomy.ids)
   }
 

@@ -61,12 +61,12 @@ public struct Evaluation {
             && !Self.listsSDGTargets(classification.passage.text)
             && !Self.underActionList(classification.passage)
             && !mentions.mentions(in: classification.passage.text).contains {
-              $0.category.hasPrefix("O")
+              analysis.taxonomy.isObjective($0.category)
             }
         }
         evaluation.documents.append(
           DocumentResult(
-            file: file, label: label, top: CoverageAggregator.topObjective(record.coverage),
+            file: file, label: label, top: analysis.taxonomy.topObjective(record.coverage),
             practicePassages: practice.count,
             practiceCorrect: practice.filter { $0.labels.first == label }.count, problem: nil,
             misses: practice.filter { $0.labels.first != label }.map {

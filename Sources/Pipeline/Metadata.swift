@@ -1,5 +1,6 @@
 import Foundation
 import GCMapCore
+import Configuration
 import Scoring
 import TextProcessing
 

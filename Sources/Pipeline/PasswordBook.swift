@@ -1,5 +1,6 @@
 import Foundation
-import Scoring
+import GCMapCore
+import Configuration
 
 /// Passwords for encrypted PDFs, by file: `--passwords FILE`.
 ///

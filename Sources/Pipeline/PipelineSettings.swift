@@ -1,4 +1,5 @@
 import Foundation
+import Configuration
 import Scoring
 import TextProcessing
 import Yams

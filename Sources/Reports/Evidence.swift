@@ -1,6 +1,5 @@
 import Foundation
 import GCMapCore
-import Scoring
 
 /// Picks the passages that best show a document's coverage of a category.
 public enum EvidencePicker {

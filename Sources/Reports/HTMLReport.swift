@@ -1,6 +1,5 @@
 import Foundation
 import GCMapCore
-import Scoring
 
 /// What the report says about how it was made.
 public struct ReportContext: Sendable {

@@ -37,7 +37,7 @@ public final class PassageClassifier: Sendable {
   public let settings: ClassifierSettings
   private let models: [String: LanguageModel]
   private let mentions = MentionDetector()
-  private let categoryIDs: [String]
+  private let categories: [Category]
 
   /// One language's means of scoring: its stemmer, lexicons and tf-idf profiles.
   public struct LanguageModel: Sendable {
@@ -54,20 +54,20 @@ public final class PassageClassifier: Sendable {
 
   public convenience init(
     settings: ClassifierSettings, tokenizer: Tokenizer, matcher: LexiconMatcher, tfidf: TfIdfModel,
-    categoryIDs: [String]
+    categories: [Category]
   ) {
     self.init(
       settings: settings,
       models: ["en": LanguageModel(tokenizer: tokenizer, matcher: matcher, tfidf: tfidf)],
-      categoryIDs: categoryIDs)
+      categories: categories)
   }
 
   /// A classifier for several languages; "en" is used for passages in any other.
-  public init(settings: ClassifierSettings, models: [String: LanguageModel], categoryIDs: [String])
+  public init(settings: ClassifierSettings, models: [String: LanguageModel], categories: [Category])
   {
     self.settings = settings
     self.models = models
-    self.categoryIDs = categoryIDs
+    self.categories = categories
   }
 
   /// The languages this classifier scores in.
@@ -147,7 +147,8 @@ public final class PassageClassifier: Sendable {
     // The heading's own lexicon terms lean the passage too, less than naming the category.
     let headingTerms = fromHeading?.terms ?? [:]
     var scores: [CategoryScore] = []
-    for id in categoryIDs {
+    for category in categories {
+      let id = category.id
       let terms = termsByCategory[id] ?? []
       let categoryMentions = mentionsByCategory[id] ?? []
       let keyword = keywordScore(terms)
@@ -156,7 +157,7 @@ public final class PassageClassifier: Sendable {
       let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0
       let heading =
         categoryMentions.contains { $0.inHeading } ? 1.0 : keywordScore(headingTerms[id] ?? [])
-      let factor = id.hasPrefix("P") ? settings.principleFactor : 1
+      let factor = category.kind == .principle ? settings.principleFactor : 1
       let combined =
         factor
         * (settings.keywordWeight * keyword + settings.tfidfWeight * tfidfScore

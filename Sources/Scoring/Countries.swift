@@ -10,6 +10,14 @@ public struct Country: Sendable, Equatable {
   public var region: String
   public var subRegion: String
   public var names: [String]
+
+  public init(iso3: String, name: String, region: String, subRegion: String, names: [String]) {
+    self.iso3 = iso3
+    self.name = name
+    self.region = region
+    self.subRegion = subRegion
+    self.names = names
+  }
 }
 
 /// The countries, looked up by code or by any of their names.
@@ -25,21 +33,6 @@ public struct CountryTable: Sendable {
       for name in country.names { keys[Self.key(name)] = keys[Self.key(name)] ?? index }
     }
     byKey = keys
-  }
-
-  public static func load(_ url: URL) throws -> CountryTable {
-    let table = try CSVTable.load(url)
-    for column in ["iso3", "name", "region", "sub_region", "names"]
-    where !table.header.contains(column) {
-      throw ConfigurationError(file: url.path, line: nil, message: "lacks the column \"\(column)\"")
-    }
-    return CountryTable(
-      countries: table.rows.map { row in
-        Country(
-          iso3: row["iso3"] ?? "", name: row["name"] ?? "", region: row["region"] ?? "",
-          subRegion: row["sub_region"] ?? "",
-          names: (row["names"] ?? "").split(separator: "|").map(String.init))
-      })
   }
 
   /// The country with this ISO code or name (any language, case and accents ignored).

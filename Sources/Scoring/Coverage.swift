@@ -71,11 +71,4 @@ public struct CoverageAggregator: Sendable {
     }
     return DocumentCoverage(documentID: documentID, passageCount: total, cells: cells)
   }
-
-  /// The objective the document covers most: most labelled passages, then highest score.
-  public static func topObjective(_ coverage: DocumentCoverage) -> String? {
-    coverage.cells.filter { $0.category.hasPrefix("O") && $0.passages > 0 }
-      .max { ($0.passages, $0.strongest, $1.category) < ($1.passages, $1.strongest, $0.category) }?
-      .category
-  }
 }

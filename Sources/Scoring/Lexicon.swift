@@ -1,7 +1,6 @@
 import Foundation
 import GCMapCore
 import TextProcessing
-import Yams
 
 /// The words that signal one category in one language: `Corpus/lexicons/LANG/ID.yml`.
 ///
@@ -17,52 +16,22 @@ public struct Lexicon: Sendable, Equatable {
   public var matchExamples: [String]
   public var noMatchExamples: [String]
 
+  public init(
+    id: String, language: String, terms: [(phrase: String, weight: Double)], exclusions: [String],
+    matchExamples: [String], noMatchExamples: [String]
+  ) {
+    self.id = id
+    self.language = language
+    self.terms = terms
+    self.exclusions = exclusions
+    self.matchExamples = matchExamples
+    self.noMatchExamples = noMatchExamples
+  }
+
   public static func == (lhs: Lexicon, rhs: Lexicon) -> Bool {
     lhs.id == rhs.id && lhs.language == rhs.language
       && lhs.terms.map(\.phrase) == rhs.terms.map(\.phrase)
       && lhs.terms.map(\.weight) == rhs.terms.map(\.weight) && lhs.exclusions == rhs.exclusions
-  }
-
-  public static func load(_ url: URL) throws -> Lexicon {
-    let (yaml, root) = try StrictYAML.load(url)
-    let top = try yaml.mapping(
-      root, "a lexicon", allowed: ["id", "language", "terms", "exclusions", "examples"],
-      required: ["id", "language", "terms", "examples"])
-    var terms: [(String, Double)] = []
-    guard let termsNode = top["terms"], let termMapping = termsNode.mapping else {
-      throw yaml.error(top["terms"], "terms must map each word or phrase to its weight")
-    }
-    for (key, value) in termMapping {
-      let phrase = try yaml.string(key, "a term")
-      terms.append((phrase, try yaml.double(value, "the weight of \"\(phrase)\"", in: 0.1...5)))
-    }
-    let examples = try yaml.mapping(
-      top["examples"] ?? Node(""), "examples", allowed: ["match", "noMatch"],
-      required: ["match", "noMatch"])
-    return Lexicon(
-      id: try yaml.string(top["id"] ?? Node(""), "id"),
-      language: try yaml.string(top["language"] ?? Node(""), "language"),
-      terms: terms,
-      exclusions: try top["exclusions"].map { try yaml.strings($0, "exclusions") } ?? [],
-      matchExamples: try yaml.strings(examples["match"] ?? Node(""), "examples.match"),
-      noMatchExamples: try yaml.strings(examples["noMatch"] ?? Node(""), "examples.noMatch"))
-  }
-
-  /// Every lexicon of a language, one per category id, from `folder/LANG/*.yml`.
-  public static func loadAll(folder: URL, language: String, ids: [String]) throws -> [Lexicon] {
-    try ids.map { id in
-      let url = folder.appendingPathComponent(language).appendingPathComponent("\(id).yml")
-      guard FileManager.default.fileExists(atPath: url.path) else {
-        throw ConfigurationError(file: url.path, line: nil, message: "missing lexicon for \(id)")
-      }
-      let lexicon = try load(url)
-      guard lexicon.id == id, lexicon.language == language else {
-        throw ConfigurationError(
-          file: url.path, line: nil,
-          message: "declares \(lexicon.id)/\(lexicon.language), expected \(id)/\(language)")
-      }
-      return lexicon
-    }
   }
 }
 

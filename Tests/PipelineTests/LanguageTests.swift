@@ -30,8 +30,8 @@ struct LanguageClassificationTests {
       let other = try record(fixture)
       #expect(other.classifications.map(\.labels.first) == tops, "\(fixture)")
       #expect(
-        CoverageAggregator.topObjective(other.coverage)
-          == CoverageAggregator.topObjective(english.coverage))
+        analysis.taxonomy.topObjective(other.coverage)
+          == analysis.taxonomy.topObjective(english.coverage))
     }
     #expect(try record("french-review.pdf").classifications.allSatisfy { $0.language == "fr" })
     #expect(try record("spanish-review.pdf").metadata.language == "es")

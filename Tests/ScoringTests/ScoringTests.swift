@@ -1,3 +1,4 @@
+import Configuration
 import Foundation
 import GCMapCore
 import TestSupport
@@ -34,7 +35,7 @@ struct ShippedCorpus: Sendable {
   func classifier(_ settings: ClassifierSettings = ClassifierSettings()) -> PassageClassifier {
     PassageClassifier(
       settings: settings, tokenizer: tokenizer, matcher: matcher, tfidf: tfidf,
-      categoryIDs: taxonomy.ids)
+      categories: taxonomy.categories)
   }
 }
 
@@ -347,6 +348,6 @@ struct CoverageTests {
     #expect(coverage.cell("O14")?.level == .addressed)
     #expect(coverage.cell("O08")?.level == CoverageLevel.none)
     #expect(coverage.cell("O09")?.mentions == 1)
-    #expect(CoverageAggregator.topObjective(coverage) == "O20")
+    #expect(ShippedCorpus.shared.taxonomy.topObjective(coverage) == "O20")
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import GCMapCore
 
 /// A CSV file read into rows of named fields (RFC 4180: quoted fields may hold commas, quotes
 /// and line breaks). Lines starting with "#" before the header are comments.
