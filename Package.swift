@@ -1,15 +1,14 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
 // gcmap → Pipeline → {Reports, Configuration → Scoring → TextProcessing, PDFText} → GCMapCore.
-// Only PDFText imports CPoppler; only TextProcessing imports CStemmer; only Pipeline imports
-// CCrypto; only Configuration and Pipeline read YAML.
+// Only PDFText imports CPoppler; only TextProcessing imports CStemmer; only Pipeline (and the
+// build-time code-identity tool) imports CCrypto; only Configuration and Pipeline read YAML.
 let package = Package(
   name: "gcmap",
-  platforms: [.macOS(.v13)],
-  products: [
+    products: [
     .executable(name: "gcmap", targets: ["gcmap"]),
     // The text and scoring layers as a library, for the fuzz package in Fuzz/.
     .library(name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring", "Configuration"]),
@@ -40,7 +39,14 @@ let package = Package(
       dependencies: [
         "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "Scoring", "Configuration",
         "Reports", "Yams",
-      ]),
+      ],
+      plugins: ["CodeIdentityPlugin"]),
+    // The identity of the code behind each cache level: SHA-256 of its modules' sources,
+    // computed at build time (see Sources/CodeIdentityPlugin).
+    .executableTarget(name: "code-identity", dependencies: ["CCrypto"]),
+    .plugin(
+      name: "CodeIdentityPlugin", capability: .buildTool(), dependencies: ["code-identity"],
+      path: "Sources/CodeIdentityPlugin"),
     .executableTarget(
       name: "gcmap",
       dependencies: [

@@ -50,6 +50,13 @@ public final class PDFFile {
   /// counts the mapping) is opened by name too. Limit: a file truncated by another program
   /// while it is read ends the process with SIGBUS, which the worker pool reports as a crash
   /// of that file alone.
+  /// The version of the poppler library this process runs with (not the one it was built
+  /// against): its text can change from one version to the next, so caches are keyed by it.
+  public static var popplerVersion: String {
+    guard let version = poppler_get_version() else { return "unknown" }
+    return String(cString: version)
+  }
+
   public init(path: String, password: String? = nil) throws(PDFProblem) {
     let sniff = try Self.sniff(path: path)
     var error: UnsafeMutablePointer<GError>?

@@ -1,25 +1,32 @@
 import Foundation
 import GCMapCore
-import Reports
+import PDFText
+import Scoring
+import TextProcessing
+
+#if canImport(Glibc)
+  import Glibc
+#endif
 
 /// A folder of earlier results, so that a re-run does not extract or score a file again.
 ///
 /// Two levels, each a file named by a key: `extract/KEY.bin` holds a file's prepared text
-/// (passages, first pages, warnings, language), keyed by the file's SHA-256, the extractor and
-/// normalizer versions, the word lists and the pipeline's normalization and segmentation
-/// settings; `analysis/KEY.bin` holds its compact record, keyed further by the whole corpus
-/// (lexicons, taxonomy) and the scoring settings. A changed lexicon or threshold therefore
-/// re-scores from the cached text; a changed PDF (new hash) is extracted again, alone.
-/// Entries are in `BinaryCoding` (earlier versions wrote JSON, in `.json` files, now unused).
+/// (passages, first pages, warnings, language); `analysis/KEY.bin` holds its compact record.
+/// Keys are SHA-256 digests of structured `CacheIngredients` (never of display text): the
+/// extraction key of the file's content, gcmap's version, the identity of the extraction code
+/// (the SHA-256 of its sources, made at build time), the runtime version of poppler, the word
+/// lists and the normalization and segmentation settings; the analysis key of the extraction
+/// key, the identity of the scoring code, the whole corpus and the scoring settings. A new
+/// scorer or lexicon therefore re-scores from the cached text, a new normalizer or poppler
+/// extracts again, and a changed PDF (new hash) is extracted again, alone. Nothing stale can
+/// be served, whoever forgets to bump a version.
 ///
 /// Entries are written to a temporary name and renamed, so concurrent workers and killed runs
 /// never leave half an entry; an unreadable entry counts as a miss. Text of PDFs that needed a
-/// password is never stored. Nothing is ever evicted: the folder can be deleted at any time.
+/// password is never stored. Each read touches the entry's modification time, so `prune`
+/// removes the least recently used entries first; a run that finds an entry gone in between
+/// treats it as a miss.
 public struct AnalysisCache: Sendable {
-  /// Bumped when extraction (poppler reading, reading order) changes its output.
-  public static let extractorVersion = "1"
-  /// Bumped when normalization or segmentation code changes its output.
-  public static let normalizerVersion = "1"
   /// Failures that depend on the file's bytes alone, worth remembering.
   static let fileBoundFailures: Set<String> = [
     "empty", "not-pdf", "truncated", "damaged", "no-text", "unreadable-text",
@@ -49,16 +56,54 @@ public struct AnalysisCache: Sendable {
     case failure(String, String)
   }
 
-  /// The two keys of a file, from its hash and the fingerprints of what produces each level.
-  public static func keys(
-    sha256: String, extractionFingerprint: String, scoringFingerprint: String
-  ) -> (extraction: String, analysis: String) {
-    let extraction = SHA256.hex(
-      Array(
-        "gcmap extraction \(extractorVersion) \(normalizerVersion)\n\(sha256)\n\(extractionFingerprint)"
-          .utf8))
-    let analysis = SHA256.hex(Array("gcmap analysis\n\(extraction)\n\(scoringFingerprint)".utf8))
+  /// The two keys of a file: from its content hash and what makes each level.
+  public static func keys(sha256: String, ingredients: CacheIngredients) -> (
+    extraction: String, analysis: String
+  ) {
+    let extraction = digest(
+      ExtractionKey(
+        level: "extraction", format: CacheIngredients.format, file: sha256,
+        gcmapVersion: ingredients.gcmapVersion, code: ingredients.extractionCode,
+        engines: ingredients.engines, wordLists: ingredients.wordLists,
+        normalization: ingredients.normalization, segmentation: ingredients.segmentation))
+    let analysis = digest(
+      AnalysisKey(
+        level: "analysis", extraction: extraction, code: ingredients.analysisCode,
+        corpus: ingredients.corpus, classifier: ingredients.classifier,
+        coverage: ingredients.coverage))
     return (extraction, analysis)
+  }
+
+  /// What the extraction key is the digest of.
+  private struct ExtractionKey: Encodable {
+    var level: String
+    var format: Int
+    var file: String
+    var gcmapVersion: String
+    var code: String
+    var engines: [String: String]
+    var wordLists: String
+    var normalization: [String]
+    var segmentation: Segmenter
+  }
+
+  /// What the analysis key is the digest of.
+  private struct AnalysisKey: Encodable {
+    var level: String
+    var extraction: String
+    var code: String
+    var corpus: String
+    var classifier: ClassifierSettings
+    var coverage: CoverageSettings
+  }
+
+  /// SHA-256 of a value's canonical JSON (keys sorted; the same value gives the same bytes).
+  private static func digest(_ value: some Encodable) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    // Encoding plain strings, numbers and arrays cannot fail; should it, no entry matches.
+    let data = (try? encoder.encode(value)) ?? Data(UUID().uuidString.utf8)
+    return SHA256.hex([UInt8](data))
   }
 
   public func extraction(_ key: String) -> Extraction? {
@@ -84,8 +129,12 @@ public struct AnalysisCache: Sendable {
   }
 
   private func read<T: Decodable>(_ type: T.Type, _ level: String, _ key: String) -> T? {
-    guard let data = FileManager.default.contents(atPath: url(level, key).path) else { return nil }
-    return try? BinaryCoding.decode(type, from: data)
+    let path = url(level, key).path
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    guard let value = try? BinaryCoding.decode(type, from: data) else { return nil }
+    // Marks the entry as used now, for `prune` (least recently used first).
+    _ = utimensat(AT_FDCWD, path, nil, 0)
+    return value
   }
 
   /// Best effort: a cache that cannot be written (read-only, full disk) only costs time.
@@ -105,5 +154,161 @@ public struct AnalysisCache: Sendable {
       try? FileManager.default.removeItem(at: temporary)
     }
     return data
+  }
+}
+
+/// Everything a cache entry depends on besides the file itself, each ingredient by name.
+///
+/// Later engines (OCR, with its language data) join `engines` and the extraction key the
+/// same way as poppler.
+public struct CacheIngredients: Sendable, Equatable, Codable {
+  /// The layout of cache entries; changes only with `BinaryCoding` or the stored types,
+  /// which the code identities cover too.
+  static let format = 2
+
+  public var gcmapVersion: String
+  /// SHA-256 of the sources that extraction, normalization and segmentation run through.
+  public var extractionCode: String
+  /// SHA-256 of the sources that scoring and aggregation run through (the extraction's too).
+  public var analysisCode: String
+  /// Libraries whose output the text depends on, with the version this process runs.
+  public var engines: [String: String]
+  /// SHA-256 of the word lists (ligature repair and de-hyphenation read them).
+  public var wordLists: String
+  /// The normalization stages, in order.
+  public var normalization: [String]
+  public var segmentation: Segmenter
+  /// SHA-256 of every corpus file (taxonomy, lexicons, stop words, countries...).
+  public var corpus: String
+  public var classifier: ClassifierSettings
+  public var coverage: CoverageSettings
+
+  public init(
+    gcmapVersion: String, extractionCode: String, analysisCode: String,
+    engines: [String: String], wordLists: String, normalization: [String],
+    segmentation: Segmenter, corpus: String, classifier: ClassifierSettings,
+    coverage: CoverageSettings
+  ) {
+    self.gcmapVersion = gcmapVersion
+    self.extractionCode = extractionCode
+    self.analysisCode = analysisCode
+    self.engines = engines
+    self.wordLists = wordLists
+    self.normalization = normalization
+    self.segmentation = segmentation
+    self.corpus = corpus
+    self.classifier = classifier
+    self.coverage = coverage
+  }
+
+  /// The ingredients of this build of gcmap with this corpus and pipeline.
+  public static func current(_ analysis: Analysis) throws -> CacheIngredients {
+    let hashes = try analysis.corpus.fileHashes()
+    return CacheIngredients(
+      gcmapVersion: Pipeline.gcmapVersion, extractionCode: CodeIdentity.extraction,
+      analysisCode: CodeIdentity.analysis, engines: ["poppler": PDFFile.popplerVersion],
+      wordLists: Corpus.combine(hashes.filter { $0.file.hasPrefix("/wordlists/") }),
+      normalization: analysis.settings.normalize.map(\.rawValue),
+      segmentation: analysis.settings.segmenter, corpus: Corpus.combine(hashes),
+      classifier: analysis.settings.classifier, coverage: analysis.settings.coverage)
+  }
+}
+
+extension AnalysisCache {
+  /// What the cache holds: entries and bytes, per level.
+  public struct Usage: Sendable, Equatable {
+    public struct Level: Sendable, Equatable {
+      public var entries = 0
+      public var bytes = 0
+    }
+    public var extraction = Level()
+    public var analysis = Level()
+    /// Files no version of gcmap reads any more (earlier `.json` entries, left-over temporary
+    /// files of killed runs).
+    public var leftovers = Level()
+
+    public var bytes: Int { extraction.bytes + analysis.bytes + leftovers.bytes }
+  }
+
+  /// One file of the cache folder, as `prune` weighs it.
+  private struct Entry {
+    var path: String
+    var bytes: Int
+    var used: Date
+    var isLeftover: Bool
+    var level: String
+  }
+
+  private func entries() -> [Entry] {
+    var found: [Entry] = []
+    for level in ["extract", "analysis"] {
+      let directory = folder.appendingPathComponent(level)
+      let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+      for name in names {
+        let path = directory.appendingPathComponent(name).path
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
+          attributes[.type] as? FileAttributeType == .typeRegular
+        else { continue }
+        found.append(
+          Entry(
+            path: path, bytes: (attributes[.size] as? Int) ?? 0,
+            used: (attributes[.modificationDate] as? Date) ?? .distantPast,
+            isLeftover: !name.hasSuffix(".bin") || name.hasPrefix("."), level: level))
+      }
+    }
+    return found
+  }
+
+  /// Counts what is stored.
+  public func usage() -> Usage {
+    var usage = Usage()
+    for entry in entries() {
+      let add: (inout Usage.Level) -> Void = {
+        $0.entries += 1
+        $0.bytes += entry.bytes
+      }
+      if entry.isLeftover {
+        add(&usage.leftovers)
+      } else if entry.level == "extract" {
+        add(&usage.extraction)
+      } else {
+        add(&usage.analysis)
+      }
+    }
+    return usage
+  }
+
+  /// Removes entries, least recently used first, until the cache holds at most
+  /// `maximumBytes`; files no version reads are removed first (temporary files only once an
+  /// hour old: a running worker may be writing one). Returns what was removed.
+  ///
+  /// Safe while another run uses the cache: an entry is removed with one `unlink`, so a reader
+  /// that has opened it reads it whole, and one that comes after finds no entry, which is a
+  /// miss (the document is analysed again), never a wrong result.
+  @discardableResult
+  public func prune(maximumBytes: Int, now: Date = Date()) -> Usage.Level {
+    var removed = Usage.Level()
+    var kept: [Entry] = []
+    for entry in entries() {
+      let isTemporary = entry.path.hasSuffix(".tmp")
+      if entry.isLeftover && (!isTemporary || now.timeIntervalSince(entry.used) > 3600) {
+        if unlink(entry.path) == 0 {
+          removed.entries += 1
+          removed.bytes += entry.bytes
+        }
+      } else {
+        kept.append(entry)
+      }
+    }
+    var total = kept.reduce(0) { $0 + $1.bytes }
+    for entry in kept.sorted(by: { ($0.used, $0.path) < ($1.used, $1.path) }) {
+      guard total > maximumBytes else { break }
+      if unlink(entry.path) == 0 {
+        removed.entries += 1
+        removed.bytes += entry.bytes
+        total -= entry.bytes
+      }
+    }
+    return removed
   }
 }

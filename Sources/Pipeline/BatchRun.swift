@@ -39,6 +39,9 @@ public enum BatchRun {
     public var cache: AnalysisCache?
     /// Metadata given by the user, over what detection finds.
     public var metadataFile: MetadataFile?
+    /// What cache keys are made of; nil: this build's, corpus's and pipeline's
+    /// (`CacheIngredients.current`). Tests set it to stand for another build or library.
+    public var cacheIngredients: CacheIngredients?
 
     public init(
       workers: WorkerPool.Settings?, jobs: Int = 1, passwords: PasswordBook = PasswordBook(),
@@ -54,69 +57,121 @@ public enum BatchRun {
   }
 
   /// One PDF to analyse, once identified.
-  private struct Job {
+  struct Job: Sendable {
     var relative: String
     var request: AnalysisRequest
   }
 
+  /// The files found under the input folder: PDFs and the others, as sorted relative paths.
+  struct Discovery: Sendable {
+    var pdfs: [String]
+    var others: [String]
+  }
+
+  /// What identification made of the PDFs found: the distinct ones to analyse, and the rest
+  /// (too large, unreadable, copies) as problems with their run.json entries.
+  struct Identification: Sendable {
+    var jobs: [Job] = []
+    var problems: [Problem] = []
+    var inputs: [RunManifest.Input] = []
+    /// Files that could not be identified (too large, unreadable).
+    var failed = 0
+    /// Copies of a PDF already queued.
+    var duplicates = 0
+  }
+
+  /// Every document's reply, in the order of the jobs.
+  struct Analysed: Sendable {
+    var replies: [AnalysisReply]
+    var workers: Int
+  }
+
+  /// The results gathered for the outputs: records of the documents processed, every
+  /// problem, run.json's entries and the counts.
+  struct Aggregate: Sendable {
+    var records: [DocumentRecord] = []
+    var problems: [Problem] = []
+    var inputs: [RunManifest.Input] = []
+    var summary = Summary()
+    var timings = Analysis.Timings()
+    var cacheUse: [AnalysisReply.CacheUse: Int] = [:]
+  }
+
+  /// The batch, read top to bottom: discover → identify → analyse (each document spooled as it
+  /// arrives) → aggregate → write.
   public static func run(
     input: URL, output: URL, analysis: Analysis, options: Options,
     progress: @escaping @Sendable (String) -> Void
   ) throws -> Summary {
     let started = ContinuousClock.now
-    let (pdfs, others) = try discover(input)
+    let discovery = try discover(input)
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     removeStalePartials(output)
-    var summary = Summary()
-    summary.inputs = pdfs.count + others.count
-    summary.skipped = others.count
-    var problems: [Problem] = others.map {
-      Problem(file: $0, category: "skipped", message: "skipped: not a PDF (by its name)")
+    let ingredients = try options.cacheIngredients ?? CacheIngredients.current(analysis)
+    let identification = identify(
+      discovery, in: input, options: options, ingredients: ingredients)
+    let reportSpool = try ReportSpool(folder: output)
+    let (taxonomy, countries) = (analysis.taxonomy, analysis.metadataDetector.countries)
+    let analysed = try analyse(
+      identification.jobs, analysis: analysis, options: options, progress: progress
+    ) { job, record in
+      try spool(
+        record, of: job, into: reportSpool, taxonomy: taxonomy, countries: countries,
+        metadataFile: options.metadataFile)
     }
-    var inputs: [RunManifest.Input] = []
+    let results = aggregate(discovery, identification, analysed)
+    try write(
+      results, spool: reportSpool, to: output, input: input, analysis: analysis, options: options,
+      ingredients: ingredients, workers: analysed.workers, started: started)
+    return results.summary
+  }
 
-    // Identify every file (size, hash) on all threads, then find copies in path order.
+  /// Identifies every PDF (size, hash) on all threads, then finds copies in path order and
+  /// makes the requests of the distinct ones, with their cache keys.
+  static func identify(
+    _ discovery: Discovery, in input: URL, options: Options, ingredients: CacheIngredients
+  ) -> Identification {
+    let pdfs = discovery.pdfs
     let paths = pdfs.map { input.appendingPathComponent($0).path }
     let identities = Identities(count: pdfs.count)
     Parallel.forEach(pdfs.count, threads: options.jobs) { index, _ in
       identities.set(index, identify(paths[index], maximumSize: options.maximumSize))
     }
-    let fingerprints = try Fingerprints(analysis)
-    var queue: [Job] = []
+    var result = Identification()
     var firstWithHash: [String: String] = [:]
     for (index, relative) in pdfs.enumerated() {
       switch identities.get(index) {
       case .tooLarge(let size)?:
         let reason =
           "too large: \(size / (1 << 20)) MiB, over the limit of \(options.maximumSize / (1 << 20)) MiB"
-        problems.append(Problem(file: relative, category: "too-large", message: reason))
-        summary.problems += 1
-        inputs.append(.init(file: relative, sha256: nil, size: size, status: "too-large"))
+        result.problems.append(Problem(file: relative, category: "too-large", message: reason))
+        result.failed += 1
+        result.inputs.append(.init(file: relative, sha256: nil, size: size, status: "too-large"))
       case .failed(let failure)?:
-        problems.append(
+        result.problems.append(
           Problem(file: relative, category: failure.category, message: failure.reason))
-        summary.problems += 1
-        inputs.append(.init(file: relative, sha256: nil, size: nil, status: failure.category))
+        result.failed += 1
+        result.inputs.append(
+          .init(file: relative, sha256: nil, size: nil, status: failure.category))
       case .identified(let source)?:
         if let first = firstWithHash[source.sha256] {
-          problems.append(
+          result.problems.append(
             Problem(
               file: relative, category: "duplicate",
               message: "skipped: the same content as \(first), analysed once"))
-          summary.skipped += 1
-          inputs.append(
+          result.duplicates += 1
+          result.inputs.append(
             .init(file: relative, sha256: source.sha256, size: source.size, status: "duplicate"))
           continue
         }
         firstWithHash[source.sha256] = relative
         let keys = options.cache.map { cache in
           let (extraction, analysisKey) = AnalysisCache.keys(
-            sha256: source.sha256, extractionFingerprint: fingerprints.extraction,
-            scoringFingerprint: fingerprints.scoring)
+            sha256: source.sha256, ingredients: ingredients)
           return AnalysisRequest.CacheKeys(
             folder: cache.folder.path, extraction: extraction, analysis: analysisKey)
         }
-        queue.append(
+        result.jobs.append(
           Job(
             relative: relative,
             request: AnalysisRequest(
@@ -126,36 +181,26 @@ public enum BatchRun {
         break
       }
     }
+    return result
+  }
 
-    // Analyse: from the cache in this thread when the whole analysis is there, else in a
-    // worker (or in this process without workers). As each record arrives, its passages.csv
-    // rows and its profile in report.html go to disk and the record keeps only the quotes of
-    // the summaries, so that memory grows little with the number of documents.
-    let jobs = queue
+  /// Analyses every job: from the cache in this thread when the whole analysis is there, else
+  /// in a worker (or in this process without workers). `receive` gets each record as it
+  /// arrives and returns what to keep of it; progress says which document is done.
+  static func analyse(
+    _ jobs: [Job], analysis: Analysis, options: Options,
+    progress: @escaping @Sendable (String) -> Void,
+    receive: @escaping @Sendable (Job, DocumentRecord) throws -> DocumentRecord
+  ) throws -> Analysed {
     let replies = Replies(count: jobs.count)
-    let spool = try ReportSpool(folder: output)
-    let taxonomy = analysis.taxonomy
-    let spoolFailure = Slots<String>(count: 1)
+    let receiveFailure = Slots<String>(count: 1)
     let done = Counter()
-    let pool = options.workers.map { WorkerPool(settings: $0, size: options.jobs) }
-    let metadataFile = options.metadataFile
-    let countries = analysis.metadataDetector.countries
     let report: @Sendable (Int, AnalysisReply) -> Void = { index, reply in
       var reply = reply
-      if var record = reply.record {
-        if let metadataFile {
-          record.metadata = metadataFile.apply(
-            to: record.metadata, relativePath: jobs[index].relative, countries: countries)
+      if let record = reply.record {
+        do { reply.record = try receive(jobs[index], record) } catch {
+          receiveFailure.set(0, "\(error)")
         }
-        do {
-          try spool.addRows(of: record)
-          try spool.addProfile(
-            HTMLReport.profile(record, number: HTMLReport.numberToken, taxonomy),
-            of: record.source.id)
-        } catch {
-          spoolFailure.set(0, "\(error)")
-        }
-        reply.record = record.keepingQuotes(EvidencePicker.quotesInSummaries)
       }
       replies.set(index, reply)
       let number = done.increment()
@@ -163,9 +208,11 @@ public enum BatchRun {
       progress("[\(number)/\(jobs.count)] \(jobs[index].relative)\(how)")
       if let failure = reply.failure { progress("  problem: \(failure.reason)") }
     }
-    if let pool {
+    var workers = 0
+    if let settings = options.workers {
+      let pool = WorkerPool(settings: settings, size: options.jobs)
+      workers = options.jobs
       let cache = options.cache
-      let requests = jobs.map(\.request)
       // Largest files first, so that no long document starts last while the other workers
       // sit idle.
       let order = jobs.indices.sorted {
@@ -173,7 +220,7 @@ public enum BatchRun {
       }
       Parallel.forEach(jobs.count, threads: pool.size) { position, slot in
         let index = order[position]
-        let request = requests[index]
+        let request = jobs[index].request
         if let cache, let keys = request.cache, let record = cache.record(keys.analysis) {
           var reply = AnalysisReply()
           reply.record = record.renamed(id: request.id, file: request.file, source: request.source)
@@ -187,53 +234,97 @@ public enum BatchRun {
     } else {
       for (index, job) in jobs.enumerated() { report(index, analysis.process(job.request)) }
     }
-
-    var records: [DocumentRecord] = []
-    var timings = Analysis.Timings()
-    var cacheUse: [AnalysisReply.CacheUse: Int] = [:]
-    for (index, job) in jobs.enumerated() {
-      let reply = replies.get(index) ?? AnalysisReply()
-      timings.add(reply.timings)
-      cacheUse[reply.cache, default: 0] += 1
-      let relative = job.relative
-      let source = job.request.source
-      guard let record = reply.record else {
-        let failure =
-          reply.failure ?? .init(category: "crashed", reason: "crashed: no answer for this file")
-        problems.append(
-          Problem(file: relative, category: failure.category, message: failure.reason))
-        summary.problems += 1
-        inputs.append(
-          .init(
-            file: relative, sha256: source.sha256, size: source.size, status: failure.category,
-            cache: reply.cache.rawValue))
-        continue
-      }
-      records.append(record)
-      summary.processed += 1
-      for warning in record.warnings {
-        problems.append(
-          Problem(file: relative, category: warning.category, message: warning.message))
-      }
-      inputs.append(
-        .init(
-          file: relative, sha256: source.sha256, size: source.size,
-          status: record.warnings.isEmpty ? "processed" : "processed in part",
-          cache: reply.cache.rawValue))
-    }
-    if let failure = spoolFailure.get(0) {
+    if let failure = receiveFailure.get(0) {
       throw CocoaError(
         .fileWriteUnknown,
         userInfo: ["reason": "cannot keep passages and profiles on disk: \(failure)"])
     }
+    return Analysed(
+      replies: jobs.indices.map { replies.get($0) ?? AnalysisReply() }, workers: workers)
+  }
+
+  /// Puts one arriving document's passages.csv rows and report.html profile on disk (with the
+  /// `--metadata` overrides applied) and returns the record keeping only the quotes of the
+  /// summaries, so that memory grows little with the number of documents.
+  static func spool(
+    _ arrived: DocumentRecord, of job: Job, into spool: ReportSpool, taxonomy: Taxonomy,
+    countries: CountryTable, metadataFile: MetadataFile?
+  ) throws -> DocumentRecord {
+    var record = arrived
+    if let metadataFile {
+      record.metadata = metadataFile.apply(
+        to: record.metadata, relativePath: job.relative, countries: countries)
+    }
+    try spool.addRows(of: record)
+    try spool.addProfile(
+      HTMLReport.profile(record, number: HTMLReport.numberToken, taxonomy),
+      of: record.source.id)
+    return record.keepingQuotes(EvidencePicker.quotesInSummaries)
+  }
+
+  /// Gathers the replies into records, problems, run.json entries and counts: every file found
+  /// ends up processed, a problem or skipped.
+  static func aggregate(
+    _ discovery: Discovery, _ identification: Identification, _ analysed: Analysed
+  ) -> Aggregate {
+    var result = Aggregate()
+    result.summary.inputs = discovery.pdfs.count + discovery.others.count
+    result.summary.skipped = discovery.others.count + identification.duplicates
+    result.summary.problems = identification.failed
+    result.problems =
+      discovery.others.map {
+        Problem(file: $0, category: "skipped", message: "skipped: not a PDF (by its name)")
+      } + identification.problems
+    result.inputs = identification.inputs
+    for (job, reply) in zip(identification.jobs, analysed.replies) {
+      result.timings.add(reply.timings)
+      result.cacheUse[reply.cache, default: 0] += 1
+      let relative = job.relative
+      let source = job.request.source
+      let keys = job.request.cache
+      guard let record = reply.record else {
+        let failure =
+          reply.failure ?? .init(category: "crashed", reason: "crashed: no answer for this file")
+        result.problems.append(
+          Problem(file: relative, category: failure.category, message: failure.reason))
+        result.summary.problems += 1
+        result.inputs.append(
+          .init(
+            file: relative, sha256: source.sha256, size: source.size, status: failure.category,
+            cache: reply.cache.rawValue, extractionKey: keys?.extraction,
+            analysisKey: keys?.analysis))
+        continue
+      }
+      result.records.append(record)
+      result.summary.processed += 1
+      for warning in record.warnings {
+        result.problems.append(
+          Problem(file: relative, category: warning.category, message: warning.message))
+      }
+      result.inputs.append(
+        .init(
+          file: relative, sha256: source.sha256, size: source.size,
+          status: record.warnings.isEmpty ? "processed" : "processed in part",
+          cache: reply.cache.rawValue, extractionKey: keys?.extraction,
+          analysisKey: keys?.analysis))
+    }
+    return result
+  }
+
+  /// Writes the data files and the two reports side by side, then run.json.
+  static func write(
+    _ results: Aggregate, spool: ReportSpool, to output: URL, input: URL, analysis: Analysis,
+    options: Options, ingredients: CacheIngredients, workers: Int,
+    started: ContinuousClock.Instant
+  ) throws {
     var clock = ContinuousClock.now
+    let taxonomy = analysis.taxonomy
     let context = ReportContext(
-      toolVersion: gcmapVersion, corpusVersion: analysis.taxonomy.version,
-      corpusHash: fingerprints.corpusHash,
+      toolVersion: gcmapVersion, corpusVersion: taxonomy.version,
+      corpusHash: ingredients.corpus,
       pipelineName: analysis.settings.name, settings: analysis.settings.summary)
-    let kept = records
-    let problemList = problems
-    // The data files and the two reports are independent: written side by side.
+    let kept = results.records
+    let problemList = results.problems
     try Concurrently.run([
       {
         try DataFiles.writeAll(
@@ -259,11 +350,13 @@ public enum BatchRun {
       },
     ])
     let reportSeconds = DocumentExtraction.seconds(since: &clock)
+    let summary = results.summary
+    let timings = results.timings
     let manifest = RunManifest(
       tool: .init(name: "gcmap", version: gcmapVersion),
       corpus: .init(
-        path: analysis.corpus.root.path, taxonomyVersion: analysis.taxonomy.version,
-        sha256: fingerprints.corpusHash),
+        path: analysis.corpus.root.path, taxonomyVersion: taxonomy.version,
+        sha256: ingredients.corpus),
       pipeline: .init(
         name: analysis.settings.name, file: analysis.settings.file,
         sha256: SHA256.hex(
@@ -272,11 +365,13 @@ public enum BatchRun {
       counts: .init(
         inputs: summary.inputs, processed: summary.processed, problems: summary.problems,
         skipped: summary.skipped),
-      inputs: inputs, skipped: others,
+      inputs: results.inputs, skipped: results.problems.filter { $0.category == "skipped" }.map(\.file),
       execution: .init(
-        jobs: pool == nil ? 0 : options.jobs, cache: options.cache?.folder.path,
-        extracted: cacheUse[.none] ?? 0, extractionFromCache: cacheUse[.extraction] ?? 0,
-        analysisFromCache: cacheUse[.analysis] ?? 0),
+        jobs: workers, cache: options.cache?.folder.path,
+        cacheIngredients: options.cache == nil ? nil : ingredients,
+        extracted: results.cacheUse[.none] ?? 0,
+        extractionFromCache: results.cacheUse[.extraction] ?? 0,
+        analysisFromCache: results.cacheUse[.analysis] ?? 0),
       timings: .init(
         extract: DataFiles.decimal(timings.extract),
         normalize: DataFiles.decimal(timings.normalize),
@@ -285,7 +380,6 @@ public enum BatchRun {
         total: DataFiles.decimal((ContinuousClock.now - started).seconds)))
     try DataFiles.atomicWrite(
       JSONText.encode(manifest), to: output.appendingPathComponent("run.json"))
-    return summary
   }
 
   /// What identification found of one file.
@@ -303,22 +397,6 @@ public enum BatchRun {
     }
   }
 
-  /// What the cache keys depend on besides each file, and the corpus's hash for run.json.
-  private struct Fingerprints {
-    var extraction: String
-    var scoring: String
-    var corpusHash: String
-
-    init(_ analysis: Analysis) throws {
-      let hashes = try analysis.corpus.fileHashes()
-      corpusHash = Corpus.combine(hashes)
-      let wordLists = Corpus.combine(hashes.filter { $0.file.hasPrefix("/wordlists/") })
-      let settings = analysis.settings.summary
-      extraction = ([wordLists] + settings.prefix(2)).joined(separator: "\n")
-      scoring = ([corpusHash] + settings).joined(separator: "\n")
-    }
-  }
-
   /// Deletes the temporary files of a run that was killed while writing its outputs.
   static func removeStalePartials(_ folder: URL) {
     let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
@@ -329,7 +407,7 @@ public enum BatchRun {
 
   /// PDFs (by extension, any case) under `folder`, recursively, as sorted relative paths; and
   /// the other files, skipped.
-  static func discover(_ folder: URL) throws -> (pdfs: [String], skipped: [String]) {
+  static func discover(_ folder: URL) throws -> Discovery {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isFolder),
       isFolder.boolValue
@@ -352,50 +430,55 @@ public enum BatchRun {
         skipped.append(relative)
       }
     }
-    return (pdfs.sorted(), skipped.sorted())
+    return Discovery(pdfs: pdfs.sorted(), others: skipped.sorted())
   }
 }
 
 /// run.json: what ran, on what, with which corpus and pipeline, and how long it took.
-struct RunManifest: Encodable {
-  struct Tool: Encodable {
+struct RunManifest: Encodable, Sendable {
+  struct Tool: Encodable, Sendable {
     var name: String
     var version: String
   }
-  struct CorpusInfo: Encodable {
+  struct CorpusInfo: Encodable, Sendable {
     var path: String
     var taxonomyVersion: String
     var sha256: String
   }
-  struct PipelineInfo: Encodable {
+  struct PipelineInfo: Encodable, Sendable {
     var name: String
     var file: String
     var sha256: String
   }
-  struct Counts: Encodable {
+  struct Counts: Encodable, Sendable {
     var inputs: Int
     var processed: Int
     var problems: Int
     var skipped: Int
   }
-  struct Input: Encodable {
+  struct Input: Encodable, Sendable {
     var file: String
     var sha256: String?
     var size: Int?
     var status: String
     /// none, extraction or analysis: what came from the cache.
     var cache: String?
+    /// The cache entries this file's result was looked up under (see `AnalysisCache`).
+    var extractionKey: String?
+    var analysisKey: String?
   }
-  struct Execution: Encodable {
+  struct Execution: Encodable, Sendable {
     /// Worker processes (0: in this process).
     var jobs: Int
     var cache: String?
+    /// What the cache keys were made of (the same for every file but its content hash).
+    var cacheIngredients: CacheIngredients?
     var extracted: Int
     var extractionFromCache: Int
     var analysisFromCache: Int
   }
   /// Seconds per stage, summed over documents and workers; report and total are wall time.
-  struct Timings: Encodable {
+  struct Timings: Encodable, Sendable {
     var extract: String
     var normalize: String
     var segment: String

@@ -126,7 +126,7 @@ public enum AnalysisWorker {
 
 /// The batch's side: worker processes with a time and a memory limit, one document at a time
 /// each, started when first needed and started again after a crash or a time-out.
-public final class WorkerPool: @unchecked Sendable {
+public final class WorkerPool: Sendable {
   public struct Settings: Sendable {
     /// The gcmap executable to start as the worker.
     public var executable: String
@@ -163,12 +163,37 @@ public final class WorkerPool: @unchecked Sendable {
     var outputHandle: FileHandle
   }
 
+  /// One worker's place: the process running there, if any. Each slot has its own lock: a
+  /// slot is used by one thread of the batch at a time, but `shutdown` may reach every slot.
+  private final class Slot: @unchecked Sendable {
+    private let lock = NSLock()
+    private var running: Running?
+
+    /// The running worker, if any.
+    var current: Running? {
+      lock.lock()
+      defer { lock.unlock() }
+      return running
+    }
+
+    /// Puts `new` in the slot and returns what was there.
+    @discardableResult
+    func exchange(_ new: Running?) -> Running? {
+      lock.lock()
+      defer { lock.unlock() }
+      let old = running
+      running = new
+      return old
+    }
+  }
+
   private let settings: Settings
-  private var slots: [Running?]
+  /// Never changes after `init`; what each slot holds is behind the slot's lock.
+  private let slots: [Slot]
 
   public init(settings: Settings, size: Int) {
     self.settings = settings
-    slots = Array(repeating: nil, count: max(1, size))
+    slots = (0..<max(1, size)).map { _ in Slot() }
     signal(SIGPIPE, SIG_IGN)
   }
 
@@ -237,7 +262,7 @@ public final class WorkerPool: @unchecked Sendable {
   }
 
   private func start(_ slot: Int) -> Result<Running, AnalysisReply.Failure> {
-    if let running = slots[slot] { return .success(running) }
+    if let running = slots[slot].current { return .success(running) }
     let process = Process()
     process.executableURL = URL(fileURLWithPath: settings.executable)
     process.arguments = [
@@ -260,11 +285,11 @@ public final class WorkerPool: @unchecked Sendable {
     // The worker says it is ready once its word lists and models are built.
     let deadline = ContinuousClock.now + .seconds(60)
     guard case .frame = Frame.read(from: running.output, deadline: deadline) else {
-      slots[slot] = running
+      slots[slot].exchange(running)
       let reply = ended(slot, running, before: true)
       return .failure(reply.failure ?? .init(category: "crashed", reason: "crashed"))
     }
-    slots[slot] = running
+    slots[slot].exchange(running)
     return .success(running)
   }
 
@@ -293,8 +318,7 @@ public final class WorkerPool: @unchecked Sendable {
   }
 
   private func stop(_ slot: Int, gracefully: Bool = false) {
-    guard let running = slots[slot] else { return }
-    slots[slot] = nil
+    guard let running = slots[slot].exchange(nil) else { return }
     try? running.inputHandle.close()
     if gracefully {
       let deadline = Date().addingTimeInterval(2)

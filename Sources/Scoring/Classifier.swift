@@ -3,7 +3,7 @@ import GCMapCore
 import TextProcessing
 
 /// Weights of the scorers and the thresholds for labels, as set by a pipeline file.
-public struct ClassifierSettings: Sendable, Equatable {
+public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// Weight of each scorer in the combined score; a scorer left out has weight 0.
   public var keywordWeight = 1.0
   public var tfidfWeight = 1.0

@@ -1,7 +1,7 @@
 import GCMapCore
 
 /// When a category counts as mentioned, addressed or substantive in a document.
-public struct CoverageSettings: Sendable, Equatable {
+public struct CoverageSettings: Sendable, Equatable, Codable {
   /// A category no passage is labelled with is "mentioned" if a passage names it or scores at
   /// least this much for it.
   public var mentionedScore = 0.5

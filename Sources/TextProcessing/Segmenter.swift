@@ -12,7 +12,7 @@ import GCMapCore
 /// or page). Fragments under `minimumWords` words join the next paragraph on the page; a
 /// paragraph over `maximumLength` characters is split at sentence ends into pieces of at most
 /// `targetLength` where sentences allow. A piece of fewer than two words is dropped.
-public struct Segmenter: Sendable {
+public struct Segmenter: Sendable, Equatable, Codable {
   public var minimumWords = 6
   public var maximumLength = 1500
   public var targetLength = 1000

@@ -9,7 +9,9 @@ struct GCMap: ParsableCommand {
     commandName: "gcmap",
     abstract: "Map national GCM review PDFs against the Compact's objectives and principles.",
     version: gcmapVersion,
-    subcommands: [Run.self, Extract.self, Explain.self, Evaluate.self, Worker.self]
+    subcommands: [
+      Run.self, Extract.self, Explain.self, Evaluate.self, CacheCommand.self, Worker.self,
+    ]
   )
 }
 
@@ -90,9 +92,13 @@ struct Run: ParsableCommand {
   static let configuration = CommandConfiguration(
     abstract: "Classify every PDF in a folder and write the coverage matrix and evidence.",
     discussion: """
-      Writes coverage.csv, coverage.json, passages.csv, regions.csv, problems.csv and run.json \
-      into the output folder. Exit status: 0 when every file was processed whole, 2 when some were not \
-      (they are listed in problems.csv), 1 on a usage or configuration error.
+      Writes into the output folder: report.html (heatmap, evidence, profiles, problems, \
+      method), evidence.md (quotes per objective and principle), coverage.xlsx (the tables \
+      for spreadsheets), coverage.csv and coverage.json (the matrix), passages.csv (every \
+      labelled passage and why), regions.csv (documents per region and category), \
+      problems.csv (files not processed, or only in part) and run.json (versions, inputs, \
+      cache use, timings). Exit status: 0 when every file was processed whole, 2 when some \
+      were not (they are listed in problems.csv), 1 on a usage or configuration error.
       """
   )
 
@@ -254,6 +260,75 @@ struct Evaluate: ParsableCommand {
       printError("gcmap: \(error)")
       throw ExitCode(1)
     }
+  }
+}
+
+/// `gcmap cache info|prune`: how much the cache holds, and bounding it.
+struct CacheCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cache",
+    abstract: "Show how much the cache of extracted text and analyses holds, or bound it.",
+    subcommands: [CacheInfo.self, CachePrune.self])
+}
+
+/// Where the cache is, as `run` finds it.
+struct CacheLocation: ParsableArguments {
+  @Option(
+    help: "The cache folder (default: $GCMAP_CACHE, else $XDG_CACHE_HOME/gcmap, else ~/.cache/gcmap).")
+  var cache: String?
+
+  var store: AnalysisCache {
+    AnalysisCache(
+      folder: cache.map { URL(fileURLWithPath: $0) }
+        ?? AnalysisCache.defaultFolder(environment: ProcessInfo.processInfo.environment))
+  }
+}
+
+func megabytes(_ bytes: Int) -> String { String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+
+struct CacheInfo: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "info", abstract: "Print the cache's folder, entries and size.")
+
+  @OptionGroup var location: CacheLocation
+
+  func run() throws {
+    let store = location.store
+    let usage = store.usage()
+    print("cache: \(store.folder.path)")
+    print(
+      "extracted text: \(usage.extraction.entries) entries, \(megabytes(usage.extraction.bytes))")
+    print("analyses: \(usage.analysis.entries) entries, \(megabytes(usage.analysis.bytes))")
+    if usage.leftovers.entries > 0 {
+      print(
+        "unused files: \(usage.leftovers.entries), \(megabytes(usage.leftovers.bytes)) "
+          + "(removed by prune)")
+    }
+    print("total: \(megabytes(usage.bytes))")
+  }
+}
+
+struct CachePrune: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "prune",
+    abstract: "Remove the least recently used entries until the cache fits a size.",
+    discussion: "Safe while a run uses the cache: an entry removed under it is analysed again.")
+
+  @Option(help: "The size (MiB) to keep the cache under; 0 empties it.")
+  var maxSize: Int
+
+  @OptionGroup var location: CacheLocation
+
+  func validate() throws {
+    guard maxSize >= 0 else { throw ValidationError("--max-size must be 0 or more") }
+  }
+
+  func run() throws {
+    let store = location.store
+    let removed = store.prune(maximumBytes: maxSize << 20)
+    print(
+      "removed \(removed.entries) entries, \(megabytes(removed.bytes)); "
+        + "\(megabytes(store.usage().bytes)) left in \(store.folder.path)")
   }
 }
 
