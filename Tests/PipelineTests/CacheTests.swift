@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 import TestSupport
 import Testing
 
@@ -118,5 +119,144 @@ struct CacheTests {
       #expect(try Self.counts(out) == [2, 0, 0])
     }
     #expect(!FileManager.default.fileExists(atPath: cache.path))
+  }
+}
+
+@Suite("Cache keys")
+struct CacheKeyTests {
+  /// Each ingredient changed in turn, and the level it must send back to work: `.extraction`
+  /// (re-scored from the cached text) or `.none` (extracted again).
+  static let changes:
+    [(name: String, change: @Sendable (inout CacheIngredients) -> Void, level: String)] = [
+    ("gcmap version", { $0.gcmapVersion += "-next" }, "none"),
+    ("extraction code", { $0.extractionCode = String(repeating: "0", count: 64) }, "none"),
+    ("poppler version", { $0.engines["poppler"] = "99.0.0" }, "none"),
+    ("another engine", { $0.engines["tesseract"] = "5.3.0" }, "none"),
+    ("word lists", { $0.wordLists = String(repeating: "1", count: 64) }, "none"),
+    ("normalization", { $0.normalization.removeLast() }, "none"),
+    ("segmentation", { $0.segmentation.minimumWords += 1 }, "none"),
+    ("scoring code", { $0.analysisCode = String(repeating: "2", count: 64) }, "extraction"),
+    ("corpus", { $0.corpus = String(repeating: "3", count: 64) }, "extraction"),
+    ("classifier settings", { $0.classifier.threshold += 0.01 }, "extraction"),
+    ("coverage settings", { $0.coverage.substantivePassages += 1 }, "extraction"),
+  ]
+
+  static func analysis() throws -> Analysis {
+    let corpus = Corpus(root: Repository.corpus)
+    return try Analysis(corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline))
+  }
+
+  /// Runs the batch in this process with `ingredients`, returning each file's cache use.
+  static func run(
+    _ input: URL, cache: URL, analysis: Analysis, ingredients: CacheIngredients
+  ) throws -> [String] {
+    let out = outputFolder()
+    var options = BatchRun.Options(
+      workers: nil, maximumSize: 1 << 30, cache: AnalysisCache(folder: cache))
+    options.cacheIngredients = ingredients
+    _ = try BatchRun.run(
+      input: input, output: out, analysis: analysis, options: options, progress: { _ in })
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(with: Data(read(out, "run.json").utf8)) as? [String: Any])
+    let inputs = try #require(manifest["inputs"] as? [[String: Any]])
+    return inputs.compactMap { $0["cache"] as? String }
+  }
+
+  @Test("This build's ingredients: the code identities are SHA-256 digests, poppler's version is read")
+  func current() throws {
+    let ingredients = try CacheIngredients.current(Self.analysis())
+    for digest in [ingredients.extractionCode, ingredients.analysisCode] {
+      #expect(digest.count == 64 && digest.allSatisfy(\.isHexDigit))
+    }
+    #expect(ingredients.extractionCode != ingredients.analysisCode)
+    let poppler = try #require(ingredients.engines["poppler"])
+    #expect(poppler.split(separator: ".").count >= 2, "\(poppler)")
+  }
+
+  @Test("Every ingredient changes the key of its level, and the analysis key with it")
+  func keys() throws {
+    let base = try CacheIngredients.current(Self.analysis())
+    let file = String(repeating: "a", count: 64)
+    let original = AnalysisCache.keys(sha256: file, ingredients: base)
+    #expect(AnalysisCache.keys(sha256: file, ingredients: base) == original)
+    #expect(
+      AnalysisCache.keys(sha256: String(repeating: "b", count: 64), ingredients: base).extraction
+        != original.extraction)
+    for (name, change, level) in Self.changes {
+      var changed = base
+      change(&changed)
+      let keys = AnalysisCache.keys(sha256: file, ingredients: changed)
+      #expect(keys.analysis != original.analysis, "\(name)")
+      #expect((keys.extraction == original.extraction) == (level == "extraction"), "\(name)")
+    }
+  }
+
+  @Test("A run after any ingredient changed re-scores or re-extracts every file, never serves the old result")
+  func runs() throws {
+    let input = try folder(CacheTests.fixtures.prefix(3).map { $0 })
+    let analysis = try Self.analysis()
+    let base = try CacheIngredients.current(analysis)
+    for (name, change, level) in Self.changes {
+      let cache = outputFolder()
+      #expect(try Self.run(input, cache: cache, analysis: analysis, ingredients: base) == [
+        "none", "none", "none",
+      ])
+      #expect(
+        try Self.run(input, cache: cache, analysis: analysis, ingredients: base) == [
+          "analysis", "analysis", "analysis",
+        ], "\(name)")
+      var changed = base
+      change(&changed)
+      #expect(
+        try Self.run(input, cache: cache, analysis: analysis, ingredients: changed)
+          == [level, level, level], "\(name)")
+      try? FileManager.default.removeItem(at: cache)
+    }
+  }
+
+  @Test("cache info counts the entries; prune keeps the most recently used under the bound")
+  func prune() throws {
+    let input = try folder(CacheTests.fixtures.prefix(3).map { $0 })
+    let cache = outputFolder()
+    var environment = ProcessInfo.processInfo.environment
+    environment["GCMAP_CACHE"] = cache.path
+    _ = GCMapBinary.run(["run", input.path, "--out", outputFolder().path], environment: environment)
+    let store = AnalysisCache(folder: cache)
+    let usage = store.usage()
+    #expect(usage.extraction.entries == 3)
+    #expect(usage.analysis.entries == 3)
+    let info = GCMapBinary.run(["cache", "info", "--cache", cache.path])
+    #expect(info.code == 0)
+    #expect(info.output.contains("extracted text: 3 entries"), "\(info.output)")
+    #expect(info.output.contains("analyses: 3 entries"), "\(info.output)")
+
+    // A left-over of an earlier version goes first; then the least recently used entries.
+    let stale = cache.appendingPathComponent("analysis/old.json")
+    try Data("{}".utf8).write(to: stale)
+    let analysisFolder = cache.appendingPathComponent("analysis")
+    let entries = try FileManager.default.contentsOfDirectory(atPath: analysisFolder.path)
+      .filter { $0.hasSuffix(".bin") }.sorted()
+    let recent = analysisFolder.appendingPathComponent(entries[0]).path
+    var all = try FileManager.default.contentsOfDirectory(atPath: cache.path + "/extract").map {
+      cache.path + "/extract/" + $0
+    }
+    all += entries.map { analysisFolder.appendingPathComponent($0).path }
+    for path in all {
+      try FileManager.default.setAttributes(
+        [.modificationDate: Date(timeIntervalSinceNow: path == recent ? 0 : -86_400)],
+        ofItemAtPath: path)
+    }
+    let bound = try #require(
+      try FileManager.default.attributesOfItem(atPath: recent)[.size] as? Int)
+    let removed = store.prune(maximumBytes: bound)
+    #expect(removed.entries == 6)
+    #expect(!FileManager.default.fileExists(atPath: stale.path))
+    #expect(FileManager.default.fileExists(atPath: recent))
+    #expect(store.usage().bytes <= bound)
+
+    let emptied = GCMapBinary.run(["cache", "prune", "--max-size", "0", "--cache", cache.path])
+    #expect(emptied.code == 0, "\(emptied.error)")
+    #expect(store.usage().bytes == 0)
+    #expect(store.usage().extraction.entries + store.usage().analysis.entries == 0)
   }
 }
