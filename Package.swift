@@ -8,10 +8,11 @@ import PackageDescription
 // build-time code-identity tool) imports CCrypto; only Configuration and Pipeline read YAML.
 let package = Package(
   name: "gcmap",
-    products: [
+  products: [
     .executable(name: "gcmap", targets: ["gcmap"]),
     // The text and scoring layers as a library, for the fuzz package in Fuzz/.
-    .library(name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring", "Configuration"]),
+    .library(
+      name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring", "Configuration"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

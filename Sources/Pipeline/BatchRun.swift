@@ -365,7 +365,8 @@ public enum BatchRun {
       counts: .init(
         inputs: summary.inputs, processed: summary.processed, problems: summary.problems,
         skipped: summary.skipped),
-      inputs: results.inputs, skipped: results.problems.filter { $0.category == "skipped" }.map(\.file),
+      inputs: results.inputs,
+      skipped: results.problems.filter { $0.category == "skipped" }.map(\.file),
       execution: .init(
         jobs: workers, cache: options.cache?.folder.path,
         cacheIngredients: options.cache == nil ? nil : ingredients,

@@ -1,6 +1,6 @@
+import Configuration
 import Foundation
 import GCMapCore
-import Configuration
 import Scoring
 import TextProcessing
 

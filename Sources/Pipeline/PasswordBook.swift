@@ -1,6 +1,6 @@
+import Configuration
 import Foundation
 import GCMapCore
-import Configuration
 
 /// Passwords for encrypted PDFs, by file: `--passwords FILE`.
 ///

@@ -10,7 +10,9 @@ func sha256Hex(_ chunks: [[UInt8]]) -> String {
   guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto could not set up SHA-256") }
   defer { EVP_MD_CTX_free(context) }
   EVP_DigestInit_ex(context, EVP_sha256(), nil)
-  for chunk in chunks { chunk.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) } }
+  for chunk in chunks {
+    chunk.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
+  }
   var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
   var length: UInt32 = 0
   EVP_DigestFinal_ex(context, &digest, &length)

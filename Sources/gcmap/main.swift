@@ -274,7 +274,8 @@ struct CacheCommand: ParsableCommand {
 /// Where the cache is, as `run` finds it.
 struct CacheLocation: ParsableArguments {
   @Option(
-    help: "The cache folder (default: $GCMAP_CACHE, else $XDG_CACHE_HOME/gcmap, else ~/.cache/gcmap).")
+    help:
+      "The cache folder (default: $GCMAP_CACHE, else $XDG_CACHE_HOME/gcmap, else ~/.cache/gcmap).")
   var cache: String?
 
   var store: AnalysisCache {

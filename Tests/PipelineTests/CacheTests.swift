@@ -128,18 +128,18 @@ struct CacheKeyTests {
   /// (re-scored from the cached text) or `.none` (extracted again).
   static let changes:
     [(name: String, change: @Sendable (inout CacheIngredients) -> Void, level: String)] = [
-    ("gcmap version", { $0.gcmapVersion += "-next" }, "none"),
-    ("extraction code", { $0.extractionCode = String(repeating: "0", count: 64) }, "none"),
-    ("poppler version", { $0.engines["poppler"] = "99.0.0" }, "none"),
-    ("another engine", { $0.engines["tesseract"] = "5.3.0" }, "none"),
-    ("word lists", { $0.wordLists = String(repeating: "1", count: 64) }, "none"),
-    ("normalization", { $0.normalization.removeLast() }, "none"),
-    ("segmentation", { $0.segmentation.minimumWords += 1 }, "none"),
-    ("scoring code", { $0.analysisCode = String(repeating: "2", count: 64) }, "extraction"),
-    ("corpus", { $0.corpus = String(repeating: "3", count: 64) }, "extraction"),
-    ("classifier settings", { $0.classifier.threshold += 0.01 }, "extraction"),
-    ("coverage settings", { $0.coverage.substantivePassages += 1 }, "extraction"),
-  ]
+      ("gcmap version", { $0.gcmapVersion += "-next" }, "none"),
+      ("extraction code", { $0.extractionCode = String(repeating: "0", count: 64) }, "none"),
+      ("poppler version", { $0.engines["poppler"] = "99.0.0" }, "none"),
+      ("another engine", { $0.engines["tesseract"] = "5.3.0" }, "none"),
+      ("word lists", { $0.wordLists = String(repeating: "1", count: 64) }, "none"),
+      ("normalization", { $0.normalization.removeLast() }, "none"),
+      ("segmentation", { $0.segmentation.minimumWords += 1 }, "none"),
+      ("scoring code", { $0.analysisCode = String(repeating: "2", count: 64) }, "extraction"),
+      ("corpus", { $0.corpus = String(repeating: "3", count: 64) }, "extraction"),
+      ("classifier settings", { $0.classifier.threshold += 0.01 }, "extraction"),
+      ("coverage settings", { $0.coverage.substantivePassages += 1 }, "extraction"),
+    ]
 
   static func analysis() throws -> Analysis {
     let corpus = Corpus(root: Repository.corpus)
@@ -162,7 +162,8 @@ struct CacheKeyTests {
     return inputs.compactMap { $0["cache"] as? String }
   }
 
-  @Test("This build's ingredients: the code identities are SHA-256 digests, poppler's version is read")
+  @Test(
+    "This build's ingredients: the code identities are SHA-256 digests, poppler's version is read")
   func current() throws {
     let ingredients = try CacheIngredients.current(Self.analysis())
     for digest in [ingredients.extractionCode, ingredients.analysisCode] {
@@ -191,16 +192,19 @@ struct CacheKeyTests {
     }
   }
 
-  @Test("A run after any ingredient changed re-scores or re-extracts every file, never serves the old result")
+  @Test(
+    "A run after any ingredient changed re-scores or re-extracts every file, never serves the old result"
+  )
   func runs() throws {
     let input = try folder(CacheTests.fixtures.prefix(3).map { $0 })
     let analysis = try Self.analysis()
     let base = try CacheIngredients.current(analysis)
     for (name, change, level) in Self.changes {
       let cache = outputFolder()
-      #expect(try Self.run(input, cache: cache, analysis: analysis, ingredients: base) == [
-        "none", "none", "none",
-      ])
+      #expect(
+        try Self.run(input, cache: cache, analysis: analysis, ingredients: base) == [
+          "none", "none", "none",
+        ])
       #expect(
         try Self.run(input, cache: cache, analysis: analysis, ingredients: base) == [
           "analysis", "analysis", "analysis",
@@ -220,7 +224,8 @@ struct CacheKeyTests {
     let cache = outputFolder()
     var environment = ProcessInfo.processInfo.environment
     environment["GCMAP_CACHE"] = cache.path
-    _ = GCMapBinary.run(["run", input.path, "--out", outputFolder().path], environment: environment)
+    _ = GCMapBinary.run(
+      ["run", input.path, "--out", outputFolder().path], environment: environment)
     let store = AnalysisCache(folder: cache)
     let usage = store.usage()
     #expect(usage.extraction.entries == 3)
@@ -258,5 +263,30 @@ struct CacheKeyTests {
     #expect(emptied.code == 0, "\(emptied.error)")
     #expect(store.usage().bytes == 0)
     #expect(store.usage().extraction.entries + store.usage().analysis.entries == 0)
+  }
+}
+
+@Suite("Worker pool in this process")
+struct WorkerPoolTests {
+  /// The batch's own threads and pool run in the test process (so that the thread sanitizer,
+  /// in scripts/test, watches them); the workers are gcmap processes.
+  @Test("Two workers started from this process give the outputs of analysing in it")
+  func poolInProcess() throws {
+    let input = try folder(CacheTests.fixtures)
+    let analysis = try CacheKeyTests.analysis()
+    var outputs: [[String]] = []
+    let settings = WorkerPool.Settings(
+      executable: GCMapBinary.path, corpus: analysis.corpus.root.path,
+      pipeline: analysis.settings.file, timeLimit: 120, memoryLimit: 2048 << 20)
+    for workers in [settings, nil] {
+      let out = outputFolder()
+      let summary = try BatchRun.run(
+        input: input, output: out, analysis: analysis,
+        options: BatchRun.Options(workers: workers, jobs: 2, maximumSize: 1 << 30),
+        progress: { _ in })
+      #expect(summary.processed == 5 && summary.problems == 1)
+      outputs.append(RobustnessTests.dataFiles(out))
+    }
+    #expect(outputs[0] == outputs[1])
   }
 }

@@ -4,7 +4,12 @@ import Testing
 
 /// Runs the built `gcmap` executable as a user would.
 enum GCMapBinary {
+  /// `$GCMAP_TEST_BINARY`, else the gcmap built beside the tests. scripts/test sets it for the
+  /// thread-sanitized run, whose own gcmap cannot run workers under an address-space limit.
   static let path: String = {
+    if let given = ProcessInfo.processInfo.environment["GCMAP_TEST_BINARY"], !given.isEmpty {
+      return given
+    }
     var candidates: [URL] = []
     if let executable = Bundle.main.executableURL {
       candidates.append(executable.deletingLastPathComponent())
