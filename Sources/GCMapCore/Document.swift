@@ -115,17 +115,6 @@ public struct SourceDocument: Sendable, Equatable, Codable {
   }
 }
 
-/// A document's text, page by page: raw after extraction, cleaned after normalization.
-public struct ExtractedDocument: Sendable, Equatable, Codable {
-  public var source: SourceDocument
-  public var pages: [Page]
-
-  public init(source: SourceDocument, pages: [Page]) {
-    self.source = source
-    self.pages = pages
-  }
-}
-
 /// A paragraph-sized piece of a document: the unit that is classified and quoted as evidence.
 ///
 /// `start` is an offset into `Page.text` of page `page`, `end` into that of `endPage`

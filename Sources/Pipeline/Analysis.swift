@@ -148,7 +148,7 @@ public final class Analysis {
     }
     timings.score += DocumentExtraction.seconds(since: &clock)
     let coverage = aggregator.aggregate(documentID: id, classifications)
-    let metadata = metadataDetector.detect(prepared.leadingPages)
+    let metadata = metadataDetector.detect(prepared.leadingPages, language: prepared.language)
     timings.aggregate += DocumentExtraction.seconds(since: &clock)
     return DocumentRecord(
       source: source, file: file, pageCount: prepared.pageCount,

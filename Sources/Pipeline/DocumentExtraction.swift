@@ -168,7 +168,7 @@ public struct DocumentExtraction: Sendable {
       throw ExtractionFailure(
         path: path, category: "unreadable", reason: "no normalization is set up")
     }
-    let (pages, report) = tools.normalizer.normalize(rawPages)
+    let (pages, report) = tools.normalizer.normalize(rawPages, language: language)
     if language != "other", let vocabulary = tools.vocabulary,
       let reason = Self.unreadable(pages, vocabulary)
     {

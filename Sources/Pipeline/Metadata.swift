@@ -8,7 +8,8 @@ import TextProcessing
 ///
 /// Title: the largest text on the first page (the first lines, for plain text). Year: the
 /// first year from 2015 to 2035 in the title area, else the most frequent on the first page.
-/// Language: `LanguageIdentifier` on the first five pages ("" if none stands out). Country: `CountryDetector`.
+/// Language: the document's, identified once on its first five pages ("" if none stands out).
+/// Country: `CountryDetector`.
 public struct MetadataDetector: Sendable {
   public let countries: CountryTable
   private let detector: CountryDetector
@@ -21,7 +22,8 @@ public struct MetadataDetector: Sendable {
   /// How many leading pages detection reads; the rest of a document does not change it.
   public static let pagesRead = 5
 
-  public func detect(_ pages: [Page]) -> DocumentMetadata {
+  /// `language` is the document's, as identified on its text once (see `DocumentExtraction`).
+  public func detect(_ pages: [Page], language: String) -> DocumentMetadata {
     var metadata = DocumentMetadata()
     if let country = detector.detect(pages).country {
       metadata.country = country.iso3
@@ -32,7 +34,7 @@ public struct MetadataDetector: Sendable {
     }
     metadata.title = Self.title(pages.first)
     metadata.year = Self.year(pages.first)
-    metadata.language = Self.language(pages)
+    metadata.language = language
     return metadata
   }
 
@@ -62,11 +64,6 @@ public struct MetadataDetector: Sendable {
     }
     let counts = Dictionary(grouping: years(page.text), by: { $0 }).mapValues(\.count)
     return counts.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key ?? ""
-  }
-
-  static func language(_ pages: [Page]) -> String {
-    LanguageIdentifier.identify(
-      pages.prefix(pagesRead).map(\.text).joined(separator: "\n"), minimumHits: 20)
   }
 }
 

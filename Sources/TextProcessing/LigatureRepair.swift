@@ -60,6 +60,11 @@ public struct LigatureRepair: NormalizationStage {
   }
 
   public func apply(to pages: [Page]) -> StageResult {
+    let sample = pages.prefix(5).map(\.text).joined(separator: "\n")
+    return apply(to: pages, language: LanguageIdentifier.identify(sample, minimumHits: 20))
+  }
+
+  public func apply(to pages: [Page], language: String) -> StageResult {
     // Each distinct word is judged once: known, or repaired the same way wherever it occurs.
     // A word listed as it stands (most words) is known at once and never becomes a string.
     var occurrences: [String: Int] = [:]
@@ -75,8 +80,7 @@ public struct LigatureRepair: NormalizationStage {
     // A letter standing for a ligature is only guessed in text of the vocabulary's language:
     // elsewhere unknown words are plentiful and some turn into words by chance ("Unies" into
     // "Unties", "entre" into "entire" with an English list on French text).
-    let sample = pages.prefix(5).map(\.text).joined(separator: "\n")
-    let ownLanguage = LanguageIdentifier.identify(sample, minimumHits: 20) == vocabulary.language
+    let ownLanguage = language == vocabulary.language
     var map = inferMap(unknown: unknown, letters: ownLanguage)
     if !ownLanguage {
       map.votes = map.votes.filter { !$0.key.isLower }

@@ -9,6 +9,15 @@ public protocol NormalizationStage: Sendable {
   /// The stage's name in pipeline files and reports.
   var name: String { get }
   func apply(to pages: [Page]) -> StageResult
+  /// The same, for a document whose language was identified before ("en", "fr", "es",
+  /// "other", or "" when none stands out); stages that do not depend on it ignore it.
+  func apply(to pages: [Page], language: String) -> StageResult
+}
+
+extension NormalizationStage {
+  public func apply(to pages: [Page], language: String) -> StageResult {
+    apply(to: pages)
+  }
 }
 
 /// A stage that works on each line by itself; `apply` counts the lines it changed.

@@ -32,11 +32,15 @@ public struct Normalizer: Sendable {
     public var notes: [String: String]
   }
 
-  public func normalize(_ pages: [Page]) -> (pages: [Page], report: [StageReport]) {
+  /// Runs every stage; `language` is the document's, identified once by the caller (nil: each
+  /// stage that needs it identifies it on the pages it gets).
+  public func normalize(_ pages: [Page], language: String? = nil) -> (
+    pages: [Page], report: [StageReport]
+  ) {
     var current = pages
     var report: [StageReport] = []
     for stage in stages {
-      let result = stage.apply(to: current)
+      let result = language.map { stage.apply(to: current, language: $0) } ?? stage.apply(to: current)
       current = result.pages
       report.append(StageReport(stage: stage.name, changes: result.changes, notes: result.notes))
     }

@@ -147,29 +147,32 @@ struct LanguageExtractionTests {
 
 @Suite("Word counts for unreadable text")
 struct WordCountTests {
-  @Test("Counting on scalars agrees with counting on characters")
+  @Test("Words of three letters or more, and the known ones, are counted as written out")
   func scalarsAgree() throws {
     let vocabulary = try Vocabulary.load(
       folder: Repository.corpus.appendingPathComponent("wordlists"), language: "en")
-    func byCharacters(_ text: String) -> (words: Int, known: Int) {
-      var words = 0
-      var known = 0
-      for word in text.split(whereSeparator: { !$0.isLetter }) where word.count >= 3 {
-        words += 1
-        if vocabulary.contains(String(word)) { known += 1 }
-      }
-      return (words, known)
-    }
-    let lines = [
-      "The “national strategy” on migration — adopted in 2024 • reviewed",
-      "Stratégie nationale: coopération, réintégration; Ma\u{301}laga", "naïve café ‘déjà vu’",
-      "Łódź and Ørsted’s €5 plan → done ■", "x\u{200D}y and migración\u{2028}next", "",
-      "ab cd ef", "governments' and migrants’ rights",
+    // Each line's words of three letters or more, written out; the known ones are those the
+    // word list holds.
+    let lines: [(String, [String])] = [
+      (
+        "The “national strategy” on migration — adopted in 2024 • reviewed",
+        ["The", "national", "strategy", "migration", "adopted", "reviewed"]
+      ),
+      (
+        "Stratégie nationale: coopération, réintégration; Ma\u{301}laga",
+        ["Stratégie", "nationale", "coopération", "réintégration", "Ma\u{301}laga"]
+      ),
+      ("naïve café ‘déjà vu’", ["naïve", "café", "déjà"]),
+      ("Łódź and Ørsted’s €5 plan → done ■", ["Łódź", "and", "Ørsted", "plan", "done"]),
+      ("x\u{200D}y and migración\u{2028}next", ["and", "migración", "next"]), ("", []),
+      ("ab cd ef", []),
+      ("governments' and migrants’ rights", ["governments", "and", "migrants", "rights"]),
     ]
-    for line in lines {
+    #expect(vocabulary.contains("migration") && !vocabulary.contains("Ørsted"))
+    for (line, words) in lines {
       let counted = DocumentExtraction.wordCounts(line, vocabulary)
-      let expected = byCharacters(line)
-      #expect(counted.words == expected.words && counted.known == expected.known, "\(line)")
+      #expect(counted.words == words.count, "\(line)")
+      #expect(counted.known == words.filter { vocabulary.contains($0) }.count, "\(line)")
     }
   }
 }

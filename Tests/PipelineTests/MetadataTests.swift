@@ -18,7 +18,7 @@ struct MetadataTests {
   func detect(_ fixture: String) throws -> DocumentMetadata {
     let extraction = try DocumentExtraction(corpus: Corpus(root: Repository.corpus))
     let text = try extraction.run(path: GeneratedFixtures.path(fixture))
-    return MetadataDetector(countries: Self.countries).detect(text.pages)
+    return MetadataDetector(countries: Self.countries).detect(text.pages, language: text.language)
   }
 
   @Test(
