@@ -34,7 +34,9 @@ let package = Package(
     .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing"]),
     // Reads the corpus's files (taxonomy, lexicons, countries, CSV and strict YAML).
     .target(name: "Configuration", dependencies: ["GCMapCore", "Scoring", "Yams"]),
-    .target(name: "Reports", dependencies: ["GCMapCore"]),
+    // zlib (Debian zlib1g-dev), for the workbook's deflated ZIP container.
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+    .target(name: "Reports", dependencies: ["GCMapCore", "CZlib"]),
     .target(
       name: "Pipeline",
       dependencies: [

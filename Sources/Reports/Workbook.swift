@@ -57,14 +57,19 @@ public struct Table: Sendable {
 ///
 /// Written here rather than with a library: a workbook of plain sheets is a few XML parts in
 /// a ZIP file. Strings are inline, numbers are numbers, the header row is bold and frozen.
-/// The ZIP is stored (not compressed) with fixed timestamps, so the same tables give the same
-/// bytes. Limits: no formulas, no charts; a cell holds at most 32,767 characters (Excel's
+/// The ZIP is deflated with fixed timestamps, so the same tables give the same bytes (with the
+/// same zlib), and takes ZIP64 past 4 GiB (see `ZipWriter`). Limits: no formulas, no charts; a cell holds at most 32,767 characters (Excel's
 /// limit), longer text is cut with "…".
 public enum Workbook {
   /// Writes the workbook to `url` sheet row by sheet row, never holding a whole sheet.
   public static func write(_ tables: [Table], to url: URL) throws {
+    try write(tables, to: url, zip64Threshold: 0xFFFF_FFFF)
+  }
+
+  /// `zip64Threshold`: see `ZipWriter` (tests lower it to write ZIP64 records on small files).
+  static func write(_ tables: [Table], to url: URL, zip64Threshold: UInt64) throws {
     let file = try OutputFile(url)
-    var zip = ZipWriter(file)
+    var zip = ZipWriter(file, zip64Threshold: zip64Threshold)
     zip.add("[Content_Types].xml", contentTypes(tables.count))
     zip.add(
       "_rels/.rels",
@@ -201,111 +206,5 @@ public enum Workbook {
       }
     }
     return out
-  }
-}
-
-/// A minimal ZIP writer: stored entries, fixed timestamps, CRC-32, written straight to a file.
-///
-/// An entry's content is streamed; its local header is written first with sizes and CRC left
-/// at zero and patched once the content is written (no data descriptors, which some readers
-/// do not take for stored entries).
-struct ZipWriter {
-  private let file: OutputFile
-  private var central: [UInt8] = []
-  private var count = 0
-
-  init(_ file: OutputFile) {
-    self.file = file
-  }
-
-  mutating func add(_ name: String, _ text: String) {
-    add(name) { write in write(text) }
-  }
-
-  /// Adds an entry whose content `content` passes, in pieces, to the function it is given.
-  mutating func add(_ name: String, _ content: ((String) -> Void) throws -> Void) rethrows {
-    let nameBytes = Array(name.utf8)
-    let offset = UInt32(truncatingIfNeeded: file.position)
-    // Local file header: signature, version needed, the shared fields (CRC and sizes zero
-    // until patched below), the name.
-    let header = le32(0x0403_4b50) + le16(20) + entryFields(0, 0, nameBytes.count) + nameBytes
-    file.write(header)
-    var crc = CRC32()
-    var size = 0
-    let file = self.file
-    try content { piece in
-      var piece = piece
-      piece.withUTF8 { bytes in
-        crc.update(bytes)
-        size += bytes.count
-        file.write(bytes)
-      }
-    }
-    let fields = entryFields(crc.value, size, nameBytes.count)
-    // The CRC and sizes sit after the signature, the version and the first 4 shared fields.
-    file.patch(Array(fields[8..<20]), at: UInt64(offset) + 14)
-    // Central directory entry: signature, version made by, version needed, the shared fields,
-    // comment length, disk, internal and external attributes, the local header's offset.
-    central += le32(0x0201_4b50) + le16(20) + le16(20) + fields
-    central += le16(0) + le16(0) + le16(0) + le32(0) + le32(offset) + nameBytes
-    count += 1
-  }
-
-  /// The fields local header and central entry share: flags (UTF-8 names), method (stored),
-  /// time 00:00, date 1980-01-01, CRC, compressed and uncompressed size, name length, extra
-  /// length.
-  private func entryFields(_ crc: UInt32, _ size: Int, _ nameLength: Int) -> [UInt8] {
-    le16(0x0800) + le16(0) + le16(0) + le16(0x0021) + le32(crc) + le32(UInt32(size))
-      + le32(UInt32(size)) + le16(UInt16(nameLength)) + le16(0)
-  }
-
-  /// Writes the central directory and its end record.
-  mutating func finish() {
-    let centralOffset = UInt32(truncatingIfNeeded: file.position)
-    file.write(central)
-    var end: [UInt8] = le32(0x0605_4b50)
-    end += le16(0)
-    end += le16(0)
-    end += le16(UInt16(count))
-    end += le16(UInt16(count))
-    end += le32(UInt32(central.count))
-    end += le32(centralOffset)
-    end += le16(0)
-    file.write(end)
-  }
-
-  private func le16(_ value: UInt16) -> [UInt8] { [UInt8(value & 0xFF), UInt8(value >> 8)] }
-  private func le32(_ value: UInt32) -> [UInt8] {
-    [
-      UInt8(value & 0xFF), UInt8((value >> 8) & 0xFF), UInt8((value >> 16) & 0xFF),
-      UInt8(value >> 24),
-    ]
-  }
-}
-
-/// CRC-32 (IEEE 802.3), as ZIP needs it, over data given in pieces.
-struct CRC32 {
-  static let table: [UInt32] = (0..<256).map { index in
-    var value = UInt32(index)
-    for _ in 0..<8 { value = value & 1 == 1 ? 0xEDB8_8320 ^ (value >> 1) : value >> 1 }
-    return value
-  }
-
-  private var state: UInt32 = 0xFFFF_FFFF
-
-  mutating func update(_ bytes: UnsafeBufferPointer<UInt8>) {
-    var crc = state
-    Self.table.withUnsafeBufferPointer { table in
-      for byte in bytes { crc = table[Int((crc ^ UInt32(byte)) & 0xFF)] ^ (crc >> 8) }
-    }
-    state = crc
-  }
-
-  var value: UInt32 { state ^ 0xFFFF_FFFF }
-
-  static func checksum(_ data: Data) -> UInt32 {
-    var crc = CRC32()
-    data.withUnsafeBytes { crc.update($0.bindMemory(to: UInt8.self)) }
-    return crc.value
   }
 }

@@ -40,7 +40,8 @@ public struct Normalizer: Sendable {
     var current = pages
     var report: [StageReport] = []
     for stage in stages {
-      let result = language.map { stage.apply(to: current, language: $0) } ?? stage.apply(to: current)
+      let result =
+        language.map { stage.apply(to: current, language: $0) } ?? stage.apply(to: current)
       current = result.pages
       report.append(StageReport(stage: stage.name, changes: result.changes, notes: result.notes))
     }
