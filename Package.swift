@@ -4,7 +4,7 @@ import PackageDescription
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
 // gcmap → Pipeline → {Reports, Configuration → Scoring → TextProcessing, PDFText} → GCMapCore.
-// Only PDFText imports CPoppler; only TextProcessing imports CStemmer; only Pipeline (and the
+// Only PDFText imports CPoppler; only TextProcessing imports CStemmer and CUtf8proc; only Pipeline (and the
 // build-time code-identity tool) imports CCrypto; only Configuration and Pipeline read YAML.
 let package = Package(
   name: "gcmap",
@@ -29,7 +29,10 @@ let package = Package(
     // OpenSSL's libcrypto, for SHA-256 of the inputs (Debian libssl-dev).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(name: "GCMapCore"),
-    .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer"]),
+    // utf8proc (Debian libutf8proc-dev), for NFKC and accent folding.
+    .systemLibrary(
+      name: "CUtf8proc", pkgConfig: "libutf8proc", providers: [.apt(["libutf8proc-dev"])]),
+    .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer", "CUtf8proc"]),
     .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
     .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing"]),
     // Reads the corpus's files (taxonomy, lexicons, countries, CSV and strict YAML).

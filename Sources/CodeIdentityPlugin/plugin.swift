@@ -15,11 +15,15 @@ import PackagePlugin
 struct CodeIdentityPlugin: BuildToolPlugin {
   /// Each level and the targets whose files make it; the analysis builds on the extraction.
   static let levels: [(name: String, targets: [String])] = [
-    ("extraction", ["GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "Pipeline"]),
+    (
+      "extraction",
+      ["GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "CUtf8proc", "Pipeline"]
+    ),
     (
       "analysis",
       [
-        "GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "Pipeline", "Scoring",
+        "GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "CUtf8proc", "Pipeline",
+        "Scoring",
         "Configuration",
       ]
     ),

@@ -67,8 +67,7 @@ public struct Tokenizer: Sendable {
   /// Lowercase without diacritics.
   public static func fold(_ word: String) -> String {
     if word.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLowercase(word) }
-    return word.folding(options: [.caseInsensitive, .diacriticInsensitive], locale: nil)
-      .lowercased()
+    return UnicodeMapping.foldCaseAndAccents(word)
   }
 
   /// Lowercase of an all-ASCII word, without Foundation.

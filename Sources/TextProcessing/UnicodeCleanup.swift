@@ -1,4 +1,3 @@
-import Foundation
 import GCMapCore
 
 /// Unicode NFKC plus the character clean-ups every later stage relies on.
@@ -21,9 +20,7 @@ public struct UnicodeCleanup: LineStage {
   public static func clean(_ line: String) -> String {
     // Printable ASCII is its own NFKC and has nothing to clean: most lines of most PDFs.
     if line.utf8.allSatisfy({ $0 &- 0x20 < 0x5F }) { return line }
-    let all =
-      nfkcOfStandingAlone(line)
-      ?? Array(line.precomposedStringWithCompatibilityMapping.unicodeScalars)
+    let all = Array(UnicodeMapping.nfkc(line).unicodeScalars)
     var scalars: [Unicode.Scalar] = []
     scalars.reserveCapacity(all.count)
     for (index, scalar) in all.enumerated() {
@@ -45,40 +42,4 @@ public struct UnicodeCleanup: LineStage {
     }
     return String(scalars: scalars)
   }
-
-  /// NFKC of a line whose scalars all stand alone (`Unicode.Scalar.standsAlone`), scalar by
-  /// scalar from a table; nil for other lines. For such scalars the NFKC of a text is the NFKC
-  /// of each scalar in turn (none composes with its neighbour: found so for every pair when
-  /// this was written; a seeded test compares lines with Foundation), and Foundation's
-  /// normalization of a whole line was slow.
-  static func nfkcOfStandingAlone(_ line: String) -> [Unicode.Scalar]? {
-    var out: [Unicode.Scalar] = []
-    out.reserveCapacity(line.utf8.count)
-    for scalar in line.unicodeScalars {
-      guard scalar.standsAlone else { return nil }
-      if scalar.value < 0x80 {
-        out.append(scalar)
-      } else if let mapped = changedByNFKC[scalar.value] {
-        out += mapped
-      } else {
-        out.append(scalar)
-      }
-    }
-    return out
-  }
-
-  /// The scalars that stand alone but that NFKC changes, with what it makes of each
-  /// (U+00A0 → " ", "…" → "...", "¹" → "1"), from Foundation once.
-  private static let changedByNFKC: [UInt32: [Unicode.Scalar]] = {
-    var table: [UInt32: [Unicode.Scalar]] = [:]
-    for value in UInt32(0x80)...0x3000 {
-      guard let scalar = Unicode.Scalar(value), scalar.standsAlone else { continue }
-      let alone = String(scalar)
-      let nfkc = alone.precomposedStringWithCompatibilityMapping
-      if !nfkc.unicodeScalars.elementsEqual(alone.unicodeScalars) {
-        table[value] = Array(nfkc.unicodeScalars)
-      }
-    }
-    return table
-  }()
 }

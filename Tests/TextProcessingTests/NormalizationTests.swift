@@ -21,23 +21,36 @@ struct UnicodeCleanupTests {
     #expect(UnicodeCleanup.clean(input) == expected)
   }
 
-  @Test("NFKC scalar by scalar agrees with Foundation's on text of stand-alone scalars")
-  func nfkcByScalar() {
+  @Test("NFKC through utf8proc agrees with Foundation's, combining marks and Hangul included")
+  func nfkcAgreesWithFoundation() {
     let pieces = [
       "a", "É", "\u{A0}", "…", "¹", "¨", "´", "“", "”", "’", "•", "\u{2003}", "™", "½", "ŉ", "ǆ",
-      "℃", "→", "≠", "■", "\u{3000}", "\u{AD}", "\u{2011}", " ", "-", "x", "\t",
+      "℃", "→", "≠", "■", "\u{3000}", "\u{AD}", "\u{2011}", " ", "-", "x", "\t", "e\u{301}",
+      "\u{301}", "\u{327}", "ﬁ", "ﬄ", "Å", "\u{212B}", "ｆｕｌｌ", "한", "\u{1100}\u{1161}", "ا",
+      "ﻻ", "ς", "ǅ", "Ⅻ", "㎏", "ﷺ",
     ]
     var generator = SplitMix64(seed: 11)
-    for _ in 0..<2000 {
+    for _ in 0..<3000 {
       let line = (0..<Int.random(in: 1...10, using: &generator)).map { _ in
         pieces.randomElement(using: &generator) ?? ""
       }.joined()
-      let foundation = Array(line.precomposedStringWithCompatibilityMapping.unicodeScalars)
-      let table = UnicodeCleanup.nfkcOfStandingAlone(line)
-      #expect(table == foundation, "\(line.debugDescription)")
+      let foundation = line.precomposedStringWithCompatibilityMapping
+      #expect(
+        Array(UnicodeMapping.nfkc(line).unicodeScalars) == Array(foundation.unicodeScalars),
+        "\(line.debugDescription)")
     }
-    #expect(UnicodeCleanup.nfkcOfStandingAlone("e\u{301}") == nil)
     #expect(UnicodeCleanup.clean("x\u{A0}… ½") == "x ... 1⁄2")
+  }
+
+  @Test(
+    "Folding case and accents, as matching needs it",
+    arguments: [
+      ("MIGRACIÓN", "migracion"), ("migración", "migracion"), ("Réintégration", "reintegration"),
+      ("Straße", "strasse"), ("ÇA", "ca"), ("Ñandú", "nandu"), ("Łódź", "łodz"), ("Øre", "øre"),
+      ("e\u{301}té", "ete"),
+    ])
+  func folding(word: String, expected: String) {
+    #expect(Tokenizer.fold(word) == expected)
   }
 
   @Test("Leaves no U+FB00–FB06 in a page")
