@@ -6,6 +6,7 @@ import PackageDescription
 // gcmap → Pipeline → {Reports, Configuration → Scoring → TextProcessing, PDFText} → GCMapCore.
 // Only PDFText imports CPoppler; only TextProcessing imports CStemmer and CUtf8proc; only Pipeline (and the
 // build-time code-identity tool) imports CCrypto; only Configuration and Pipeline read YAML.
+// Linux only: the worker pool reads /proc/self/exe and uses Glibc, so no Apple platform is named.
 let package = Package(
   name: "gcmap",
   products: [
@@ -29,9 +30,10 @@ let package = Package(
     // OpenSSL's libcrypto, for SHA-256 of the inputs (Debian libssl-dev).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(name: "GCMapCore"),
-    // utf8proc (Debian libutf8proc-dev), for NFKC and accent folding.
+    // utf8proc (Debian libutf8proc-dev), for NFKC and accent folding. Found without
+    // pkg-config: its .pc file adds a define SwiftPM refuses (-DUTF8PROC_EXPORTS).
     .systemLibrary(
-      name: "CUtf8proc", pkgConfig: "libutf8proc", providers: [.apt(["libutf8proc-dev"])]),
+      name: "CUtf8proc", providers: [.apt(["libutf8proc-dev"])]),
     .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer", "CUtf8proc"]),
     .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
     .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing"]),
