@@ -240,7 +240,15 @@ struct Explain: ParsableCommand {
 
 struct Evaluate: ParsableCommand {
   static let configuration = CommandConfiguration(
-    abstract: "Measure classification on a labelled folder (labels.csv and pdfs/).")
+    abstract: "Measure classification on a labelled folder.",
+    discussion: """
+      A folder with labels.csv and pdfs/ (one objective per document, as ../shared/eval-dev): \
+      documents whose top objective is their label, and practice passages whose top label is \
+      it. A folder with passages.csv (passages of real reports labelled by readers, as \
+      ../shared/eval-realistic, whose PDFs are in --documents): false coverage, primary \
+      top-1 and micro precision, recall and F1, for the classifier alone and the whole \
+      pipeline.
+      """)
 
   @Argument(help: "The labelled folder.")
   var folder: String
@@ -248,14 +256,28 @@ struct Evaluate: ParsableCommand {
   @Flag(help: "List every practice passage whose top label is not the file's objective.")
   var misses = false
 
+  @Option(help: "The PDFs of a passages.csv folder (default: ../realistic beside it).")
+  var documents: String?
+
   @OptionGroup var options: AnalysisOptions
 
   func run() throws {
     let analysis = try options.analysis()
+    let url = URL(fileURLWithPath: folder)
     do {
-      let evaluation = try Evaluation.run(
-        folder: URL(fileURLWithPath: folder), analysis: analysis, progress: { _ in })
-      print(evaluation.report(misses: misses), terminator: "")
+      let passages = url.appendingPathComponent("passages.csv")
+      if FileManager.default.fileExists(atPath: passages.path) {
+        let pdfs =
+          documents.map { URL(fileURLWithPath: $0) }
+          ?? url.standardizedFileURL.deletingLastPathComponent().appendingPathComponent(
+            "realistic")
+        let evaluation = try PassageEvaluation.run(
+          labels: passages, documents: pdfs, analysis: analysis, progress: { _ in })
+        print(evaluation.report(), terminator: "")
+      } else {
+        let evaluation = try Evaluation.run(folder: url, analysis: analysis, progress: { _ in })
+        print(evaluation.report(misses: misses), terminator: "")
+      }
     } catch {
       printError("gcmap: \(error)")
       throw ExitCode(1)
