@@ -70,7 +70,8 @@ extension Lexicon {
   public static func load(_ url: URL) throws -> Lexicon {
     let (yaml, root) = try StrictYAML.load(url)
     let top = try yaml.mapping(
-      root, "a lexicon", allowed: ["id", "language", "terms", "exclusions", "examples"],
+      root, "a lexicon",
+      allowed: ["id", "language", "terms", "exclusions", "examples", "headings"],
       required: ["id", "language", "terms", "examples"])
     var terms: [(String, Double)] = []
     guard let termsNode = top["terms"], let termMapping = termsNode.mapping else {
@@ -89,7 +90,8 @@ extension Lexicon {
       terms: terms,
       exclusions: try top["exclusions"].map { try yaml.strings($0, "exclusions") } ?? [],
       matchExamples: try yaml.strings(examples["match"] ?? Node(""), "examples.match"),
-      noMatchExamples: try yaml.strings(examples["noMatch"] ?? Node(""), "examples.noMatch"))
+      noMatchExamples: try yaml.strings(examples["noMatch"] ?? Node(""), "examples.noMatch"),
+      headings: try top["headings"].map { try yaml.strings($0, "headings") } ?? [])
   }
 
   /// Every lexicon of a language, one per category id, from `folder/LANG/*.yml`.

@@ -27,15 +27,16 @@ public struct DocumentRecord: Sendable {
     self.warnings = warnings
   }
 
-  /// What the reports need of this record: the labelled passages, each with the scores of its
-  /// labels only. Coverage is already aggregated, so nothing in the outputs changes; a batch
+  /// What the reports need of this record: the labelled passages (and the apparatus passages
+  /// with withheld labels), each with the scores of those labels only. Coverage is already aggregated, so nothing in the outputs changes; a batch
   /// keeps records in this form so that its memory grows little with the number of documents.
   public func compacted() -> DocumentRecord {
     var compact = self
     compact.classifications = classifications.compactMap { classification in
-      guard !classification.labels.isEmpty else { return nil }
+      let shown = classification.labels + classification.withheld
+      guard !shown.isEmpty else { return nil }
       var kept = classification
-      kept.scores = classification.scores.filter { classification.labels.contains($0.category) }
+      kept.scores = classification.scores.filter { shown.contains($0.category) }
       return kept
     }
     return compact

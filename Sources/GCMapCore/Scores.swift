@@ -85,14 +85,28 @@ public struct Classification: Sendable, Equatable, Codable {
   public var labels: [String]
   /// The language the passage was scored in ("en", "fr", "es"; "other" or "" if unknown).
   public var language: String
+  /// How much the passage is report apparatus (methodology, questionnaires, references...),
+  /// with the evidence; at or over the pipeline's threshold it counts for nothing.
+  public var apparatusScore: Double
+  public var apparatusCues: [String]
+  /// The labels an apparatus passage would have had: kept to show what was withheld.
+  public var withheld: [String]
 
-  public init(passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en")
-  {
+  public init(
+    passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en",
+    apparatusScore: Double = 0, apparatusCues: [String] = [], withheld: [String] = []
+  ) {
     self.passage = passage
     self.scores = scores
     self.labels = labels
     self.language = language
+    self.apparatusScore = apparatusScore
+    self.apparatusCues = apparatusCues
+    self.withheld = withheld
   }
+
+  /// True when the passage is apparatus: its labels were withheld.
+  public var isApparatus: Bool { !apparatusCues.isEmpty && labels.isEmpty && !withheld.isEmpty }
 
   public func score(_ category: String) -> CategoryScore? {
     scores.first { $0.category == category }

@@ -65,7 +65,10 @@ public final class Analysis {
     }
     return PassageClassifier.LanguageModel(
       tokenizer: tokenizer, matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
-      tfidf: tfidf)
+      tfidf: tfidf,
+      apparatus: try corpus.apparatus(language: language).map {
+        ApparatusDetector(lexicon: $0, tokenizer: tokenizer)
+      })
   }
 
   /// Seconds spent per stage, summed over documents (and over workers when they run side by

@@ -89,6 +89,19 @@ public struct Corpus: Sendable {
       folder: root.appendingPathComponent("lexicons"), language: language, ids: ids)
   }
 
+  /// The report-apparatus lexicon of a language (`lexicons/LANG/apparatus.yml`), if it has one.
+  public func apparatus(language: String) throws -> Lexicon? {
+    let url = root.appendingPathComponent("lexicons/\(language)/apparatus.yml")
+    guard FileManager.default.fileExists(atPath: url.path) else { return nil }
+    let lexicon = try Lexicon.load(url)
+    guard lexicon.id == "apparatus", lexicon.language == language else {
+      throw ConfigurationError(
+        file: url.path, line: nil,
+        message: "declares \(lexicon.id)/\(lexicon.language), expected apparatus/\(language)")
+    }
+    return lexicon
+  }
+
   /// The stopword list of a language.
   public func stopwords(language: String) throws -> Set<String> {
     Set(try Vocabulary.readList(root.appendingPathComponent("stopwords/\(language).txt")))

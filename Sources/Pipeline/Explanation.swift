@@ -21,7 +21,10 @@ public enum Explanation {
     for classification in relevant {
       guard let score = classification.score(id) else { continue }
       let passage = classification.passage
-      let labelled = classification.labels.contains(id) ? "labelled" : "below threshold"
+      let labelled =
+        classification.labels.contains(id)
+        ? "labelled"
+        : classification.withheld.contains(id) ? "withheld: report apparatus" : "below threshold"
       out +=
         "\n[\(passage.pageReference)] \(passage.id) score \(DataFiles.decimal(score.combined)) "
       out += "(\(labelled); labels: \(classification.labels.joined(separator: ", ")))\n"
@@ -44,6 +47,12 @@ public enum Explanation {
       }
       for mention in score.mentions {
         out += "  mention\(mention.inHeading ? " in heading" : ""): \"\(mention.text)\"\n"
+      }
+      if classification.apparatusScore > 0 {
+        out +=
+          "  apparatus \(DataFiles.decimal(classification.apparatusScore)) "
+          + "(counts for nothing from \(DataFiles.decimal(settings.classifier.apparatusThreshold))): "
+          + classification.apparatusCues.joined(separator: ", ") + "\n"
       }
       if let heading = passage.heading { out += "  under: \(heading)\n" }
       out += "  \(highlight(passage.text, score.terms))\n"

@@ -106,7 +106,7 @@ public struct PipelineSettings: Sendable {
 
     let classify = try yaml.mapping(
       top["classify"] ?? Node(""), "classify",
-      allowed: ["threshold", "relativeToTop", "maxLabels", "principleFactor"])
+      allowed: ["threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus"])
     if let node = classify["threshold"] {
       classifier.threshold = try yaml.double(node, "classify.threshold", in: 0...10)
     }
@@ -115,6 +115,9 @@ public struct PipelineSettings: Sendable {
     }
     if let node = classify["principleFactor"] {
       classifier.principleFactor = try yaml.double(node, "classify.principleFactor", in: 0...2)
+    }
+    if let node = classify["apparatus"] {
+      classifier.apparatusThreshold = try yaml.double(node, "classify.apparatus", in: 0...100)
     }
     if let node = classify["maxLabels"] {
       classifier.maxLabels = try yaml.int(node, "classify.maxLabels", in: 1...33)
@@ -154,7 +157,8 @@ public struct PipelineSettings: Sendable {
         + "tfidf weight \(number(c.tfidfWeight)) (scale \(number(c.tfidfScale))), "
         + "mentions weight \(number(c.mentionWeight)), heading weight \(number(c.headingWeight))",
       "classify: threshold \(number(c.threshold)), relativeToTop \(number(c.relativeToTop)), "
-        + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor))",
+        + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor)), "
+        + "apparatus \(number(c.apparatusThreshold))",
       "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "
         + "substantiveShare \(number(k.substantiveShare))",
     ]

@@ -193,10 +193,9 @@ public enum DataFiles {
     Table(
       name: "Passages",
       header: [
-        "document", "country", "page", "end_page", "passage", "language", "label", "score",
-        "keyword",
-        "tfidf", "mention",
-        "heading", "terms", "mentions", "heading_text", "text",
+        "document", "country", "page", "end_page", "passage", "language", "part", "label",
+        "withheld", "score", "keyword", "tfidf", "mention", "heading", "apparatus", "terms",
+        "mentions", "apparatus_cues", "heading_text", "text",
       ]
     ) { emit in
       for document in documents {
@@ -205,23 +204,27 @@ public enum DataFiles {
     }
   }
 
-  /// A document's rows of the passages table.
+  /// A document's rows of the passages table: one per label, and for report apparatus one
+  /// per withheld label (its `label` empty, `withheld` naming it, `part` "apparatus").
   public static func passageRows(_ document: DocumentRecord) -> [[CellValue]] {
     var rows: [[CellValue]] = []
     for classification in document.classifications {
       let passage = classification.passage
-      for label in classification.labels {
-        guard let score = classification.score(label) else { continue }
+      let part = classification.isApparatus ? "apparatus" : "body"
+      let labelled = classification.labels.map { ($0, $0, "") }
+      let withheld = classification.withheld.map { ($0, "", $0) }
+      for (category, label, held) in labelled + withheld {
+        guard let score = classification.score(category) else { continue }
         let terms = Array(Set(score.terms.map(\.term))).sorted().joined(separator: "; ")
         let mentions = score.mentions.map(\.text).joined(separator: "; ")
         rows.append([
           .text(document.source.id), .text(document.metadata.country), .integer(passage.page),
           .integer(passage.endPage), .text(passage.id), .text(classification.language),
-          .text(label),
-          .decimal(score.combined),
+          .text(part), .text(label), .text(held), .decimal(score.combined),
           .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
-          .decimal(score.heading),
-          .text(terms), .text(mentions), .text(passage.heading ?? ""), .text(passage.text),
+          .decimal(score.heading), .decimal(classification.apparatusScore), .text(terms),
+          .text(mentions), .text(classification.apparatusCues.joined(separator: "; ")),
+          .text(passage.heading ?? ""), .text(passage.text),
         ])
       }
     }

@@ -23,6 +23,9 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// Guiding principles are cross-cutting: their combined score is multiplied by this, so
   /// that a passage about screening children is labelled O12 before P08 (child-sensitive).
   public var principleFactor = 0.6
+  /// A passage whose apparatus score reaches this is report apparatus: its labels are withheld
+  /// (see `ApparatusDetector`).
+  public var apparatusThreshold = 0.5
 
   public init() {}
 }
@@ -44,11 +47,17 @@ public final class PassageClassifier: Sendable {
     public var tokenizer: Tokenizer
     public var matcher: LexiconMatcher
     public var tfidf: TfIdfModel
+    /// Recognizes report apparatus in this language; nil: nothing is apparatus.
+    public var apparatus: ApparatusDetector?
 
-    public init(tokenizer: Tokenizer, matcher: LexiconMatcher, tfidf: TfIdfModel) {
+    public init(
+      tokenizer: Tokenizer, matcher: LexiconMatcher, tfidf: TfIdfModel,
+      apparatus: ApparatusDetector? = nil
+    ) {
       self.tokenizer = tokenizer
       self.matcher = matcher
       self.tfidf = tfidf
+      self.apparatus = apparatus
     }
   }
 
@@ -172,16 +181,31 @@ public final class PassageClassifier: Sendable {
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
     let best = scores.first?.combined ?? 0
-    let labels =
+    var labels = Array(
       scores
-      .filter { $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best }
-      .prefix(settings.maxLabels).map(\.category)
+        .filter {
+          $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best
+        }
+        .prefix(settings.maxLabels).map(\.category))
+    // Report apparatus counts for nothing: its labels are withheld, and kept to be shown.
+    let apparatus =
+      model.apparatus?.assess(passage.text, tokens: tokens, heading: passage.heading)
+      ?? Apparatus()
+    var withheld: [String] = []
+    if apparatus.score >= settings.apparatusThreshold && !labels.isEmpty {
+      withheld = labels
+      labels = []
+    }
     for index in scores.indices where similarity.cosines[scores[index].category] != nil {
-      guard evidence == .all || labels.contains(scores[index].category) else { continue }
+      let kept =
+        labels.contains(scores[index].category)
+        || withheld.contains(scores[index].category)
+      guard evidence == .all || kept else { continue }
       scores[index].contributors = tfidf.contributors(scores[index].category, similarity.passage)
     }
     return Classification(
-      passage: passage, scores: scores, labels: Array(labels), language: language)
+      passage: passage, scores: scores, labels: labels, language: language,
+      apparatusScore: apparatus.score, apparatusCues: apparatus.cues, withheld: withheld)
   }
 
   /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for

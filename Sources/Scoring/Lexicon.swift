@@ -15,11 +15,15 @@ public struct Lexicon: Sendable, Equatable {
   public var exclusions: [String]
   public var matchExamples: [String]
   public var noMatchExamples: [String]
+  /// Phrases that mark a whole section when its heading holds one ("Methodology"); only the
+  /// apparatus lexicon has them.
+  public var headings: [String] = []
 
   public init(
     id: String, language: String, terms: [(phrase: String, weight: Double)], exclusions: [String],
-    matchExamples: [String], noMatchExamples: [String]
+    matchExamples: [String], noMatchExamples: [String], headings: [String] = []
   ) {
+    self.headings = headings
     self.id = id
     self.language = language
     self.terms = terms

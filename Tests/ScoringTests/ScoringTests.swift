@@ -351,3 +351,74 @@ struct CoverageTests {
     #expect(ShippedCorpus.shared.taxonomy.topObjective(coverage) == "O20")
   }
 }
+
+@Suite("Report apparatus")
+struct ApparatusTests {
+  static func detector(_ code: String, _ algorithm: String) throws -> ApparatusDetector {
+    let lexicon = try Lexicon.load(
+      Repository.corpus.appendingPathComponent("lexicons/\(code)/apparatus.yml"))
+    return ApparatusDetector(
+      lexicon: lexicon, tokenizer: Tokenizer(stemmer: try Stemmer(algorithm: algorithm)))
+  }
+
+  @Test(
+    "Each language's apparatus examples: match sentences reach the default threshold, noMatch ones score nothing",
+    arguments: [("en", "english"), ("fr", "french"), ("es", "spanish")])
+  func examples(code: String, algorithm: String) throws {
+    let lexicon = try Lexicon.load(
+      Repository.corpus.appendingPathComponent("lexicons/\(code)/apparatus.yml"))
+    let detector = try Self.detector(code, algorithm)
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: algorithm))
+    let threshold = ClassifierSettings().apparatusThreshold
+    #expect(lexicon.matchExamples.count >= 2 && lexicon.noMatchExamples.count >= 2)
+    for sentence in lexicon.matchExamples {
+      let found = detector.assess(sentence, tokens: tokenizer.tokens(sentence), heading: nil)
+      #expect(found.score >= threshold, "\(code) should be apparatus: \(sentence) \(found)")
+    }
+    for sentence in lexicon.noMatchExamples {
+      let found = detector.assess(sentence, tokens: tokenizer.tokens(sentence), heading: nil)
+      #expect(found.score == 0, "\(code) should not be apparatus: \(sentence) \(found)")
+    }
+  }
+
+  @Test(
+    "Questions, references, form fields and an apparatus heading are cues",
+    arguments: [
+      ("What support did you receive after your return? Was it enough?", nil, "questions: 2"),
+      ("IOM (2020). Reintegration handbook, p. 34; Smith et al. 2019", nil, "references: 3"),
+      ("Nom ________ Sexe 1 = Homme 2 = Femme", nil, "form fields: 3"),
+      (
+        "Returnees were met in six districts of the region.", "3. Methodology",
+        "heading: methodology"
+      ),
+    ] as [(String, String?, String)])
+  func cues(text: String, heading: String?, cue: String) throws {
+    let detector = try Self.detector("en", "english")
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
+    let found = detector.assess(text, tokens: tokenizer.tokens(text), heading: heading)
+    #expect(found.cues.contains(cue), "\(found.cues)")
+    #expect(found.score > 0)
+  }
+
+  @Test("An apparatus passage keeps its scores, loses its labels and says which were withheld")
+  func withheld() throws {
+    let corpus = ShippedCorpus.shared
+    let model = PassageClassifier.LanguageModel(
+      tokenizer: corpus.tokenizer, matcher: corpus.matcher, tfidf: corpus.tfidf,
+      apparatus: try Self.detector("en", "english"))
+    let classifier = PassageClassifier(
+      settings: ClassifierSettings(), models: ["en": model],
+      categories: corpus.taxonomy.categories)
+    let method = classifier.classify(
+      passage(
+        "Key informant interviews and focus group discussions with returnees were held; "
+          + "the evaluation team triangulated them with a desk review of reintegration data."))
+    #expect(method.labels.isEmpty)
+    #expect(method.withheld.contains("O21"), "\(method.withheld)")
+    #expect(method.isApparatus)
+    let programme = classifier.classify(
+      passage("Returnees received reintegration grants and psychosocial support in 2023."))
+    #expect(programme.labels.first == "O21")
+    #expect(!programme.isApparatus && programme.withheld.isEmpty)
+  }
+}
