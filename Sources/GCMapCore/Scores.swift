@@ -55,7 +55,9 @@ public struct CategoryScore: Sendable, Equatable, Codable {
   public var tfidf: Double
   public var mention: Double
   public var heading: Double
-  /// The weighted sum the classifier compares with its thresholds.
+  /// The share of the document's passages whose strongest lexicon evidence is the category.
+  public var document: Double
+  /// The weighted sum (or its logistic) the classifier compares with its thresholds.
   public var combined: Double
   public var terms: [TermMatch]
   public var contributors: [TermContribution]
@@ -63,13 +65,15 @@ public struct CategoryScore: Sendable, Equatable, Codable {
 
   public init(
     category: String, keyword: Double, tfidf: Double, mention: Double, heading: Double,
-    combined: Double, terms: [TermMatch], contributors: [TermContribution], mentions: [Mention]
+    document: Double = 0, combined: Double, terms: [TermMatch], contributors: [TermContribution],
+    mentions: [Mention]
   ) {
     self.category = category
     self.keyword = keyword
     self.tfidf = tfidf
     self.mention = mention
     self.heading = heading
+    self.document = document
     self.combined = combined
     self.terms = terms
     self.contributors = contributors
@@ -86,16 +90,23 @@ public struct Classification: Sendable, Equatable, Codable {
   /// The language the passage was scored in ("en", "fr", "es"; "other" or "" if unknown).
   public var language: String
   /// How much the passage is report apparatus (methodology, questionnaires, references...),
-  /// with the evidence; at or over the pipeline's threshold it counts for nothing.
+  /// with the evidence; at or over the pipeline's threshold (`isApparatus`) it counts for
+  /// nothing.
+  public var isApparatus: Bool
   public var apparatusScore: Double
   public var apparatusCues: [String]
   /// The labels an apparatus passage would have had: kept to show what was withheld.
   public var withheld: [String]
+  /// How close the passage is to the Compact as a whole (tf-idf similarity, scaled to [0, 1]).
+  public var relevance: Double
 
   public init(
     passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en",
-    apparatusScore: Double = 0, apparatusCues: [String] = [], withheld: [String] = []
+    isApparatus: Bool = false, apparatusScore: Double = 0, apparatusCues: [String] = [],
+    withheld: [String] = [], relevance: Double = 0
   ) {
+    self.isApparatus = isApparatus
+    self.relevance = relevance
     self.passage = passage
     self.scores = scores
     self.labels = labels
@@ -104,9 +115,6 @@ public struct Classification: Sendable, Equatable, Codable {
     self.apparatusCues = apparatusCues
     self.withheld = withheld
   }
-
-  /// True when the passage is apparatus: its labels were withheld.
-  public var isApparatus: Bool { !apparatusCues.isEmpty && labels.isEmpty && !withheld.isEmpty }
 
   public func score(_ category: String) -> CategoryScore? {
     scores.first { $0.category == category }

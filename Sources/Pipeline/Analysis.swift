@@ -60,8 +60,10 @@ public final class Analysis {
         return (category.id, ([category.names[language] ?? ""] + terms).joined(separator: ". "))
       }
       tfidf = TfIdfModel(
-        reference: profiles.map(\.1), profiles: profiles.map { ($0.0, $0.1) }, tokenizer: tokenizer,
-        stopwords: stopwords)
+        reference: profiles.map(\.1),
+        profiles: profiles.map { ($0.0, $0.1) }
+          + [(TfIdfModel.wholeCompact, profiles.map(\.1).joined(separator: ". "))],
+        tokenizer: tokenizer, stopwords: stopwords)
     }
     return PassageClassifier.LanguageModel(
       tokenizer: tokenizer, matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),

@@ -31,9 +31,10 @@ public struct Evaluation {
   public var practiceTotal: Int { documents.reduce(0) { $0 + $1.practicePassages } }
   public var practiceCorrect: Int { documents.reduce(0) { $0 + $1.practiceCorrect } }
 
-  public static func run(folder: URL, analysis: Analysis, progress: (String) -> Void) throws
-    -> Evaluation
-  {
+  /// `features`, if given, gets the scorers' outputs of every practice passage.
+  public static func run(
+    folder: URL, analysis: Analysis, features: FeatureRows? = nil, progress: (String) -> Void
+  ) throws -> Evaluation {
     let labelsURL = folder.appendingPathComponent("labels.csv")
     guard let text = try? String(contentsOf: labelsURL, encoding: .utf8) else {
       throw ConfigurationError(
@@ -63,6 +64,13 @@ public struct Evaluation {
             && !mentions.mentions(in: classification.passage.text).contains {
               analysis.taxonomy.isObjective($0.category)
             }
+        }
+        let objectives = analysis.taxonomy.objectives.map(\.id)
+        for classification in practice {
+          features?.add(
+            set: folder.lastPathComponent, unit: classification.passage.id,
+            classification: classification, objectives: objectives, positives: [label],
+            primary: label)
         }
         evaluation.documents.append(
           DocumentResult(

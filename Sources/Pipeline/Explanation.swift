@@ -31,7 +31,9 @@ public enum Explanation {
       out +=
         "  keyword \(DataFiles.decimal(score.keyword)), tfidf \(DataFiles.decimal(score.tfidf)), "
       out +=
-        "mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading))\n"
+        "mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading)), "
+        + "document \(DataFiles.decimal(score.document)), "
+        + "relevance \(DataFiles.decimal(classification.relevance))\n"
       if !score.terms.isEmpty {
         let grouped = Dictionary(grouping: score.terms, by: \.term).sorted { $0.key < $1.key }
         out +=

@@ -105,7 +105,8 @@ public struct PassageEvaluation: Sendable {
 
   /// Measures `analysis` on the passages of `labels` whose PDFs are in `documents`.
   public static func run(
-    labels: URL, documents: URL, analysis: Analysis, progress: (String) -> Void
+    labels: URL, documents: URL, analysis: Analysis, features: FeatureRows? = nil,
+    progress: (String) -> Void
   ) throws -> PassageEvaluation {
     let gold = try load(labels)
     var evaluation = PassageEvaluation()
@@ -140,6 +141,10 @@ public struct PassageEvaluation: Sendable {
             / Double(words.count) >= 0.5
         else { continue }
         pooled.merge(labelScores(candidate), uniquingKeysWith: max)
+        features?.add(
+          set: labels.deletingLastPathComponent().lastPathComponent, unit: labelled.id,
+          classification: candidate, objectives: analysis.taxonomy.objectives.map(\.id),
+          positives: labelled.objectives, primary: labelled.primary ?? "none")
       }
       evaluation.pipeline.add(labelled, predicted: pooled)
     }

@@ -16,7 +16,7 @@ public struct PipelineSettings: Sendable {
 
   /// The scorers a pipeline can combine.
   public enum Scorer: String, CaseIterable, Sendable {
-    case keyword, tfidf, mentions, heading
+    case keyword, tfidf, mentions, heading, document, relevance
   }
 
   public var name: String
@@ -78,7 +78,7 @@ public struct PipelineSettings: Sendable {
         let fields = try yaml.mapping(
           node, "score.keyword", allowed: ["weight", "saturation"], required: ["weight"])
         classifier.keywordWeight = try yaml.double(
-          fields["weight"] ?? Node(""), "score.keyword.weight", in: 0...10)
+          fields["weight"] ?? Node(""), "score.keyword.weight", in: 0...50)
         if let value = fields["saturation"] {
           classifier.keywordSaturation = try yaml.double(
             value, "score.keyword.saturation", in: 0.1...100)
@@ -87,7 +87,7 @@ public struct PipelineSettings: Sendable {
         let fields = try yaml.mapping(
           node, "score.tfidf", allowed: ["weight", "scale"], required: ["weight"])
         classifier.tfidfWeight = try yaml.double(
-          fields["weight"] ?? Node(""), "score.tfidf.weight", in: 0...10)
+          fields["weight"] ?? Node(""), "score.tfidf.weight", in: 0...50)
         if let value = fields["scale"] {
           classifier.tfidfScale = try yaml.double(value, "score.tfidf.scale", in: 0.01...1)
         }
@@ -95,18 +95,44 @@ public struct PipelineSettings: Sendable {
         let fields = try yaml.mapping(
           node, "score.mentions", allowed: ["weight"], required: ["weight"])
         classifier.mentionWeight = try yaml.double(
-          fields["weight"] ?? Node(""), "score.mentions.weight", in: 0...10)
+          fields["weight"] ?? Node(""), "score.mentions.weight", in: 0...50)
       case .heading:
         let fields = try yaml.mapping(
           node, "score.heading", allowed: ["weight"], required: ["weight"])
         classifier.headingWeight = try yaml.double(
-          fields["weight"] ?? Node(""), "score.heading.weight", in: 0...10)
+          fields["weight"] ?? Node(""), "score.heading.weight", in: 0...50)
+      case .document:
+        let fields = try yaml.mapping(
+          node, "score.document", allowed: ["weight"], required: ["weight"])
+        classifier.documentWeight = try yaml.double(
+          fields["weight"] ?? Node(""), "score.document.weight", in: -50...50)
+      case .relevance:
+        let fields = try yaml.mapping(
+          node, "score.relevance", allowed: ["weight"], required: ["weight"])
+        classifier.relevanceWeight = try yaml.double(
+          fields["weight"] ?? Node(""), "score.relevance.weight", in: -50...50)
       }
     }
 
     let classify = try yaml.mapping(
       top["classify"] ?? Node(""), "classify",
-      allowed: ["threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus"])
+      allowed: [
+        "threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus", "combination",
+        "intercept",
+      ])
+    if let node = classify["combination"] {
+      let name = try yaml.string(node, "classify.combination")
+      guard let combination = ClassifierSettings.Combination(rawValue: name) else {
+        throw yaml.error(
+          node,
+          "unknown combination \"\(name)\""
+            + StrictYAML.suggestion(name, ClassifierSettings.Combination.allCases.map(\.rawValue)))
+      }
+      classifier.combination = combination
+    }
+    if let node = classify["intercept"] {
+      classifier.intercept = try yaml.double(node, "classify.intercept", in: -50...50)
+    }
     if let node = classify["threshold"] {
       classifier.threshold = try yaml.double(node, "classify.threshold", in: 0...10)
     }
@@ -155,8 +181,10 @@ public struct PipelineSettings: Sendable {
         + "targetLength \(segmenter.targetLength)",
       "score: keyword weight \(number(c.keywordWeight)) (saturation \(number(c.keywordSaturation))), "
         + "tfidf weight \(number(c.tfidfWeight)) (scale \(number(c.tfidfScale))), "
-        + "mentions weight \(number(c.mentionWeight)), heading weight \(number(c.headingWeight))",
-      "classify: threshold \(number(c.threshold)), relativeToTop \(number(c.relativeToTop)), "
+        + "mentions weight \(number(c.mentionWeight)), heading weight \(number(c.headingWeight)), "
+        + "document weight \(number(c.documentWeight)), relevance weight \(number(c.relevanceWeight))",
+      "classify: \(c.combination.rawValue) of the weighted parts (intercept \(number(c.intercept))), "
+        + "threshold \(number(c.threshold)), relativeToTop \(number(c.relativeToTop)), "
         + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor)), "
         + "apparatus \(number(c.apparatusThreshold))",
       "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "

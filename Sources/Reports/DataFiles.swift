@@ -194,7 +194,8 @@ public enum DataFiles {
       name: "Passages",
       header: [
         "document", "country", "page", "end_page", "passage", "language", "part", "label",
-        "withheld", "score", "keyword", "tfidf", "mention", "heading", "apparatus", "terms",
+        "withheld", "score", "keyword", "tfidf", "mention", "heading", "document", "relevance",
+        "apparatus", "terms",
         "mentions", "apparatus_cues", "heading_text", "text",
       ]
     ) { emit in
@@ -222,7 +223,8 @@ public enum DataFiles {
           .integer(passage.endPage), .text(passage.id), .text(classification.language),
           .text(part), .text(label), .text(held), .decimal(score.combined),
           .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
-          .decimal(score.heading), .decimal(classification.apparatusScore), .text(terms),
+          .decimal(score.heading), .decimal(score.document), .decimal(classification.relevance),
+          .decimal(classification.apparatusScore), .text(terms),
           .text(mentions), .text(classification.apparatusCues.joined(separator: "; ")),
           .text(passage.heading ?? ""), .text(passage.text),
         ])

@@ -26,8 +26,36 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// A passage whose apparatus score reaches this is report apparatus: its labels are withheld
   /// (see `ApparatusDetector`).
   public var apparatusThreshold = 0.5
+  /// Weight of the share of the document's passages whose strongest lexicon evidence is the
+  /// category (what the document as a whole is about).
+  public var documentWeight = 0.0
+  /// Weight of the passage's tf-idf similarity with the Compact as a whole.
+  public var relevanceWeight = 0.0
+  /// Added before the link function (used with `logistic`).
+  public var intercept = 0.0
+
+  /// How the weighted parts make the combined score: their sum, or the logistic function of
+  /// it (a probability, as fitted by scripts/fit-classifier).
+  public enum Combination: String, Sendable, Equatable, Codable, CaseIterable {
+    case sum, logistic
+  }
+  public var combination = Combination.sum
 
   public init() {}
+
+  /// The combined score of a category's parts, before the principle factor.
+  public func combine(
+    keyword: Double, tfidf: Double, mention: Double, heading: Double, document: Double,
+    relevance: Double
+  ) -> Double {
+    let linear =
+      intercept + keywordWeight * keyword + tfidfWeight * tfidf + mentionWeight * mention
+      + headingWeight * heading + documentWeight * document + relevanceWeight * relevance
+    switch combination {
+    case .sum: return linear
+    case .logistic: return 1 / (1 + exp(-linear))
+    }
+  }
 }
 
 /// Scores passages against all categories and labels them.
@@ -90,30 +118,33 @@ public final class PassageClassifier: Sendable {
 
   /// Scores a passage in its own language: identified on the passage, else the document's
   /// (`documentLanguage`), else English. A passage in another script or language ("other")
-  /// gets no scores.
+  /// gets no scores. Alone, a passage has no document around it: its `document` feature is 0.
   public func classify(
     _ passage: Passage, documentLanguage: String = "", evidence: Evidence = .all
   ) -> Classification {
-    classify(passage, documentLanguage: documentLanguage, evidence: evidence) {
+    let found = gather(passage, documentLanguage: documentLanguage) {
       headingEvidence($0, model: $2)
     }
+    return decide(found, documentShares: [:], evidence: evidence)
   }
 
-  /// `classify` for a document's passages in order. Consecutive passages mostly share their
-  /// heading, which is tokenized, matched and searched for mentions once per run of them.
+  /// `classify` for a document's passages in order, each also weighed by what the document as
+  /// a whole is about (`documentShares`). Consecutive passages mostly share their heading,
+  /// which is tokenized, matched and searched for mentions once per run of them.
   public func classify(
     _ passages: [Passage], documentLanguage: String = "", evidence: Evidence = .all
   ) -> [Classification] {
     var last: (heading: String, language: String, evidence: HeadingEvidence)?
-    return passages.map { passage in
-      classify(passage, documentLanguage: documentLanguage, evidence: evidence) {
-        heading, language, model in
+    let gathered = passages.map { passage in
+      gather(passage, documentLanguage: documentLanguage) { heading, language, model in
         if let last, last.heading == heading, last.language == language { return last.evidence }
         let found = headingEvidence(heading, model: model)
         last = (heading, language, found)
         return found
       }
     }
+    let shares = documentShares(gathered)
+    return gathered.map { decide($0, documentShares: shares, evidence: evidence) }
   }
 
   /// What a heading adds to its passages' scores: its lexicon terms and its mentions.
@@ -129,55 +160,108 @@ public final class PassageClassifier: Sendable {
       mentions: mentions.mentions(in: heading, inHeading: true))
   }
 
+  /// What a passage's own text (and heading) says, before any decision: found once, then
+  /// weighed with what the document says.
+  private struct Gathered {
+    var passage: Passage
+    var language: String
+    /// nil for a passage that is not scored (another language, no model).
+    var model: LanguageModel?
+    var termsByCategory: [String: [TermMatch]] = [:]
+    var similarity: (passage: [(term: String, weight: Double)], cosines: [String: Double]) = (
+      [], [:]
+    )
+    var mentionsByCategory: [String: [Mention]] = [:]
+    var headingTerms: [String: [TermMatch]] = [:]
+    var apparatus = Apparatus()
+    /// tf-idf similarity with the Compact as a whole.
+    var relevance = 0.0
+  }
+
   /// `heading` gives the evidence of a heading (its text, the model's language and the model).
-  private func classify(
-    _ passage: Passage, documentLanguage: String, evidence: Evidence,
+  private func gather(
+    _ passage: Passage, documentLanguage: String,
     heading: (String, String, LanguageModel) -> HeadingEvidence
-  ) -> Classification {
+  ) -> Gathered {
     var language = LanguageIdentifier.identify(passage.text)
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.
-    if language == "other" {
-      return Classification(passage: passage, scores: [], labels: [], language: language)
-    }
+    if language == "other" { return Gathered(passage: passage, language: language) }
     let code = models[language] != nil ? language : "en"
     guard let model = models[code] ?? models.values.first else {
-      return Classification(passage: passage, scores: [], labels: [], language: language)
+      return Gathered(passage: passage, language: language)
     }
-    let tokenizer = model.tokenizer
-    let matcher = model.matcher
-    let tfidf = model.tfidf
-    let tokens = tokenizer.tokens(passage.text)
-    let termsByCategory = Dictionary(grouping: matcher.matches(tokens), by: \.category)
-    let similarity = settings.tfidfWeight > 0 ? tfidf.cosines(tokens) : (passage: [], cosines: [:])
+    let tokens = model.tokenizer.tokens(passage.text)
     let fromHeading = passage.heading.map { heading($0, code, model) }
     let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
-    let mentionsByCategory = Dictionary(grouping: found, by: \.category)
-    // The heading's own lexicon terms lean the passage too, less than naming the category.
-    let headingTerms = fromHeading?.terms ?? [:]
+    let needsSimilarity = settings.tfidfWeight != 0 || settings.relevanceWeight != 0
+    let similarity = needsSimilarity ? model.tfidf.cosines(tokens) : (passage: [], cosines: [:])
+    return Gathered(
+      passage: passage, language: language, model: model,
+      termsByCategory: Dictionary(grouping: model.matcher.matches(tokens), by: \.category),
+      similarity: similarity, mentionsByCategory: Dictionary(grouping: found, by: \.category),
+      // The heading's own lexicon terms lean the passage too, less than naming the category.
+      headingTerms: fromHeading?.terms ?? [:],
+      apparatus: model.apparatus?.assess(passage.text, tokens: tokens, heading: passage.heading)
+        ?? Apparatus(),
+      relevance: Self.rounded(
+        min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)))
+  }
+
+  /// For each category, the share of the document's scored passages (report apparatus left
+  /// out) whose strongest lexicon evidence is that category: what the document as a whole is
+  /// about, by its own words.
+  private func documentShares(_ gathered: [Gathered]) -> [String: Double] {
+    var counts: [String: Int] = [:]
+    var total = 0
+    for found in gathered
+    where found.model != nil && found.apparatus.score < settings.apparatusThreshold {
+      total += 1
+      let strongest = found.termsByCategory.map { ($0.key, keywordScore($0.value)) }
+        .max { ($0.1, $1.0) < ($1.1, $0.0) }
+      if let strongest, strongest.1 > 0 { counts[strongest.0, default: 0] += 1 }
+    }
+    guard total > 0 else { return [:] }
+    return counts.mapValues { Self.rounded(Double($0) / Double(total)) }
+  }
+
+  /// Scores, labels and evidence of a gathered passage.
+  private func decide(
+    _ found: Gathered, documentShares: [String: Double], evidence: Evidence
+  ) -> Classification {
+    guard let model = found.model else {
+      return Classification(
+        passage: found.passage, scores: [], labels: [], language: found.language)
+    }
     var scores: [CategoryScore] = []
     for category in categories {
       let id = category.id
-      let terms = termsByCategory[id] ?? []
-      let categoryMentions = mentionsByCategory[id] ?? []
+      let terms = found.termsByCategory[id] ?? []
+      let categoryMentions = found.mentionsByCategory[id] ?? []
       let keyword = keywordScore(terms)
-      let cosine = similarity.cosines[id] ?? 0
+      let cosine = found.similarity.cosines[id] ?? 0
       let tfidfScore = min(1, cosine / settings.tfidfScale)
       let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0
       let heading =
-        categoryMentions.contains { $0.inHeading } ? 1.0 : keywordScore(headingTerms[id] ?? [])
+        categoryMentions.contains { $0.inHeading }
+        ? 1.0 : keywordScore(found.headingTerms[id] ?? [])
+      let document = documentShares[id] ?? 0
+      // Nothing of the category in the passage or its heading: no score, whatever the
+      // document or the passage's relevance say.
+      guard keyword + tfidfScore + mention + heading > 0 else { continue }
       let factor = category.kind == .principle ? settings.principleFactor : 1
       let combined =
         factor
-        * (settings.keywordWeight * keyword + settings.tfidfWeight * tfidfScore
-          + settings.mentionWeight * mention + settings.headingWeight * heading)
+        * settings.combine(
+          keyword: keyword, tfidf: tfidfScore, mention: mention, heading: heading,
+          document: document, relevance: found.relevance)
       guard combined > 0 else { continue }
       scores.append(
         CategoryScore(
           category: id, keyword: Self.rounded(keyword), tfidf: Self.rounded(tfidfScore),
-          mention: mention,
-          heading: heading, combined: Self.rounded(combined), terms: terms,
-          contributors: [], mentions: categoryMentions))
+          mention: mention, heading: heading, document: document,
+          combined: Self.rounded(combined), terms: terms, contributors: [],
+          mentions: categoryMentions))
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
     let best = scores.first?.combined ?? 0
@@ -188,24 +272,24 @@ public final class PassageClassifier: Sendable {
         }
         .prefix(settings.maxLabels).map(\.category))
     // Report apparatus counts for nothing: its labels are withheld, and kept to be shown.
-    let apparatus =
-      model.apparatus?.assess(passage.text, tokens: tokens, heading: passage.heading)
-      ?? Apparatus()
+    let isApparatus = found.apparatus.score >= settings.apparatusThreshold
     var withheld: [String] = []
-    if apparatus.score >= settings.apparatusThreshold && !labels.isEmpty {
+    if isApparatus {
       withheld = labels
       labels = []
     }
-    for index in scores.indices where similarity.cosines[scores[index].category] != nil {
+    for index in scores.indices where found.similarity.cosines[scores[index].category] != nil {
       let kept =
-        labels.contains(scores[index].category)
-        || withheld.contains(scores[index].category)
+        labels.contains(scores[index].category) || withheld.contains(scores[index].category)
       guard evidence == .all || kept else { continue }
-      scores[index].contributors = tfidf.contributors(scores[index].category, similarity.passage)
+      scores[index].contributors = model.tfidf.contributors(
+        scores[index].category, found.similarity.passage)
     }
     return Classification(
-      passage: passage, scores: scores, labels: labels, language: language,
-      apparatusScore: apparatus.score, apparatusCues: apparatus.cues, withheld: withheld)
+      passage: found.passage, scores: scores, labels: labels, language: found.language,
+      isApparatus: isApparatus, apparatusScore: found.apparatus.score,
+      apparatusCues: found.apparatus.cues,
+      withheld: withheld, relevance: found.relevance)
   }
 
   /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for

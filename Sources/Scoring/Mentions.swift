@@ -11,7 +11,8 @@ import GCMapCore
 /// the lexicons.
 /// French and Spanish alike: "Objectif 5", "objectifs 2 et 3", "Objetivo 5", "objetivos 2 y 3",
 /// and the principles' French and Spanish names ("enfoque pangubernamental"); "OMS 7" is not
-/// one. Limits: an "objective 2" of some other plan is taken for the Compact's.
+/// one; nor is a qualified "Specific Objective 3" or "Overall Objective 1" (a project's).
+/// Limits: an unqualified "objective 2" of some other plan is taken for the Compact's.
 public struct MentionDetector: Sendable {
   public init() {}
 
@@ -99,11 +100,25 @@ public struct MentionDetector: Sendable {
     ),
   ]
 
+  /// Words that make "Objective 3" some other plan's: a project's "Specific Objective 3", a
+  /// programme's "Overall Objective 1", a strategy's "Strategic Objective 2".
+  static let qualifiers: Set<String> = [
+    "specific", "overall", "strategic", "immediate", "general", "operational", "project",
+    "programme", "program", "development", "outcome", "sub", "intermediate",
+  ]
+
+  /// The word just before `index`, lowercased ("" if none).
+  static func wordBefore(_ index: String.Index, in text: String) -> String {
+    let before = text[..<index].reversed().drop { !$0.isLetter }
+    return String(before.prefix { $0.isLetter }.reversed()).lowercased()
+  }
+
   public func mentions(in text: String, inHeading: Bool = false) -> [Mention] {
     var found: [Mention] = []
     // The pattern is costly; most passages have no "obj" at all.
     if Self.containsObj(text) {
-      for match in text.matches(of: Self.objectivePattern) {
+      for match in text.matches(of: Self.objectivePattern)
+      where !Self.qualifiers.contains(Self.wordBefore(match.range.lowerBound, in: text)) {
         let numbers = Self.numbers(first: String(match.output.1), rest: String(match.output.2))
         let start = text.unicodeScalars.distance(
           from: text.unicodeScalars.startIndex, to: match.range.lowerBound)

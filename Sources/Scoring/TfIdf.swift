@@ -23,13 +23,19 @@ public struct TfIdfModel: Sendable {
   /// Each category's place in `profiles`.
   private let profileIndex: [String: Int]
 
+  /// The profile of the Compact as a whole (every category's text): a passage's cosine with it
+  /// tells how close the passage is to the Compact's subject at all.
+  public static let wholeCompact = "*"
+
   public init(taxonomy: Taxonomy, tokenizer: Tokenizer, stopwords: Set<String>) {
     var reference: [String] = []
     for category in taxonomy.categories {
       reference += [category.title, category.commitment] + category.actions.map(\.text)
     }
+    let profiles = taxonomy.categories.map { ($0.id, $0.referenceText) }
     self.init(
-      reference: reference, profiles: taxonomy.categories.map { ($0.id, $0.referenceText) },
+      reference: reference,
+      profiles: profiles + [(Self.wholeCompact, profiles.map(\.1).joined(separator: "\n"))],
       tokenizer: tokenizer,
       stopwords: stopwords)
   }

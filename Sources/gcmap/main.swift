@@ -259,11 +259,18 @@ struct Evaluate: ParsableCommand {
   @Option(help: "The PDFs of a passages.csv folder (default: ../realistic beside it).")
   var documents: String?
 
+  @Option(
+    help:
+      "Write the scorers' outputs of the labelled passages to this CSV (for scripts/fit-classifier)."
+  )
+  var features: String?
+
   @OptionGroup var options: AnalysisOptions
 
   func run() throws {
     let analysis = try options.analysis()
     let url = URL(fileURLWithPath: folder)
+    let rows = features.map { _ in FeatureRows() }
     do {
       let passages = url.appendingPathComponent("passages.csv")
       if FileManager.default.fileExists(atPath: passages.path) {
@@ -272,12 +279,15 @@ struct Evaluate: ParsableCommand {
           ?? url.standardizedFileURL.deletingLastPathComponent().appendingPathComponent(
             "realistic")
         let evaluation = try PassageEvaluation.run(
-          labels: passages, documents: pdfs, analysis: analysis, progress: { _ in })
+          labels: passages, documents: pdfs, analysis: analysis, features: rows,
+          progress: { _ in })
         print(evaluation.report(), terminator: "")
       } else {
-        let evaluation = try Evaluation.run(folder: url, analysis: analysis, progress: { _ in })
+        let evaluation = try Evaluation.run(
+          folder: url, analysis: analysis, features: rows, progress: { _ in })
         print(evaluation.report(misses: misses), terminator: "")
       }
+      if let rows, let features { try rows.write(to: URL(fileURLWithPath: features)) }
     } catch {
       printError("gcmap: \(error)")
       throw ExitCode(1)

@@ -43,8 +43,17 @@ struct LanguageClassificationTests {
     #expect(mixed.classifications.map(\.language) == ["en", "fr"])
     let english = try record("english-review.pdf").classifications[1]
     let french = try record("french-review.pdf").classifications[2]
-    #expect(mixed.classifications[0].scores == english.scores)
-    #expect(mixed.classifications[1].scores == french.scores)
+    // The same passage scores the same in another document, but for the document's share (its
+    // weight is 0 in the default pipeline).
+    func own(_ scores: [CategoryScore]) -> [CategoryScore] {
+      scores.map {
+        var score = $0
+        score.document = 0
+        return score
+      }
+    }
+    #expect(own(mixed.classifications[0].scores) == own(english.scores))
+    #expect(own(mixed.classifications[1].scores) == own(french.scores))
   }
 
   @Test("A document in another language is reported, not classified")

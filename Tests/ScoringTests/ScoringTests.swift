@@ -207,7 +207,8 @@ struct MentionTests {
       ("OMS 7 is a health target", []), ("objective 24", []), ("the objective of the law", []),
       ("Objectif 5", ["O05"]), ("objectifs 2 et 3", ["O02", "O03"]), ("Objetivo 5", ["O05"]),
       ("objetivos 2 y 3", ["O02", "O03"]), ("objetivos 2 a 4", ["O02", "O03", "O04"]),
-      ("l'OMS 7", []),
+      ("l'OMS 7", []), ("Specific Objective 3: returnees", []), ("the Overall Objective 1", []),
+      ("under the GCM's Objective 21, specific", ["O21"]),
     ])
   func objectives(text: String, expected: [String]) {
     #expect(detector.mentions(in: text).map(\.category) == expected)
@@ -306,7 +307,9 @@ struct ClassifierTests {
     #expect(classifier.classify(passage(text)) == alone)
   }
 
-  @Test("A document's passages classified together score as each alone (headings shared)")
+  @Test(
+    "A document's passages classified together score as each alone (headings shared), but for the document's share"
+  )
   func together() {
     let objective = "Objective 7: Address and reduce vulnerabilities"
     let principle = "A whole-of-government approach to recruitment"
@@ -320,7 +323,19 @@ struct ClassifierTests {
     ]
     let together = classifier.classify(passages, documentLanguage: "en")
     let alone = passages.map { classifier.classify($0, documentLanguage: "en") }
-    #expect(together == alone)
+    // The document feature is the one thing a passage alone cannot have; with its weight 0
+    // (the default) it changes no score.
+    func withoutDocument(_ classification: Classification) -> Classification {
+      var copy = classification
+      copy.scores = copy.scores.map {
+        var score = $0
+        score.document = 0
+        return score
+      }
+      return copy
+    }
+    #expect(together.map(withoutDocument) == alone)
+    #expect(together.contains { $0.scores.contains { $0.document > 0 } })
     #expect(together[1].score("O07")?.heading == 1)
     #expect(together[3].score("P09")?.heading == 1)
   }
@@ -420,5 +435,40 @@ struct ApparatusTests {
       passage("Returnees received reintegration grants and psychosocial support in 2023."))
     #expect(programme.labels.first == "O21")
     #expect(!programme.isApparatus && programme.withheld.isEmpty)
+  }
+}
+
+@Suite("Document share and logistic combination")
+struct DocumentShareTests {
+  @Test(
+    "The document's share is the part of its passages whose strongest lexicon evidence is the category"
+  )
+  func shares() {
+    let classifier = ShippedCorpus.shared.classifier()
+    let passages = [
+      passage("Returnees received reintegration grants in their communities of origin."),
+      passage("Reintegration assistance reached 3,000 returnees in 2023."),
+      passage("Remittance transfer costs fell to 3 per cent."),
+      passage("The weather was pleasant during the whole of that year."),
+    ]
+    let classified = classifier.classify(passages, documentLanguage: "en")
+    #expect(classified[0].score("O21")?.document == 0.5)
+    #expect(classified[2].score("O20")?.document == 0.25)
+  }
+
+  @Test("Logistic combination: the logistic function of the weighted parts and the intercept")
+  func logistic() {
+    var settings = ClassifierSettings()
+    settings.combination = .logistic
+    settings.intercept = -2
+    settings.keywordWeight = 4
+    settings.tfidfWeight = 0
+    settings.mentionWeight = 0
+    settings.headingWeight = 0
+    settings.documentWeight = 2
+    settings.relevanceWeight = 1
+    let value = settings.combine(
+      keyword: 0.5, tfidf: 0.9, mention: 1, heading: 1, document: 0.25, relevance: 0.5)
+    #expect(abs(value - 1 / (1 + exp(-(-2 + 2 + 0.5 + 0.5)))) < 1e-12)
   }
 }
