@@ -31,8 +31,7 @@ enum GCMapBinary {
     // purpose.
     var ownCache: String?
     if environment["GCMAP_CACHE"] == nil {
-      let folder = FileManager.default.temporaryDirectory
-        .appendingPathComponent("gcmap-cache-\(UUID())").path
+      let folder = Scratch.path("gcmap-cache").path
       environment["GCMAP_CACHE"] = folder
       ownCache = folder
     }

@@ -95,8 +95,7 @@ struct ExtractionTests {
 
   @Test("A plain-text file uses the same normalization, pages split at form feeds")
   func plainText() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "gcmap-txt-\(getpid())")
+    let folder = Scratch.path("gcmap-txt")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let file = folder.appendingPathComponent("review.txt")
     try "Migra<on na<onal strategy is implemen<ng the Compact.\u{0C}Page two text about migra<on."
@@ -126,8 +125,7 @@ struct LanguageExtractionTests {
 
   @Test("French words split at a line end are joined with the French vocabulary")
   func frenchHyphenation() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "gcmap-fr-\(getpid())")
+    let folder = Scratch.path("gcmap-fr")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let file = folder.appendingPathComponent("revue.txt")
     let body = String(

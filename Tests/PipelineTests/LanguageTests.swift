@@ -58,8 +58,7 @@ struct LanguageClassificationTests {
 
   @Test("A document in another language is reported, not classified")
   func otherLanguage() throws {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "gcmap-zh-\(getpid())")
+    let folder = Scratch.path("gcmap-zh")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let file = folder.appendingPathComponent("review.txt")
     try String(repeating: "政府通过了一项保护移民及其家庭的国家战略，并与民间社会和工会合作。\n\n", count: 6)

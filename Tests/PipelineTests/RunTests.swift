@@ -5,8 +5,7 @@ import Testing
 /// A fresh folder holding copies of generated fixtures, under new names if given.
 func folder(_ files: [(fixture: String, name: String)], extra: [String: String] = [:]) throws -> URL
 {
-  let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-    "gcmap-run-\(UUID().uuidString)")
+  let url = Scratch.path("gcmap-run")
   try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
   for file in files {
     let target = url.appendingPathComponent(file.name)
@@ -22,7 +21,7 @@ func folder(_ files: [(fixture: String, name: String)], extra: [String: String] 
 }
 
 func outputFolder() -> URL {
-  FileManager.default.temporaryDirectory.appendingPathComponent("gcmap-out-\(UUID().uuidString)")
+  Scratch.path("gcmap-out")
 }
 
 func read(_ folder: URL, _ name: String) -> String {

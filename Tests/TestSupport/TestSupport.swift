@@ -77,3 +77,28 @@ private final class LockedData: @unchecked Sendable {
   }
   var isSet: Bool { value != nil }
 }
+
+/// Folders and files tests write, all under one folder per test process that is removed when
+/// the process exits (and, should it be killed, by the next test run).
+public enum Scratch {
+  /// `$TMPDIR/gcmap-tests-PID`, made on first use.
+  public static let root: URL = {
+    let base = FileManager.default.temporaryDirectory
+    // Left by a test process that did not exit normally: its process is gone.
+    for name in (try? FileManager.default.contentsOfDirectory(atPath: base.path)) ?? []
+    where name.hasPrefix("gcmap-tests-") {
+      if let pid = Int32(name.dropFirst("gcmap-tests-".count)), kill(pid, 0) != 0 {
+        try? FileManager.default.removeItem(at: base.appendingPathComponent(name))
+      }
+    }
+    let root = base.appendingPathComponent("gcmap-tests-\(getpid())")
+    try? FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    atexit { try? FileManager.default.removeItem(at: Scratch.root) }
+    return root
+  }()
+
+  /// A new path under the root, named `prefix-UUID` (not created).
+  public static func path(_ prefix: String) -> URL {
+    root.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+  }
+}
