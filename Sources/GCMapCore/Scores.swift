@@ -162,6 +162,7 @@ public struct CategoryCoverage: Sendable, Equatable, Codable {
 /// A document's row of the coverage matrix, its cells in taxonomy order.
 public struct DocumentCoverage: Sendable, Equatable, Codable {
   public var documentID: String
+  /// The document's passages that can count: report apparatus left out.
   public var passageCount: Int
   public var cells: [CategoryCoverage]
 

@@ -28,14 +28,17 @@ public struct CoverageAggregator: Sendable {
     self.slots = slots
   }
 
+  /// The document's row. Report apparatus counts for nothing: not in the passage count, the
+  /// strongest scores or the mentions.
   public func aggregate(documentID: String, _ classifications: [Classification]) -> DocumentCoverage
   {
-    let total = classifications.count
+    let body = classifications.filter { !$0.isApparatus }
+    let total = body.count
     // One pass over the passages, tallying into each category's slot.
     var labelledCounts = [Int](repeating: 0, count: categoryIDs.count)
     var strongestScores = [Double?](repeating: nil, count: categoryIDs.count)
     var mentionCounts = [Int](repeating: 0, count: categoryIDs.count)
-    for classification in classifications {
+    for classification in body {
       for label in Set(classification.labels) {
         if let slot = slots[label] { labelledCounts[slot] += 1 }
       }

@@ -472,3 +472,28 @@ struct DocumentShareTests {
     #expect(abs(value - 1 / (1 + exp(-(-2 + 2 + 0.5 + 0.5)))) < 1e-12)
   }
 }
+
+@Suite("Coverage without report apparatus")
+struct ApparatusCoverageTests {
+  @Test("Report apparatus counts for nothing: not in the passage count, the scores or the mentions")
+  func apparatusCountsForNothing() {
+    let aggregator = CoverageAggregator(
+      settings: CoverageSettings(), categoryIDs: ShippedCorpus.shared.taxonomy.ids)
+    let score = CategoryScore(
+      category: "O12", keyword: 0.6, tfidf: 0, mention: 1, heading: 0, combined: 0.9, terms: [],
+      contributors: [], mentions: [])
+    let method = Classification(
+      passage: passage("Interviews were held with returnees under Objective 12."), scores: [score],
+      labels: [], isApparatus: true, apparatusScore: 1.2, apparatusCues: ["interview"],
+      withheld: ["O12"])
+    let programme = Classification(
+      passage: passage("Screening and referral of vulnerable migrants improved."),
+      scores: [score], labels: ["O12"])
+    let alone = aggregator.aggregate(documentID: "d", [method])
+    #expect(alone.passageCount == 0)
+    #expect(alone.cell("O12")?.level == CoverageLevel.none)
+    #expect(alone.cell("O12")?.mentions == 0 && alone.cell("O12")?.strongest == 0)
+    let both = aggregator.aggregate(documentID: "d", [method, programme])
+    #expect(both.passageCount == 1 && both.cell("O12")?.share == 1)
+  }
+}
