@@ -74,12 +74,27 @@ extension Lexicon {
       allowed: ["id", "language", "terms", "exclusions", "examples", "headings"],
       required: ["id", "language", "terms", "examples"])
     var terms: [(String, Double)] = []
+    var near: [String: String] = [:]
     guard let termsNode = top["terms"], let termMapping = termsNode.mapping else {
       throw yaml.error(top["terms"], "terms must map each word or phrase to its weight")
     }
     for (key, value) in termMapping {
       let phrase = try yaml.string(key, "a term")
-      terms.append((phrase, try yaml.double(value, "the weight of \"\(phrase)\"", in: 0.1...5)))
+      // A weight, or {weight: W, near: SUBJECT} for a generic term that needs its subject.
+      if value.mapping != nil {
+        let fields = try yaml.mapping(
+          value, "the term \"\(phrase)\"", allowed: ["weight", "near"],
+          required: ["weight", "near"])
+        terms.append(
+          (
+            phrase,
+            try yaml.double(
+              fields["weight"] ?? Node(""), "the weight of \"\(phrase)\"", in: 0.1...5)
+          ))
+        near[phrase] = try yaml.string(fields["near"] ?? Node(""), "near")
+      } else {
+        terms.append((phrase, try yaml.double(value, "the weight of \"\(phrase)\"", in: 0.1...5)))
+      }
     }
     let examples = try yaml.mapping(
       top["examples"] ?? Node(""), "examples", allowed: ["match", "noMatch"],
@@ -91,7 +106,8 @@ extension Lexicon {
       exclusions: try top["exclusions"].map { try yaml.strings($0, "exclusions") } ?? [],
       matchExamples: try yaml.strings(examples["match"] ?? Node(""), "examples.match"),
       noMatchExamples: try yaml.strings(examples["noMatch"] ?? Node(""), "examples.noMatch"),
-      headings: try top["headings"].map { try yaml.strings($0, "headings") } ?? [])
+      headings: try top["headings"].map { try yaml.strings($0, "headings") } ?? [],
+      near: near)
   }
 
   /// Every lexicon of a language, one per category id, from `folder/LANG/*.yml`.
@@ -127,5 +143,25 @@ extension CountryTable {
           subRegion: row["sub_region"] ?? "",
           names: (row["names"] ?? "").split(separator: "|").map(String.init))
       })
+  }
+}
+
+extension Subjects {
+  /// Reads `Corpus/lexicons/LANG/subjects.yml`: `window` and the named `subjects` sets.
+  public static func load(_ url: URL) throws -> Subjects {
+    let (yaml, root) = try StrictYAML.load(url)
+    let top = try yaml.mapping(
+      root, "the subjects", allowed: ["language", "window", "subjects"],
+      required: ["language", "window", "subjects"])
+    var sets: [String: [String]] = [:]
+    guard let subjects = top["subjects"], let mapping = subjects.mapping else {
+      throw yaml.error(top["subjects"], "subjects must map each name to its words")
+    }
+    for (key, words) in mapping {
+      let name = try yaml.string(key, "a subject's name")
+      sets[name] = try yaml.strings(words, "subjects.\(name)")
+    }
+    return Subjects(
+      window: try yaml.int(top["window"] ?? Node(""), "window", in: 1...100), sets: sets)
   }
 }

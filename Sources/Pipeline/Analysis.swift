@@ -66,7 +66,10 @@ public final class Analysis {
         tokenizer: tokenizer, stopwords: stopwords)
     }
     return PassageClassifier.LanguageModel(
-      tokenizer: tokenizer, matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
+      tokenizer: tokenizer,
+      matcher: LexiconMatcher(
+        lexicons: lexicons, tokenizer: tokenizer,
+        subjects: try corpus.subjects(language: language)),
       tfidf: tfidf,
       apparatus: try corpus.apparatus(language: language).map {
         ApparatusDetector(lexicon: $0, tokenizer: tokenizer)

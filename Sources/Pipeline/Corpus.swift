@@ -84,9 +84,32 @@ public struct Corpus: Sendable {
     try Taxonomy.load(root.appendingPathComponent("taxonomy.yml"))
   }
 
+  /// A language's lexicons, one per category; a term's `near` must name one of the
+  /// language's subject sets.
   public func lexicons(language: String, ids: [String]) throws -> [Lexicon] {
-    try Lexicon.loadAll(
+    let lexicons = try Lexicon.loadAll(
       folder: root.appendingPathComponent("lexicons"), language: language, ids: ids)
+    let known = try subjects(language: language).sets
+    for lexicon in lexicons {
+      for (phrase, subject) in lexicon.near.sorted(by: { $0.key < $1.key })
+      where known[subject] == nil {
+        throw ConfigurationError(
+          file: root.appendingPathComponent("lexicons/\(language)/\(lexicon.id).yml").path,
+          line: nil,
+          message: "the term \"\(phrase)\" needs the subject \"\(subject)\", which "
+            + "lexicons/\(language)/subjects.yml does not define"
+            + StrictYAML.suggestion(subject, known.keys.sorted()))
+      }
+    }
+    return lexicons
+  }
+
+  /// The subject sets generic terms need nearby (`lexicons/LANG/subjects.yml`); none if the
+  /// language has no such file.
+  public func subjects(language: String) throws -> Subjects {
+    let url = root.appendingPathComponent("lexicons/\(language)/subjects.yml")
+    guard FileManager.default.fileExists(atPath: url.path) else { return Subjects() }
+    return try Subjects.load(url)
   }
 
   /// The report-apparatus lexicon of a language (`lexicons/LANG/apparatus.yml`), if it has one.

@@ -18,12 +18,17 @@ public struct Lexicon: Sendable, Equatable {
   /// Phrases that mark a whole section when its heading holds one ("Methodology"); only the
   /// apparatus lexicon has them.
   public var headings: [String] = []
+  /// Generic terms (by phrase) and the subject they need nearby to count: "data" counts for
+  /// O01 only within a few words of "migration", "migrants", "returnees"... (see `Subjects`).
+  public var near: [String: String] = [:]
 
   public init(
     id: String, language: String, terms: [(phrase: String, weight: Double)], exclusions: [String],
-    matchExamples: [String], noMatchExamples: [String], headings: [String] = []
+    matchExamples: [String], noMatchExamples: [String], headings: [String] = [],
+    near: [String: String] = [:]
   ) {
     self.headings = headings
+    self.near = near
     self.id = id
     self.language = language
     self.terms = terms
@@ -36,6 +41,22 @@ public struct Lexicon: Sendable, Equatable {
     lhs.id == rhs.id && lhs.language == rhs.language
       && lhs.terms.map(\.phrase) == rhs.terms.map(\.phrase)
       && lhs.terms.map(\.weight) == rhs.terms.map(\.weight) && lhs.exclusions == rhs.exclusions
+      && lhs.near == rhs.near
+  }
+}
+
+/// Named sets of words that say what a passage is about (`Corpus/lexicons/LANG/subjects.yml`):
+/// a generic lexicon term marked `near: migration` counts only where one of the set's words or
+/// phrases stands within `window` words of it, the way published SDG query sets combine a
+/// generic term with its subject (AND/NEAR).
+public struct Subjects: Sendable, Equatable {
+  public var window: Int
+  /// Set name → its words and phrases (matched on stems, or as forms when written "=word").
+  public var sets: [String: [String]]
+
+  public init(window: Int = 12, sets: [String: [String]] = [:]) {
+    self.window = window
+    self.sets = sets
   }
 }
 
@@ -45,7 +66,9 @@ public struct Lexicon: Sendable, Equatable {
 /// words in order, and "smugglers" meets "smuggler". A term written "=word" matches only that
 /// word form (and its plural), where the stem would reach too far ("nationality" and
 /// "national" share a stem). Where terms overlap in one category, the
-/// longest wins. A term inside one of its lexicon's exclusion phrases does not count.
+/// longest wins. A term inside one of its lexicon's exclusion phrases does not count. A term
+/// marked `near: SUBJECT` counts only with a word of that subject set within the window (see
+/// `Subjects`).
 public struct LexiconMatcher: Sendable {
   struct Pattern: Sendable {
     var category: String
@@ -54,7 +77,13 @@ public struct LexiconMatcher: Sendable {
     var stems: [String]
     var weight: Double
     var isExclusion: Bool
+    /// The subject set this term needs nearby; nil: it counts on its own.
+    var near: String? = nil
+    /// The name of the subject set this pattern is a word of (not a term of any category).
+    var subject: String? = nil
   }
+
+  private let window: Int
 
   /// A term's words as the matcher compares them: stems, or for a term written "=word ...",
   /// the exact folded forms ("=integration" does not match "integrated").
@@ -80,14 +109,22 @@ public struct LexiconMatcher: Sendable {
   private let longestFirstForm: Int
   public let categories: [String]
 
-  public init(lexicons: [Lexicon], tokenizer: Tokenizer) {
+  public init(lexicons: [Lexicon], tokenizer: Tokenizer, subjects: Subjects = Subjects()) {
     var index: [String: [Pattern]] = [:]
-    for lexicon in lexicons {
+    window = subjects.window
+    let subjectLexicons = subjects.sets.sorted { $0.key < $1.key }.map { name, words in
+      Lexicon(
+        id: "#" + name, language: "", terms: words.map { ($0, 1) }, exclusions: [],
+        matchExamples: [], noMatchExamples: [])
+    }
+    for lexicon in lexicons + subjectLexicons {
+      let subject = lexicon.id.hasPrefix("#") ? String(lexicon.id.dropFirst()) : nil
       let patterns =
         lexicon.terms.map { term in
           Pattern(
             category: lexicon.id, term: term.phrase, stems: Self.keys(term.phrase, tokenizer),
-            weight: term.weight, isExclusion: false)
+            weight: term.weight, isExclusion: false, near: lexicon.near[term.phrase],
+            subject: subject)
         }
         + lexicon.exclusions.map { phrase in
           Pattern(
@@ -98,7 +135,9 @@ public struct LexiconMatcher: Sendable {
       var seen: [String: Int] = [:]
       var unique: [Pattern] = []
       for pattern in patterns where !pattern.stems.isEmpty {
-        let key = (pattern.isExclusion ? "-" : "+") + pattern.stems.joined(separator: " ")
+        let key =
+          (pattern.isExclusion ? "-" : "+") + (pattern.near ?? "")
+          + pattern.stems.joined(separator: " ")
         if let at = seen[key] {
           unique[at].weight = max(unique[at].weight, pattern.weight)
         } else {
@@ -146,7 +185,21 @@ public struct LexiconMatcher: Sendable {
       }
     }
     let exclusions = found.filter(\.pattern.isExclusion)
-    let terms = found.filter { !$0.pattern.isExclusion }
+    // Where each subject set's words stand, as token positions.
+    var subjectSpans: [String: [(first: Int, last: Int)]] = [:]
+    for match in found {
+      if let subject = match.pattern.subject {
+        subjectSpans[subject, default: []].append((match.first, match.last))
+      }
+    }
+    let terms = found.filter { match in
+      guard !match.pattern.isExclusion, match.pattern.subject == nil else { return false }
+      guard let near = match.pattern.near else { return true }
+      // A generic term counts only with its subject within the window, on either side.
+      return (subjectSpans[near] ?? []).contains {
+        $0.first <= match.last + window && $0.last >= match.first - window
+      }
+    }
     var kept: [TermMatch] = []
     for candidate in terms {
       let excluded = exclusions.contains {

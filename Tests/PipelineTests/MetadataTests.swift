@@ -132,3 +132,27 @@ struct MetadataRunTests {
     #expect(result.error.contains("metadata.csv:2: unknown country \"Atlantis\""))
   }
 }
+
+@Suite("Corpus lexicons")
+struct CorpusLexiconTests {
+  @Test(
+    "A term's near must name a subject of subjects.yml: an error naming the file, the term and the nearest name"
+  )
+  func unknownSubject() throws {
+    let folder = Scratch.path("corpus")
+    try FileManager.default.copyItem(at: Repository.corpus, to: folder)
+    let file = folder.appendingPathComponent("lexicons/en/O01.yml")
+    let text = try String(contentsOf: file, encoding: .utf8)
+    try text.replacingOccurrences(of: "near: migration}", with: "near: migrations}")
+      .write(to: file, atomically: true, encoding: .utf8)
+    let corpus = Corpus(root: folder)
+    let ids = try corpus.taxonomy().ids
+    #expect {
+      _ = try corpus.lexicons(language: "en", ids: ids)
+    } throws: { error in
+      let message = "\(error)"
+      return message.contains("O01.yml") && message.contains("\"migrations\"")
+        && message.contains("migration")
+    }
+  }
+}

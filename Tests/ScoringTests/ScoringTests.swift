@@ -25,7 +25,9 @@ struct ShippedCorpus: Sendable {
       let stopwords = Set(try Vocabulary.readList(root.appendingPathComponent("stopwords/en.txt")))
       return ShippedCorpus(
         taxonomy: taxonomy, lexicons: lexicons, tokenizer: tokenizer,
-        matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer),
+        matcher: LexiconMatcher(
+          lexicons: lexicons, tokenizer: tokenizer,
+          subjects: try Subjects.load(root.appendingPathComponent("lexicons/en/subjects.yml"))),
         tfidf: TfIdfModel(taxonomy: taxonomy, tokenizer: tokenizer, stopwords: stopwords))
     } catch {
       fatalError("cannot load the corpus: \(error)")
@@ -128,7 +130,10 @@ struct ForeignLexiconTests {
         lexicons = try Lexicon.loadAll(
           folder: Repository.corpus.appendingPathComponent("lexicons"), language: code,
           ids: ShippedCorpus.shared.taxonomy.ids)
-        matcher = LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer)
+        matcher = LexiconMatcher(
+          lexicons: lexicons, tokenizer: tokenizer,
+          subjects: try Subjects.load(
+            Repository.corpus.appendingPathComponent("lexicons/\(code)/subjects.yml")))
       } catch {
         fatalError("cannot load the \(code) lexicons: \(error)")
       }
@@ -495,5 +500,35 @@ struct ApparatusCoverageTests {
     #expect(alone.cell("O12")?.mentions == 0 && alone.cell("O12")?.strongest == 0)
     let both = aggregator.aggregate(documentID: "d", [method, programme])
     #expect(both.passageCount == 1 && both.cell("O12")?.share == 1)
+  }
+}
+
+@Suite("Generic terms need their subject nearby")
+struct NearTests {
+  @Test(
+    "A term marked near: migration counts only with a migration word within the window",
+    arguments: [
+      ("Data on migrant workers are published every quarter.", true),
+      ("The observatory publishes data; migrants are counted once a year.", true),
+      ("Data were collected through a survey of stakeholders and interviews.", false),
+      (
+        "Data were collected in twelve districts over three months by a team of enumerators "
+          + "and supervisors, long before anyone spoke of migration.", false
+      ),
+    ])
+  func near(text: String, counts: Bool) {
+    let corpus = ShippedCorpus.shared
+    let hits = corpus.matcher.matches(corpus.tokenizer.tokens(text)).filter {
+      $0.category == "O01" && $0.term == "data"
+    }
+    #expect(hits.isEmpty != counts, "\(text)")
+  }
+
+  @Test("A specific term counts on its own")
+  func specific() {
+    let corpus = ShippedCorpus.shared
+    let hits = corpus.matcher.matches(
+      corpus.tokenizer.tokens("The national statistics office ran a census in 2020."))
+    #expect(hits.contains { $0.category == "O01" && $0.term == "census" })
   }
 }

@@ -28,7 +28,9 @@ struct FuzzEnvironment: Sendable {
       let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
       return FuzzEnvironment(
         normalizer: .standard(vocabulary: vocabulary), tokenizer: tokenizer,
-        matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer))
+        matcher: LexiconMatcher(
+          lexicons: lexicons, tokenizer: tokenizer,
+          subjects: try Subjects.load(corpus.appendingPathComponent("lexicons/en/subjects.yml"))))
     } catch {
       fatalError("gcmap-fuzz: cannot load the corpus at \(corpus.path): \(error)")
     }
