@@ -194,7 +194,8 @@ public enum DataFiles {
       name: "Passages",
       header: [
         "document", "country", "page", "end_page", "passage", "language", "part", "label",
-        "withheld", "score", "keyword", "tfidf", "mention", "heading", "document", "relevance",
+        "withheld", "score", "keyword", "tfidf", "mention", "heading", "document_share",
+        "relevance",
         "apparatus", "terms",
         "mentions", "apparatus_cues", "heading_text", "text",
       ]

@@ -148,3 +148,13 @@ struct WorkbookTests {
     #expect(["A", "Z", "AA", "AZ", "BA"] == [0, 25, 26, 51, 52].map { Workbook.columnName($0) })
   }
 }
+
+@Suite("Table headers")
+struct HeaderTests {
+  @Test("Every column of passages.csv has a name of its own (readers take columns by name)")
+  func uniqueColumns() {
+    let header = DataFiles.passagesTable([]).header
+    #expect(Set(header).count == header.count, "\(header)")
+    #expect(header.contains("document") && header.contains("document_share"))
+  }
+}
