@@ -13,6 +13,8 @@ import TextProcessing
 ///   apparatus.yml`), per word of the passage (at least 15 words);
 /// - questions: question marks (questionnaires, interview guides, evaluation questions);
 /// - references: URLs, page references ("p. 34", "pg."), years in brackets, "et al.";
+/// - numbered notes run together (three or more "272 Interviews with..."): note lists;
+/// - dot leaders to page numbers ("Figure 1. ........ 22"): tables of contents;
 /// - form fields: blanks to fill ("______") and coded answers ("1 = Homme");
 /// - heading: the heading above names a section of apparatus ("Methodology", "Annex 3:
 ///   Questionnaire").
@@ -64,6 +66,19 @@ public struct ApparatusDetector: Sendable {
       score += weights.reference * Double(min(references, 5))
       cues.append("references: \(references)")
     }
+    // Numbered notes run together ("272 Interviews with IOM staff. 273 Interviews with..."):
+    // a footnote or endnote list.
+    let notes = Self.count(Self.notePattern, in: text)
+    if notes >= 3 {
+      score += weights.reference * Double(min(notes, 5))
+      cues.append("numbered notes: \(notes)")
+    }
+    // Dot leaders to page numbers: a table of contents or list of figures.
+    let leaders = Self.count(Self.leaderPattern, in: text)
+    if leaders > 0 {
+      score += weights.formField * Double(min(leaders, 3))
+      cues.append("dot leaders: \(leaders)")
+    }
     let fields = Self.count(Self.formFieldPattern, in: text)
     if fields > 0 {
       score += weights.formField * Double(min(fields, 3))
@@ -92,6 +107,8 @@ public struct ApparatusDetector: Sendable {
   /// Regex values are immutable; shared by every thread.
   nonisolated(unsafe) static let referencePattern =
     #/https?://|www\.|\bpg\.|\bpp?\.\s?\d|\(\d{4}[a-z]?\)|\bet al\.|\bibid\b|#\d/#
+  nonisolated(unsafe) static let notePattern = #/(?:^|[.\s])\d{1,3}\s+\p{Lu}\p{Ll}/#
+  nonisolated(unsafe) static let leaderPattern = #/\.{5,}\s*\d+/#
   nonisolated(unsafe) static let formFieldPattern = #/_{4,}|\b\d\s?=\s?\p{L}/#
 
   static func count(_ pattern: some RegexComponent, in text: String) -> Int {

@@ -411,6 +411,11 @@ struct ApparatusTests {
         "Returnees were met in six districts of the region.", "3. Methodology",
         "heading: methodology"
       ),
+      (
+        "272 Multiple interviews with staff. 273 Interviews with staff from Djibouti. 274 Field notes.",
+        nil, "numbered notes: 3"
+      ),
+      ("Figure 1. Integrated approach to reintegration ............ 22", nil, "dot leaders: 1"),
     ] as [(String, String?, String)])
   func cues(text: String, heading: String?, cue: String) throws {
     let detector = try Self.detector("en", "english")
