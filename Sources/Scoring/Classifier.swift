@@ -31,6 +31,9 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   public var documentWeight = 0.0
   /// Weight of the passage's tf-idf similarity with the Compact as a whole.
   public var relevanceWeight = 0.0
+  /// Added, times the document's share, to the score of a category that reached the threshold
+  /// (it orders labels, never makes one).
+  public var documentRankWeight = 0.0
   /// Added before the link function (used with `logistic`).
   public var intercept = 0.0
 
@@ -262,6 +265,15 @@ public final class PassageClassifier: Sendable {
           mention: mention, heading: heading, document: document,
           combined: Self.rounded(combined), terms: terms, contributors: [],
           mentions: categoryMentions))
+    }
+    // What the document is about orders the categories that reached the threshold on the
+    // passage's own evidence, never lifts one that did not: a review covering many objectives
+    // loses nothing, and in a report about one programme its subject goes first.
+    if settings.documentRankWeight != 0 {
+      for index in scores.indices where scores[index].combined >= settings.threshold {
+        scores[index].combined = Self.rounded(
+          scores[index].combined + settings.documentRankWeight * scores[index].document)
+      }
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
     let best = scores.first?.combined ?? 0

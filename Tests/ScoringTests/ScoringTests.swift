@@ -537,3 +537,34 @@ struct NearTests {
     #expect(hits.contains { $0.category == "O01" && $0.term == "census" })
   }
 }
+
+@Suite("Document ranking")
+struct DocumentRankTests {
+  @Test(
+    "documentRank orders the labels a passage earned by what the document is about, and makes none")
+  func ranking() {
+    var settings = ClassifierSettings()
+    settings.documentRankWeight = 1
+    let classifier = ShippedCorpus.shared.classifier(settings)
+    let plain = ShippedCorpus.shared.classifier()
+    let document = [
+      passage("Returnees received reintegration grants in their communities of origin."),
+      passage("Reintegration assistance reached 3,000 returnees in 2023."),
+      passage(
+        "Returnees received reintegration support and psychosocial care for victims of trafficking."
+      ),
+      passage("The weather was pleasant during the whole of that year."),
+    ]
+    let ranked = classifier.classify(document, documentLanguage: "en")
+    let unranked = plain.classify(document, documentLanguage: "en")
+    for (with, without) in zip(ranked, unranked) {
+      // The same categories reach the threshold; only their order and scores may differ.
+      let reached = { (c: Classification) in
+        Set(c.scores.filter { $0.combined >= settings.threshold }.map(\.category))
+      }
+      #expect(reached(with) == reached(without))
+    }
+    #expect(ranked[2].labels.first == "O21")
+    #expect(ranked[3].labels.isEmpty)
+  }
+}
