@@ -373,7 +373,9 @@ public enum HTMLReport {
       category, with IDF fitted on the Compact, never on the batch), <em>mention</em> (the passage names the \
       objective or principle) and <em>heading</em> (the heading above it does). A category is a label of a \
       passage when the weighted sum reaches the pipeline's threshold. A document <em>addresses</em> a category \
-      when at least one passage carries it, covers it <em>substantively</em> when several do, and \
+      when at least one passage carries it, covers it <em>substantively</em> when at least three do and \
+      they make at least an even share (1/23) of its passages, report apparatus (methodology, \
+      questionnaires, references) left out, and \
       <em>mentions</em> it when it is named or scores weakly. Results are computed per document: adding a \
       document to a batch changes no other document's results.</p>
 

@@ -5,10 +5,12 @@ public struct CoverageSettings: Sendable, Equatable, Codable {
   /// A category no passage is labelled with is "mentioned" if a passage names it or scores at
   /// least this much for it.
   public var mentionedScore = 0.5
-  /// "substantive" needs this many labelled passages, or this share of the document's
-  /// passages (with at least two passages).
+  /// "substantive" needs this many labelled passages and this share of the document's
+  /// passages (report apparatus left out). The default share, 1/23, is an even share among
+  /// the 23 objectives: a real part of the document, relative to its length, not three
+  /// passages lost in a long report.
   public var substantivePassages = 3
-  public var substantiveShare = 0.1
+  public var substantiveShare = 1.0 / 23
 
   public init() {}
 }
@@ -56,9 +58,7 @@ public struct CoverageAggregator: Sendable {
       let mentions = mentionCounts[slot]
       let share = total > 0 ? Double(labelled) / Double(total) : 0
       let level: CoverageLevel
-      if labelled >= settings.substantivePassages
-        || (labelled >= 2 && share >= settings.substantiveShare)
-      {
+      if labelled >= settings.substantivePassages && share >= settings.substantiveShare {
         level = .substantive
       } else if labelled > 0 {
         level = .addressed

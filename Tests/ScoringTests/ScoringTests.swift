@@ -568,3 +568,28 @@ struct DocumentRankTests {
     #expect(ranked[3].labels.isEmpty)
   }
 }
+
+@Suite("Coverage levels in long documents")
+struct LongDocumentCoverageTests {
+  @Test(
+    "Three labelled passages of a hundred are addressed, not substantive; a tenth is substantive")
+  func evenShare() {
+    let aggregator = CoverageAggregator(
+      settings: CoverageSettings(), categoryIDs: ShippedCorpus.shared.taxonomy.ids)
+    func classification(_ labels: [String]) -> Classification {
+      let scores = labels.map {
+        CategoryScore(
+          category: $0, keyword: 0.6, tfidf: 0.5, mention: 0, heading: 0, combined: 1,
+          terms: [], contributors: [], mentions: [])
+      }
+      return Classification(passage: passage("A passage."), scores: scores, labels: labels)
+    }
+    let passages =
+      Array(repeating: classification(["O05"]), count: 3)
+      + Array(repeating: classification(["O21"]), count: 10)
+      + Array(repeating: classification([]), count: 87)
+    let coverage = aggregator.aggregate(documentID: "d", passages)
+    #expect(coverage.cell("O05")?.level == .addressed)
+    #expect(coverage.cell("O21")?.level == .substantive)
+  }
+}
