@@ -41,7 +41,7 @@ public struct Evaluation {
         file: labelsURL.path, line: nil, message: "cannot read the labels file")
     }
     let quotes = QuoteDetector(taxonomy: analysis.taxonomy)
-    let mentions = MentionDetector()
+    let mentions = MentionDetector(categories: analysis.taxonomy.categories)
     var evaluation = Evaluation()
     for (number, line) in text.split(whereSeparator: \.isNewline).enumerated().dropFirst() {
       let fields = line.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }

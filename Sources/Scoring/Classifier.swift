@@ -70,7 +70,7 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
 public final class PassageClassifier: Sendable {
   public let settings: ClassifierSettings
   private let models: [String: LanguageModel]
-  private let mentions = MentionDetector()
+  private let mentions: MentionDetector
   private let categories: [Category]
 
   /// One language's means of scoring: its stemmer, lexicons and tf-idf profiles.
@@ -108,6 +108,7 @@ public final class PassageClassifier: Sendable {
     self.settings = settings
     self.models = models
     self.categories = categories
+    mentions = MentionDetector(categories: categories)
   }
 
   /// The languages this classifier scores in.

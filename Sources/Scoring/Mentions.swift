@@ -1,5 +1,6 @@
 import Foundation
 import GCMapCore
+import TextProcessing
 
 /// Finds explicit references to categories: objectives by number, principles by name.
 ///
@@ -14,7 +15,35 @@ import GCMapCore
 /// one; nor is a qualified "Specific Objective 3" or "Overall Objective 1" (a project's).
 /// Limits: an unqualified "objective 2" of some other plan is taken for the Compact's.
 public struct MentionDetector: Sendable {
-  public init() {}
+  /// Each objective's title words (folded, four letters or more), by number: a quoted title
+  /// after "Objective N" that shares none of them names another plan's objective.
+  private let titleWords: [Int: Set<String>]
+
+  public init(categories: [Category] = []) {
+    var words: [Int: Set<String>] = [:]
+    for category in categories where category.kind == .objective {
+      words[category.number] = Self.words(category.title + " " + category.shortTitle)
+    }
+    titleWords = words
+  }
+
+  static func words(_ text: String) -> Set<String> {
+    Set(
+      text.split { !$0.isLetter }.map { Tokenizer.fold(String($0)) }.filter { $0.count >= 4 })
+  }
+
+  /// True when "Objective N" is followed by a quoted title that shares no word with the
+  /// Compact's objective N ("Objective 1. “Saving lives and protecting people on the move”" of
+  /// an agency's strategic plan). Titles are compared in English: a quoted French or Spanish
+  /// title of the Compact's objective is not recognized as one.
+  func namesOtherPlan(_ number: Int, after end: String.Index, in text: String) -> Bool {
+    guard let title = titleWords[number] else { return false }
+    let rest = text[end...].drop { " .:–—-".contains($0) }
+    guard let open = rest.first, "“\"«‘'".contains(open) else { return false }
+    let quoted = rest.dropFirst().prefix { !"”\"»’'".contains($0) }
+    let words = Self.words(String(quoted.prefix(120)))
+    return words.count >= 2 && words.isDisjoint(with: title)
+  }
 
   /// Compiled once: a computed property would parse the pattern on every call.
   nonisolated(unsafe) private static let objectivePattern:
@@ -124,6 +153,11 @@ public struct MentionDetector: Sendable {
           from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
         let end = text.unicodeScalars.distance(
           from: text.unicodeScalars.startIndex, to: match.range.upperBound)
+        if numbers.count == 1, let number = numbers.first,
+          namesOtherPlan(number, after: match.range.upperBound, in: text)
+        {
+          continue
+        }
         for number in numbers where (1...23).contains(number) {
           found.append(
             Mention(

@@ -200,7 +200,7 @@ struct ForeignLexiconTests {
 
 @Suite("Explicit mentions")
 struct MentionTests {
-  let detector = MentionDetector()
+  let detector = MentionDetector(categories: ShippedCorpus.shared.taxonomy.categories)
 
   @Test(
     "Objectives by number",
@@ -214,6 +214,9 @@ struct MentionTests {
       ("objetivos 2 y 3", ["O02", "O03"]), ("objetivos 2 a 4", ["O02", "O03", "O04"]),
       ("l'OMS 7", []), ("Specific Objective 3: returnees", []), ("the Overall Objective 1", []),
       ("under the GCM's Objective 21, specific", ["O21"]),
+      ("Objective 1. “Saving lives and protecting people on the move”", []),
+      ("Objective 1: “Collect and utilize accurate and disaggregated data”", ["O01"]),
+      ("Objective 1: Saving lives", ["O01"]),
     ])
   func objectives(text: String, expected: [String]) {
     #expect(detector.mentions(in: text).map(\.category) == expected)
