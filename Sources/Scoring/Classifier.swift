@@ -246,9 +246,12 @@ public final class PassageClassifier: Sendable {
       let cosine = found.similarity.cosines[id] ?? 0
       let tfidfScore = min(1, cosine / settings.tfidfScale)
       let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0
+      // A heading naming the category labels what is under it; a heading's lexicon terms only
+      // support a passage that has terms of its own (a table's column header over cell text
+      // is no evidence).
       let heading =
         categoryMentions.contains { $0.inHeading }
-        ? 1.0 : keywordScore(found.headingTerms[id] ?? [])
+        ? 1.0 : keyword > 0 ? keywordScore(found.headingTerms[id] ?? []) : 0
       let document = documentShares[id] ?? 0
       // Nothing of the category in the passage or its heading: no score, whatever the
       // document or the passage's relevance say.

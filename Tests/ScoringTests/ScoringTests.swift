@@ -596,3 +596,21 @@ struct LongDocumentCoverageTests {
     #expect(coverage.cell("O21")?.level == .substantive)
   }
 }
+
+@Suite("Heading support")
+struct HeadingSupportTests {
+  @Test("A heading's terms support a passage with terms of its own; alone they label nothing")
+  func headingTermsSupport() {
+    let classifier = ShippedCorpus.shared.classifier()
+    let cells = classifier.classify(
+      passage("Programme/ Project External Country Somalia Africa Fund", heading: "AVRR"))
+    #expect(cells.score("O21")?.heading == 0)
+    #expect(!cells.labels.contains("O21"))
+    let text = classifier.classify(
+      passage("Returnees received grants to start small businesses.", heading: "AVRR"))
+    #expect(text.score("O21")?.heading ?? 0 > 0)
+    let named = classifier.classify(
+      passage("The programme runs in six provinces.", heading: "Objective 21: Return"))
+    #expect(named.score("O21")?.heading == 1)
+  }
+}
