@@ -56,33 +56,22 @@ public struct ApparatusDetector: Sendable {
       score += weights.vocabulary * sum / Double(max(tokens.count, 15))
       cues += Array(Set(found.map(\.term))).sorted()
     }
-    let questions = text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "?") ? 1 : 0) }
-    if questions > 0 {
-      score += weights.question * Double(min(questions, 2))
-      cues.append("questions: \(questions)")
-    }
-    let references = Self.count(Self.referencePattern, in: text)
-    if references > 0 {
-      score += weights.reference * Double(min(references, 5))
-      cues.append("references: \(references)")
-    }
-    // Numbered notes run together ("272 Interviews with IOM staff. 273 Interviews with..."):
-    // a footnote or endnote list.
-    let notes = Self.count(Self.notePattern, in: text)
-    if notes >= 3 {
-      score += weights.reference * Double(min(notes, 5))
-      cues.append("numbered notes: \(notes)")
-    }
-    // Dot leaders to page numbers: a table of contents or list of figures.
-    let leaders = Self.count(Self.leaderPattern, in: text)
-    if leaders > 0 {
-      score += weights.formField * Double(min(leaders, 3))
-      cues.append("dot leaders: \(leaders)")
-    }
-    let fields = Self.count(Self.formFieldPattern, in: text)
-    if fields > 0 {
-      score += weights.formField * Double(min(fields, 3))
-      cues.append("form fields: \(fields)")
+    // Counted cues: what each adds per occurrence, up to a cap, from a minimum count.
+    // Numbered notes run together ("272 Interviews with IOM staff. 273 Interviews with...")
+    // are a footnote list; dot leaders to page numbers, a table of contents.
+    let counted: [(name: String, count: Int, minimum: Int, weight: Double, cap: Int)] = [
+      (
+        "questions", text.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "?") ? 1 : 0) }, 1,
+        weights.question, 2
+      ),
+      ("references", Self.count(Self.referencePattern, in: text), 1, weights.reference, 5),
+      ("numbered notes", Self.count(Self.notePattern, in: text), 3, weights.reference, 5),
+      ("dot leaders", Self.count(Self.leaderPattern, in: text), 1, weights.formField, 3),
+      ("form fields", Self.count(Self.formFieldPattern, in: text), 1, weights.formField, 3),
+    ]
+    for cue in counted where cue.count >= cue.minimum {
+      score += cue.weight * Double(min(cue.count, cue.cap))
+      cues.append("\(cue.name): \(cue.count)")
     }
     if let heading, let named = namedSection(heading) {
       score += weights.heading
