@@ -99,12 +99,15 @@ public struct Classification: Sendable, Equatable, Codable {
   public var withheld: [String]
   /// How close the passage is to the Compact as a whole (tf-idf similarity, scaled to [0, 1]).
   public var relevance: Double
+  /// Words of the pipeline's required subject (migration) in the passage and its heading.
+  public var subjectWords: Int
 
   public init(
     passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en",
     isApparatus: Bool = false, apparatusScore: Double = 0, apparatusCues: [String] = [],
-    withheld: [String] = [], relevance: Double = 0
+    withheld: [String] = [], relevance: Double = 0, subjectWords: Int = 0
   ) {
+    self.subjectWords = subjectWords
     self.isApparatus = isApparatus
     self.relevance = relevance
     self.passage = passage

@@ -33,7 +33,8 @@ public enum Explanation {
       out +=
         "mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading)), "
         + "document \(DataFiles.decimal(score.document)), "
-        + "relevance \(DataFiles.decimal(classification.relevance))\n"
+        + "relevance \(DataFiles.decimal(classification.relevance)), "
+        + "subject words \(classification.subjectWords)\n"
       if !score.terms.isEmpty {
         let grouped = Dictionary(grouping: score.terms, by: \.term).sorted { $0.key < $1.key }
         out +=

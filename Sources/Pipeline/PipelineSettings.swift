@@ -118,7 +118,7 @@ public struct PipelineSettings: Sendable {
       top["classify"] ?? Node(""), "classify",
       allowed: [
         "threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus", "combination",
-        "intercept", "documentRank",
+        "intercept", "documentRank", "subject",
       ])
     if let node = classify["combination"] {
       let name = try yaml.string(node, "classify.combination")
@@ -129,6 +129,9 @@ public struct PipelineSettings: Sendable {
             + StrictYAML.suggestion(name, ClassifierSettings.Combination.allCases.map(\.rawValue)))
       }
       classifier.combination = combination
+    }
+    if let node = classify["subject"] {
+      classifier.subject = try yaml.string(node, "classify.subject")
     }
     if let node = classify["documentRank"] {
       classifier.documentRankWeight = try yaml.double(node, "classify.documentRank", in: 0...10)
@@ -189,7 +192,8 @@ public struct PipelineSettings: Sendable {
       "classify: \(c.combination.rawValue) of the weighted parts (intercept \(number(c.intercept))), "
         + "threshold \(number(c.threshold)), relativeToTop \(number(c.relativeToTop)), "
         + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor)), "
-        + "apparatus \(number(c.apparatusThreshold)), documentRank \(number(c.documentRankWeight))",
+        + "apparatus \(number(c.apparatusThreshold)), documentRank \(number(c.documentRankWeight)), "
+        + "subject \(c.subject ?? "none")",
       "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "
         + "substantiveShare \(number(k.substantiveShare))",
     ]

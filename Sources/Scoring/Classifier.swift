@@ -34,6 +34,9 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// Added, times the document's share, to the score of a category that reached the threshold
   /// (it orders labels, never makes one).
   public var documentRankWeight = 0.0
+  /// A subject set of `subjects.yml` ("migration"): a passage with none of its words, in its
+  /// text or its heading, gets only the objectives it names explicitly. nil: no such rule.
+  public var subject: String?
   /// Added before the link function (used with `logistic`).
   public var intercept = 0.0
 
@@ -155,13 +158,16 @@ public final class PassageClassifier: Sendable {
   private struct HeadingEvidence {
     var terms: [String: [TermMatch]]
     var mentions: [Mention]
+    /// Words of the required subject (`ClassifierSettings.subject`) in the heading.
+    var subjectWords: Int
   }
 
   private func headingEvidence(_ heading: String, model: LanguageModel) -> HeadingEvidence {
-    HeadingEvidence(
-      terms: Dictionary(
-        grouping: model.matcher.matches(model.tokenizer.tokens(heading)), by: \.category),
-      mentions: mentions.mentions(in: heading, inHeading: true))
+    let found = model.matcher.matchesAndSubjects(model.tokenizer.tokens(heading))
+    return HeadingEvidence(
+      terms: Dictionary(grouping: found.terms, by: \.category),
+      mentions: mentions.mentions(in: heading, inHeading: true),
+      subjectWords: settings.subject.map { found.subjects[$0] ?? 0 } ?? 0)
   }
 
   /// What a passage's own text (and heading) says, before any decision: found once, then
@@ -180,6 +186,8 @@ public final class PassageClassifier: Sendable {
     var apparatus = Apparatus()
     /// tf-idf similarity with the Compact as a whole.
     var relevance = 0.0
+    /// Words of the required subject in the passage and its heading.
+    var subjectWords = 0
   }
 
   /// `heading` gives the evidence of a heading (its text, the model's language and the model).
@@ -196,20 +204,23 @@ public final class PassageClassifier: Sendable {
       return Gathered(passage: passage, language: language)
     }
     let tokens = model.tokenizer.tokens(passage.text)
+    let matched = model.matcher.matchesAndSubjects(tokens)
     let fromHeading = passage.heading.map { heading($0, code, model) }
     let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
     let needsSimilarity = settings.tfidfWeight != 0 || settings.relevanceWeight != 0
     let similarity = needsSimilarity ? model.tfidf.cosines(tokens) : (passage: [], cosines: [:])
     return Gathered(
       passage: passage, language: language, model: model,
-      termsByCategory: Dictionary(grouping: model.matcher.matches(tokens), by: \.category),
+      termsByCategory: Dictionary(grouping: matched.terms, by: \.category),
       similarity: similarity, mentionsByCategory: Dictionary(grouping: found, by: \.category),
       // The heading's own lexicon terms lean the passage too, less than naming the category.
       headingTerms: fromHeading?.terms ?? [:],
       apparatus: model.apparatus?.assess(passage.text, tokens: tokens, heading: passage.heading)
         ?? Apparatus(),
       relevance: Self.rounded(
-        min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)))
+        min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)),
+      subjectWords: (settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0)
+        + (fromHeading?.subjectWords ?? 0))
   }
 
   /// For each category, the share of the document's scored passages (report apparatus left
@@ -281,10 +292,13 @@ public final class PassageClassifier: Sendable {
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
     let best = scores.first?.combined ?? 0
+    // Without a word of the subject (migration), only an explicit mention makes a label.
+    let offSubject = settings.subject != nil && found.subjectWords == 0
     var labels = Array(
       scores
         .filter {
           $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best
+            && (!offSubject || $0.mention > 0 || !$0.mentions.isEmpty)
         }
         .prefix(settings.maxLabels).map(\.category))
     // Report apparatus counts for nothing: its labels are withheld, and kept to be shown.
@@ -305,7 +319,7 @@ public final class PassageClassifier: Sendable {
       passage: found.passage, scores: scores, labels: labels, language: found.language,
       isApparatus: isApparatus, apparatusScore: found.apparatus.score,
       apparatusCues: found.apparatus.cues,
-      withheld: withheld, relevance: found.relevance)
+      withheld: withheld, relevance: found.relevance, subjectWords: found.subjectWords)
   }
 
   /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for

@@ -161,6 +161,13 @@ public struct LexiconMatcher: Sendable {
 
   /// Matches in token order; excluded and shorter overlapping matches removed.
   public func matches(_ tokens: [Token]) -> [TermMatch] {
+    matchesAndSubjects(tokens).terms
+  }
+
+  /// `matches`, and how many words of each subject set the tokens hold.
+  public func matchesAndSubjects(_ tokens: [Token]) -> (
+    terms: [TermMatch], subjects: [String: Int]
+  ) {
     var found: [(pattern: Pattern, first: Int, last: Int)] = []
     for position in tokens.indices {
       let token = tokens[position]
@@ -218,6 +225,6 @@ public struct LexiconMatcher: Sendable {
           start: tokens[candidate.first].range.lowerBound,
           end: tokens[candidate.last].range.upperBound))
     }
-    return kept
+    return (kept, subjectSpans.mapValues(\.count))
   }
 }

@@ -614,3 +614,27 @@ struct HeadingSupportTests {
     #expect(named.score("O21")?.heading == 1)
   }
 }
+
+@Suite("Required subject")
+struct RequiredSubjectTests {
+  @Test(
+    "With classify.subject, a passage without a migration word gets only the objectives it names")
+  func subjectRule() {
+    var settings = ClassifierSettings()
+    settings.subject = "migration"
+    let classifier = ShippedCorpus.shared.classifier(settings)
+    let generic = classifier.classify(
+      passage("Labour inspectors checked that recruitment agencies charged no fees to workers."))
+    #expect(generic.labels.isEmpty && generic.subjectWords == 0)
+    let migrant = classifier.classify(
+      passage(
+        "Labour inspectors checked that recruitment agencies charged no fees to migrant workers."))
+    #expect(migrant.labels.contains("O06") && migrant.subjectWords > 0)
+    let named = classifier.classify(
+      passage("Under Objective 6, labour inspectors checked recruitment agencies."))
+    #expect(named.labels.contains("O06"))
+    let plain = ShippedCorpus.shared.classifier().classify(
+      passage("Labour inspectors checked that recruitment agencies charged no fees to workers."))
+    #expect(plain.labels.contains("O06"))
+  }
+}
