@@ -1,5 +1,6 @@
 import Foundation
 import GCMapCore
+import Reports
 
 /// The scorers' outputs of labelled passages, one row per passage and objective, for
 /// `scripts/fit-classifier` to fit the combination's weights and thresholds on.
@@ -11,8 +12,10 @@ import GCMapCore
 /// them), and for the whole-pipeline rows the readers' primary objective. Report apparatus is
 /// left out: it never carries a label, whatever the weights.
 public final class FeatureRows: @unchecked Sendable {
-  public static let header =
-    "set,unit,passage,category,y,primary,keyword,tfidf,mention,heading,document,relevance\n"
+  public static let header = CSV.row([
+    "set", "unit", "passage", "category", "y", "primary", "keyword", "tfidf", "mention",
+    "heading", "document", "relevance",
+  ])
   private let lock = NSLock()
   private var lines: [String] = []
 
@@ -30,19 +33,15 @@ public final class FeatureRows: @unchecked Sendable {
       let values = [
         score?.keyword ?? 0, score?.tfidf ?? 0, score?.mention ?? 0, score?.heading ?? 0,
         score?.document ?? 0, classification.relevance,
-      ].map { String(format: "%.4f", $0) }
+      ].map(DataFiles.decimal)
       added.append(
-        ([set, unit, classification.passage.id, id, positives.contains(id) ? "1" : "0", primary]
-          .map(Self.field) + values).joined(separator: ",") + "\n")
+        CSV.row(
+          [set, unit, classification.passage.id, id, positives.contains(id) ? "1" : "0", primary]
+            + values))
     }
     lock.lock()
     lines += added
     lock.unlock()
-  }
-
-  static func field(_ text: String) -> String {
-    text.contains(where: { $0 == "," || $0 == "\"" || $0.isNewline })
-      ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
   }
 
   public func write(to url: URL) throws {

@@ -178,6 +178,8 @@ public final class PassageClassifier: Sendable {
     /// nil for a passage that is not scored (another language, no model).
     var model: LanguageModel?
     var termsByCategory: [String: [TermMatch]] = [:]
+    /// The keyword score of each category with terms (read by the document's shares too).
+    var keywordByCategory: [String: Double] = [:]
     var similarity: (passage: [(term: String, weight: Double)], cosines: [String: Double]) = (
       [], [:]
     )
@@ -205,13 +207,15 @@ public final class PassageClassifier: Sendable {
     }
     let tokens = model.tokenizer.tokens(passage.text)
     let matched = model.matcher.matchesAndSubjects(tokens)
+    let termsByCategory = Dictionary(grouping: matched.terms, by: \.category)
     let fromHeading = passage.heading.map { heading($0, code, model) }
     let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
     let needsSimilarity = settings.tfidfWeight != 0 || settings.relevanceWeight != 0
     let similarity = needsSimilarity ? model.tfidf.cosines(tokens) : (passage: [], cosines: [:])
     return Gathered(
       passage: passage, language: language, model: model,
-      termsByCategory: Dictionary(grouping: matched.terms, by: \.category),
+      termsByCategory: termsByCategory,
+      keywordByCategory: termsByCategory.mapValues { keywordScore($0) },
       similarity: similarity, mentionsByCategory: Dictionary(grouping: found, by: \.category),
       // The heading's own lexicon terms lean the passage too, less than naming the category.
       headingTerms: fromHeading?.terms ?? [:],
@@ -232,9 +236,8 @@ public final class PassageClassifier: Sendable {
     for found in gathered
     where found.model != nil && found.apparatus.score < settings.apparatusThreshold {
       total += 1
-      let strongest = found.termsByCategory.map { ($0.key, keywordScore($0.value)) }
-        .max { ($0.1, $1.0) < ($1.1, $0.0) }
-      if let strongest, strongest.1 > 0 { counts[strongest.0, default: 0] += 1 }
+      let strongest = found.keywordByCategory.max { ($0.value, $1.key) < ($1.value, $0.key) }
+      if let strongest, strongest.value > 0 { counts[strongest.key, default: 0] += 1 }
     }
     guard total > 0 else { return [:] }
     return counts.mapValues { Self.rounded(Double($0) / Double(total)) }
@@ -253,7 +256,7 @@ public final class PassageClassifier: Sendable {
       let id = category.id
       let terms = found.termsByCategory[id] ?? []
       let categoryMentions = found.mentionsByCategory[id] ?? []
-      let keyword = keywordScore(terms)
+      let keyword = found.keywordByCategory[id] ?? 0
       let cosine = found.similarity.cosines[id] ?? 0
       let tfidfScore = min(1, cosine / settings.tfidfScale)
       let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0

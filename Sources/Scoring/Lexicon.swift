@@ -54,7 +54,7 @@ public struct Subjects: Sendable, Equatable {
   /// Set name → its words and phrases (matched on stems, or as forms when written "=word").
   public var sets: [String: [String]]
 
-  public init(window: Int = 12, sets: [String: [String]] = [:]) {
+  public init(window: Int = 10, sets: [String: [String]] = [:]) {
     self.window = window
     self.sets = sets
   }
