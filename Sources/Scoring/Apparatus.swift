@@ -48,6 +48,12 @@ public struct ApparatusDetector: Sendable {
   /// The score (0: nothing of apparatus) and the evidence behind it, for a passage whose
   /// tokens are given.
   public func assess(_ text: String, tokens: [Token], heading: String?) -> Apparatus {
+    assess(text, tokens: tokens, section: heading.flatMap(namedSection))
+  }
+
+  /// `assess` with the heading's apparatus section already found (`namedSection`): a run of
+  /// passages under one heading looks it up once.
+  public func assess(_ text: String, tokens: [Token], section: String?) -> Apparatus {
     var cues: [String] = []
     var score = 0.0
     let found = matcher.matches(tokens)
@@ -74,7 +80,7 @@ public struct ApparatusDetector: Sendable {
       score += cue.weight * Double(min(cue.count, cue.cap))
       cues.append("\(cue.name): \(cue.count)")
     }
-    if let heading, let named = namedSection(heading) {
+    if let named = section {
       score += weights.heading
       cues.append("heading: \(named)")
     }
@@ -82,7 +88,7 @@ public struct ApparatusDetector: Sendable {
   }
 
   /// The apparatus section a heading names, if any: one of the heading phrases as whole words.
-  func namedSection(_ heading: String) -> String? {
+  public func namedSection(_ heading: String) -> String? {
     let words = tokenizer.tokens(heading).map(\.folded)
     guard !words.isEmpty else { return nil }
     for phrase in headings where !phrase.isEmpty && phrase.count <= words.count {

@@ -160,6 +160,8 @@ public final class PassageClassifier: Sendable {
     var mentions: [Mention]
     /// Words of the required subject (`ClassifierSettings.subject`) in the heading.
     var subjectWords: Int
+    /// The section of report apparatus the heading names ("methodology"), if any.
+    var apparatusSection: String?
   }
 
   private func headingEvidence(_ heading: String, model: LanguageModel) -> HeadingEvidence {
@@ -167,7 +169,8 @@ public final class PassageClassifier: Sendable {
     return HeadingEvidence(
       terms: Dictionary(grouping: found.terms, by: \.category),
       mentions: mentions.mentions(in: heading, inHeading: true),
-      subjectWords: settings.subject.map { found.subjects[$0] ?? 0 } ?? 0)
+      subjectWords: settings.subject.map { found.subjects[$0] ?? 0 } ?? 0,
+      apparatusSection: model.apparatus?.namedSection(heading))
   }
 
   /// What a passage's own text (and heading) says, before any decision: found once, then
@@ -219,8 +222,8 @@ public final class PassageClassifier: Sendable {
       similarity: similarity, mentionsByCategory: Dictionary(grouping: found, by: \.category),
       // The heading's own lexicon terms lean the passage too, less than naming the category.
       headingTerms: fromHeading?.terms ?? [:],
-      apparatus: model.apparatus?.assess(passage.text, tokens: tokens, heading: passage.heading)
-        ?? Apparatus(),
+      apparatus: model.apparatus?.assess(
+        passage.text, tokens: tokens, section: fromHeading?.apparatusSection) ?? Apparatus(),
       relevance: Self.rounded(
         min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)),
       subjectWords: (settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0)
