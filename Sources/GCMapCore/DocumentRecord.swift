@@ -1,5 +1,4 @@
 import Foundation
-import GCMapCore
 
 /// What a run learnt about one document, as the report writers need it.
 public struct DocumentRecord: Sendable {
