@@ -101,13 +101,17 @@ public struct Classification: Sendable, Equatable, Codable {
   public var relevance: Double
   /// Words of the pipeline's required subject (migration) in the passage and its heading.
   public var subjectWords: Int
+  /// Words of that subject per 1,000 words of the passage's document (its body passages).
+  public var subjectDensity: Double
 
   public init(
     passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en",
     isApparatus: Bool = false, apparatusScore: Double = 0, apparatusCues: [String] = [],
-    withheld: [String] = [], relevance: Double = 0, subjectWords: Int = 0
+    withheld: [String] = [], relevance: Double = 0, subjectWords: Int = 0,
+    subjectDensity: Double = 0
   ) {
     self.subjectWords = subjectWords
+    self.subjectDensity = subjectDensity
     self.isApparatus = isApparatus
     self.relevance = relevance
     self.passage = passage

@@ -34,7 +34,8 @@ public enum Explanation {
         "mention \(DataFiles.decimal(score.mention)), heading \(DataFiles.decimal(score.heading)), "
         + "document \(DataFiles.decimal(score.document)), "
         + "relevance \(DataFiles.decimal(classification.relevance)), "
-        + "subject words \(classification.subjectWords)\n"
+        + "subject words \(classification.subjectWords) "
+        + "(document: \(DataFiles.decimal(classification.subjectDensity)) per 1,000 words)\n"
       if !score.terms.isEmpty {
         let grouped = Dictionary(grouping: score.terms, by: \.term).sorted { $0.key < $1.key }
         out +=

@@ -118,7 +118,7 @@ public struct PipelineSettings: Sendable {
       top["classify"] ?? Node(""), "classify",
       allowed: [
         "threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus", "combination",
-        "intercept", "documentRank", "subject",
+        "intercept", "documentRank", "subject", "subjectFocus",
       ])
     if let node = classify["combination"] {
       let name = try yaml.string(node, "classify.combination")
@@ -132,6 +132,12 @@ public struct PipelineSettings: Sendable {
     }
     if let node = classify["subject"] {
       classifier.subject = try yaml.string(node, "classify.subject")
+    }
+    if let node = classify["subjectFocus"] {
+      guard classifier.subject != nil else {
+        throw yaml.error(node, "classify.subjectFocus needs classify.subject")
+      }
+      classifier.subjectFocus = try yaml.double(node, "classify.subjectFocus", in: 0...1000)
     }
     if let node = classify["documentRank"] {
       classifier.documentRankWeight = try yaml.double(node, "classify.documentRank", in: 0...10)
@@ -193,7 +199,9 @@ public struct PipelineSettings: Sendable {
         + "threshold \(number(c.threshold)), relativeToTop \(number(c.relativeToTop)), "
         + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor)), "
         + "apparatus \(number(c.apparatusThreshold)), documentRank \(number(c.documentRankWeight)), "
-        + "subject \(c.subject ?? "none")",
+        + "subject \(c.subject ?? "none")"
+        + (c.subject != nil && c.subjectFocus.isFinite
+          ? " (in documents under \(number(c.subjectFocus)) subject words per 1,000)" : ""),
       "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "
         + "substantiveShare \(number(k.substantiveShare))",
     ]

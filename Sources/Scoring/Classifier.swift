@@ -37,6 +37,11 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// A subject set of `subjects.yml` ("migration"): a passage with none of its words, in its
   /// text or its heading, gets only the objectives it names explicitly. nil: no such rule.
   public var subject: String?
+  /// Words of `subject` per 1,000 words of a document's body passages at or above which the
+  /// document as a whole is about the subject, and its passages need no subject word of their
+  /// own (a migration review's paragraph on "data systems" is about migration data; a
+  /// meta-evaluation's is not). Infinity: every passage needs its own.
+  public var subjectFocus = Double.infinity
   /// Added before the link function (used with `logistic`).
   public var intercept = 0.0
 
@@ -132,7 +137,9 @@ public final class PassageClassifier: Sendable {
     let found = gather(passage, documentLanguage: documentLanguage) {
       headingEvidence($0, model: $2)
     }
-    return decide(found, documentShares: [:], evidence: evidence)
+    // Alone, the passage is its own document.
+    return decide(
+      found, documentShares: [:], subjectDensity: subjectDensity([found]), evidence: evidence)
   }
 
   /// `classify` for a document's passages in order, each also weighed by what the document as
@@ -151,7 +158,10 @@ public final class PassageClassifier: Sendable {
       }
     }
     let shares = documentShares(gathered)
-    return gathered.map { decide($0, documentShares: shares, evidence: evidence) }
+    let density = subjectDensity(gathered)
+    return gathered.map {
+      decide($0, documentShares: shares, subjectDensity: density, evidence: evidence)
+    }
   }
 
   /// What a heading adds to its passages' scores: its lexicon terms and its mentions.
@@ -193,6 +203,9 @@ public final class PassageClassifier: Sendable {
     var relevance = 0.0
     /// Words of the required subject in the passage and its heading.
     var subjectWords = 0
+    /// Words of the required subject in the passage's own text, and its number of words.
+    var ownSubjectWords = 0
+    var wordCount = 0
   }
 
   /// `heading` gives the evidence of a heading (its text, the model's language and the model).
@@ -227,7 +240,23 @@ public final class PassageClassifier: Sendable {
       relevance: Self.rounded(
         min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)),
       subjectWords: (settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0)
-        + (fromHeading?.subjectWords ?? 0))
+        + (fromHeading?.subjectWords ?? 0),
+      ownSubjectWords: settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0,
+      wordCount: tokens.count)
+  }
+
+  /// Words of the required subject per 1,000 words of the document's scored passages (report
+  /// apparatus left out): how much the document as a whole is about the subject.
+  private func subjectDensity(_ gathered: [Gathered]) -> Double {
+    var words = 0
+    var subjectWords = 0
+    for found in gathered
+    where found.model != nil && found.apparatus.score < settings.apparatusThreshold {
+      words += found.wordCount
+      subjectWords += found.ownSubjectWords
+    }
+    guard words > 0 else { return 0 }
+    return Self.rounded(1000 * Double(subjectWords) / Double(words))
   }
 
   /// For each category, the share of the document's scored passages (report apparatus left
@@ -248,7 +277,8 @@ public final class PassageClassifier: Sendable {
 
   /// Scores, labels and evidence of a gathered passage.
   private func decide(
-    _ found: Gathered, documentShares: [String: Double], evidence: Evidence
+    _ found: Gathered, documentShares: [String: Double], subjectDensity: Double,
+    evidence: Evidence
   ) -> Classification {
     guard let model = found.model else {
       return Classification(
@@ -298,8 +328,10 @@ public final class PassageClassifier: Sendable {
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
     let best = scores.first?.combined ?? 0
-    // Without a word of the subject (migration), only an explicit mention makes a label.
-    let offSubject = settings.subject != nil && found.subjectWords == 0
+    // Without a word of the subject (migration), in a document that is not about it as a
+    // whole, only an explicit mention makes a label.
+    let offSubject =
+      settings.subject != nil && found.subjectWords == 0 && subjectDensity < settings.subjectFocus
     var labels = Array(
       scores
         .filter {
@@ -325,7 +357,8 @@ public final class PassageClassifier: Sendable {
       passage: found.passage, scores: scores, labels: labels, language: found.language,
       isApparatus: isApparatus, apparatusScore: found.apparatus.score,
       apparatusCues: found.apparatus.cues,
-      withheld: withheld, relevance: found.relevance, subjectWords: found.subjectWords)
+      withheld: withheld, relevance: found.relevance, subjectWords: found.subjectWords,
+      subjectDensity: subjectDensity)
   }
 
   /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for

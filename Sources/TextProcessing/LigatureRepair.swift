@@ -29,6 +29,8 @@ public struct LigatureRepair: NormalizationStage {
   /// Votes for lost glyphs (symbols, capitals) a document needs before its small letters
   /// are suspected too.
   static let minimumGlyphVotes = 3
+  /// Different words a capital needs as votes in a document without lost symbols.
+  static let minimumCapitalWords = 3
 
   public init(vocabulary: Vocabulary) {
     self.vocabulary = vocabulary
@@ -222,14 +224,29 @@ public struct LigatureRepair: NormalizationStage {
   }
 
   /// Positions of characters in `word` that may stand for a ligature: non-letters, and
-  /// capitals that follow a small letter ("plaEorm").
+  /// capitals that follow a small letter ("plaEorm"), except in words shaped like acronyms
+  /// ("HoA", "MoU", "MoLSA", "SoPs": a capital first and at most one other small letter, a
+  /// plural "s" aside), which reports use by the hundred and which a lost ligature would
+  /// otherwise turn into words ("HoA" into "Hoff").
   private static func suspects(_ scalars: [Unicode.Scalar]) -> [Int] {
-    scalars.indices.filter { index in
+    let acronym = isAcronymShaped(scalars)
+    return scalars.indices.filter { index in
       let scalar = scalars[index]
       if !scalar.isAlpha { return true }
-      return index > 0 && scalar.isUpper
+      return !acronym && index > 0 && scalar.isUpper
         && scalars[index - 1].isLower
     }
+  }
+
+  /// True for a capital followed by letters of which at most one is small (a final plural
+  /// "s" not counted).
+  static func isAcronymShaped(_ scalars: [Unicode.Scalar]) -> Bool {
+    guard let first = scalars.first, first.isUpper, scalars.allSatisfy(\.isAlpha) else {
+      return false
+    }
+    var letters = scalars.dropFirst()
+    if letters.count > 1, letters.last == "s" { letters = letters.dropLast() }
+    return letters.filter(\.isLower).count <= 1
   }
 
   // MARK: Inferring the map
@@ -247,6 +264,8 @@ public struct LigatureRepair: NormalizationStage {
   /// and a document whose fonts lost no other glyph has not lost letters either.
   func inferMap(unknown: [String: Int], letters: Bool) -> GlyphMap {
     var counts: [Unicode.Scalar: [String: Int]] = [:]
+    // How many different words voted for each glyph.
+    var voters: [Unicode.Scalar: Int] = [:]
     var letterWords: [(scalars: [Unicode.Scalar], count: Int)] = []
     for (word, count) in unknown {
       let scalars = Array(word.unicodeScalars)
@@ -262,11 +281,25 @@ public struct LigatureRepair: NormalizationStage {
       let candidates = Self.assignments(glyphs.count).map {
         (spelling: Self.replace(scalars, positions, glyphs, $0), assignment: $0)
       }
-      for candidate in bestRanked(candidates) {
+      let best = bestRanked(candidates)
+      for candidate in best {
         for (glyph, ligature) in zip(glyphs, candidate.assignment) {
           counts[glyph, default: [:]][ligature, default: 0] += count
         }
       }
+      if !best.isEmpty {
+        for glyph in glyphs { voters[glyph, default: 0] += 1 }
+      }
+    }
+    // A capital stands for a ligature only in a document that has lost symbols too ("<" for
+    // "ti"), or in several different words: one brand or acronym repeated ("MoMo" as "Motto")
+    // is no lost glyph.
+    let symbolVotes = counts.filter { !$0.key.isAlpha }.values.reduce(0) {
+      $0 + $1.values.reduce(0, +)
+    }
+    counts = counts.filter {
+      !$0.key.isAlpha || symbolVotes >= Self.minimumGlyphVotes
+        || voters[$0.key, default: 0] >= Self.minimumCapitalWords
     }
     let glyphVotes = counts.values.reduce(0) { $0 + $1.values.reduce(0, +) }
     if glyphVotes >= Self.minimumGlyphVotes {

@@ -89,6 +89,23 @@ struct LigatureRepairTests {
     )
   }
 
+  @Test("Acronyms with a small letter inside are not lost glyphs")
+  func acronymsStay() {
+    // "HoA" with 'A' as "ff" would be "Hoff", a listed name; the document's real damage
+    // ("plaEorm", "draO") is still repaired.
+    let text = "Migra<on na<onal informa<on JI-HoA HoA HoA HoA MoU MoUs MoLSA SoPs plaEorm draO aOer"
+    #expect(
+      repaired(text)
+        == "Migration national information JI-HoA HoA HoA HoA MoU MoUs MoLSA SoPs platform draft after")
+  }
+
+  @Test("A capital repeated in one word of a document without lost symbols is a name")
+  func brandsStay() {
+    // "MoMo" (mobile money) with 'M' as "tt" would be "Motto".
+    #expect(repaired("MoMo MoMo MoMo MoMo transfers") == "MoMo MoMo MoMo MoMo transfers")
+    #expect(repaired("plaEorm draO aOer") == "plaEorm draO aOer")
+  }
+
   @Test("Editorial brackets and possessives are not lost glyphs")
   func bracketsStay() {
     let text = "Migra<on na<onal “[a]s of August” maximis[ing] migrant(s) the State's own"
