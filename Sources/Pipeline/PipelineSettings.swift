@@ -200,8 +200,11 @@ public struct PipelineSettings: Sendable {
         + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor)), "
         + "apparatus \(number(c.apparatusThreshold)), documentRank \(number(c.documentRankWeight)), "
         + "subject \(c.subject ?? "none")"
-        + (c.subject != nil && c.subjectFocus.isFinite
-          ? " (in documents under \(number(c.subjectFocus)) subject words per 1,000)" : ""),
+        + (c.subject == nil
+          ? ""
+          : c.subjectFocus.map {
+            " (in documents under \(number($0)) subject words per 1,000)"
+          } ?? ""),
       "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "
         + "substantiveShare \(number(k.substantiveShare))",
     ]

@@ -195,7 +195,7 @@ public enum DataFiles {
       header: [
         "document", "country", "page", "end_page", "passage", "language", "part", "label",
         "withheld", "score", "keyword", "tfidf", "mention", "heading", "document_share",
-        "relevance",
+        "relevance", "subject_words", "subject_density",
         "apparatus", "terms",
         "mentions", "apparatus_cues", "heading_text", "text",
       ]
@@ -225,6 +225,7 @@ public enum DataFiles {
           .text(part), .text(label), .text(held), .decimal(score.combined),
           .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
           .decimal(score.heading), .decimal(score.document), .decimal(classification.relevance),
+          .integer(classification.subjectWords), .decimal(classification.subjectDensity),
           .decimal(classification.apparatusScore), .text(terms),
           .text(mentions), .text(classification.apparatusCues.joined(separator: "; ")),
           .text(passage.heading ?? ""), .text(passage.text),

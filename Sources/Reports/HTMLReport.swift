@@ -372,7 +372,11 @@ public enum HTMLReport {
       (the category's lexicon, on word stems), <em>tf-idf</em> (similarity with the Compact's own text for the \
       category, with IDF fitted on the Compact, never on the batch), <em>mention</em> (the passage names the \
       objective or principle) and <em>heading</em> (the heading above it does). A category is a label of a \
-      passage when the weighted sum reaches the pipeline's threshold. A document <em>addresses</em> a category \
+      passage when the weighted sum reaches the pipeline's threshold. A generic word (\u{201C}data\u{201D}, \
+      \u{201C}border\u{201D}) counts only near a word of migration, and in a document that is not about \
+      migration as a whole (few migration words per 1,000), a passage without one gets only the objectives it \
+      names. Report apparatus (methodology, questionnaires, references) gets no label. A document \
+      <em>addresses</em> a category \
       when at least one passage carries it, covers it <em>substantively</em> when at least three do and \
       they make at least an even share (1/23) of its passages, report apparatus (methodology, \
       questionnaires, references) left out, and \

@@ -89,7 +89,12 @@ public struct ApparatusDetector: Sendable {
 
   /// The apparatus section a heading names, if any: one of the heading phrases as whole words.
   public func namedSection(_ heading: String) -> String? {
-    let words = tokenizer.tokens(heading).map(\.folded)
+    // A footnote number glued to a heading's word ("Definitions1") is no part of it.
+    let words = tokenizer.tokens(heading).map { token in
+      let word = token.folded
+      let letters = word.reversed().drop { $0.isASCII && $0.isNumber }
+      return letters.isEmpty ? word : String(letters.reversed())
+    }
     guard !words.isEmpty else { return nil }
     for phrase in headings where !phrase.isEmpty && phrase.count <= words.count {
       for start in 0...(words.count - phrase.count)

@@ -40,8 +40,8 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// Words of `subject` per 1,000 words of a document's body passages at or above which the
   /// document as a whole is about the subject, and its passages need no subject word of their
   /// own (a migration review's paragraph on "data systems" is about migration data; a
-  /// meta-evaluation's is not). Infinity: every passage needs its own.
-  public var subjectFocus = Double.infinity
+  /// meta-evaluation's is not). nil: every passage needs its own.
+  public var subjectFocus: Double?
   /// Added before the link function (used with `logistic`).
   public var intercept = 0.0
 
@@ -331,7 +331,8 @@ public final class PassageClassifier: Sendable {
     // Without a word of the subject (migration), in a document that is not about it as a
     // whole, only an explicit mention makes a label.
     let offSubject =
-      settings.subject != nil && found.subjectWords == 0 && subjectDensity < settings.subjectFocus
+      settings.subject != nil && found.subjectWords == 0
+      && subjectDensity < (settings.subjectFocus ?? .infinity)
     var labels = Array(
       scores
         .filter {

@@ -419,6 +419,10 @@ struct ApparatusTests {
         nil, "numbered notes: 3"
       ),
       ("Figure 1. Integrated approach to reintegration ............ 22", nil, "dot leaders: 1"),
+      (
+        "Return: the act of going back to the point of departure.", "Definitions1",
+        "heading: definitions"
+      ),
     ] as [(String, String?, String)])
   func cues(text: String, heading: String?, cue: String) throws {
     let detector = try Self.detector("en", "english")
@@ -636,5 +640,36 @@ struct RequiredSubjectTests {
     let plain = ShippedCorpus.shared.classifier().classify(
       passage("Labour inspectors checked that recruitment agencies charged no fees to workers."))
     #expect(plain.labels.contains("O06"))
+  }
+}
+
+@Suite("Documents about migration")
+struct SubjectFocusTests {
+  @Test(
+    "With subjectFocus, a passage without a migration word is labelled in a migration document only"
+  )
+  func focus() {
+    var settings = ClassifierSettings()
+    settings.subject = "migration"
+    settings.subjectFocus = 6
+    let classifier = ShippedCorpus.shared.classifier(settings)
+    let recruitment = passage(
+      "Labour inspectors checked that recruitment agencies charged no fees to workers.")
+    let aboutMigration = [
+      passage("The national migration policy covers migrants in every province."),
+      passage("Migrant workers and their families can reach a migrant resource centre."),
+      recruitment,
+    ]
+    let aboutEvaluation = [
+      passage("The evaluation team held interviews with staff in every province."),
+      passage("The ratings of the reports improved between the two periods."),
+      recruitment,
+    ]
+    let inMigration = classifier.classify(aboutMigration, documentLanguage: "en")
+    let inEvaluation = classifier.classify(aboutEvaluation, documentLanguage: "en")
+    #expect(inMigration[2].subjectDensity >= 6 && inMigration[2].labels.contains("O06"))
+    #expect(inEvaluation[2].subjectDensity < 6 && inEvaluation[2].labels.isEmpty)
+    // Alone, the passage is its own document: it holds no migration word.
+    #expect(classifier.classify(recruitment).labels.isEmpty)
   }
 }

@@ -93,10 +93,12 @@ struct LigatureRepairTests {
   func acronymsStay() {
     // "HoA" with 'A' as "ff" would be "Hoff", a listed name; the document's real damage
     // ("plaEorm", "draO") is still repaired.
-    let text = "Migra<on na<onal informa<on JI-HoA HoA HoA HoA MoU MoUs MoLSA SoPs plaEorm draO aOer"
+    let text =
+      "Migra<on na<onal informa<on JI-HoA HoA HoA HoA MoU MoUs MoLSA SoPs plaEorm draO aOer"
     #expect(
       repaired(text)
-        == "Migration national information JI-HoA HoA HoA HoA MoU MoUs MoLSA SoPs platform draft after")
+        == "Migration national information JI-HoA HoA HoA HoA MoU MoUs MoLSA SoPs platform draft after"
+    )
   }
 
   @Test("A capital repeated in one word of a document without lost symbols is a name")
