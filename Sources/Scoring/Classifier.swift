@@ -193,6 +193,9 @@ public final class PassageClassifier: Sendable {
     var termsByCategory: [String: [TermMatch]] = [:]
     /// The keyword score of each category with terms (read by the document's shares too).
     var keywordByCategory: [String: Double] = [:]
+    /// Generic terms of the required subject with no word of it nearby: they count in a
+    /// document about the subject as a whole.
+    var contextTerms: [String: [TermMatch]] = [:]
     var similarity: (passage: [(term: String, weight: Double)], cosines: [String: Double]) = (
       [], [:]
     )
@@ -222,7 +225,7 @@ public final class PassageClassifier: Sendable {
       return Gathered(passage: passage, language: language)
     }
     let tokens = model.tokenizer.tokens(passage.text)
-    let matched = model.matcher.matchesAndSubjects(tokens)
+    let matched = model.matcher.matchesAndSubjects(tokens, subject: settings.subject)
     let termsByCategory = Dictionary(grouping: matched.terms, by: \.category)
     let fromHeading = passage.heading.map { heading($0, code, model) }
     let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
@@ -232,6 +235,7 @@ public final class PassageClassifier: Sendable {
       passage: passage, language: language, model: model,
       termsByCategory: termsByCategory,
       keywordByCategory: termsByCategory.mapValues { keywordScore($0) },
+      contextTerms: Dictionary(grouping: matched.unsupported, by: \.category),
       similarity: similarity, mentionsByCategory: Dictionary(grouping: found, by: \.category),
       // The heading's own lexicon terms lean the passage too, less than naming the category.
       headingTerms: fromHeading?.terms ?? [:],
@@ -285,11 +289,26 @@ public final class PassageClassifier: Sendable {
         passage: found.passage, scores: [], labels: [], language: found.language)
     }
     var scores: [CategoryScore] = []
+    // In a document about the subject as a whole, its generic terms need no subject word nearby;
+    // in one that is not, the names it quotes (a project's title, a thematic area) are no
+    // evidence of what it discusses.
+    let onSubject = subjectDensity >= (settings.subjectFocus ?? .infinity)
+    let quoted =
+      settings.subject != nil && !onSubject ? Quotations.spans(found.passage.text) : []
     for category in categories {
       let id = category.id
-      let terms = found.termsByCategory[id] ?? []
+      let context = onSubject ? found.contextTerms[id] ?? [] : []
+      var terms = (found.termsByCategory[id] ?? []) + context
+      let own = terms.count
+      if !quoted.isEmpty {
+        terms.removeAll {
+          Quotations.isQuoted(TermMatchRange(start: $0.start, end: $0.end), in: quoted)
+        }
+      }
       let categoryMentions = found.mentionsByCategory[id] ?? []
-      let keyword = found.keywordByCategory[id] ?? 0
+      let keyword =
+        context.isEmpty && terms.count == own
+        ? found.keywordByCategory[id] ?? 0 : keywordScore(terms)
       let cosine = found.similarity.cosines[id] ?? 0
       let tfidfScore = min(1, cosine / settings.tfidfScale)
       let mention = categoryMentions.contains { !$0.inHeading } ? 1.0 : 0

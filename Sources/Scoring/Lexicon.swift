@@ -165,8 +165,8 @@ public struct LexiconMatcher: Sendable {
   }
 
   /// `matches`, and how many words of each subject set the tokens hold.
-  public func matchesAndSubjects(_ tokens: [Token]) -> (
-    terms: [TermMatch], subjects: [String: Int]
+  public func matchesAndSubjects(_ tokens: [Token], subject: String? = nil) -> (
+    terms: [TermMatch], subjects: [String: Int], unsupported: [TermMatch]
   ) {
     var found: [(pattern: Pattern, first: Int, last: Int)] = []
     for position in tokens.indices {
@@ -199,32 +199,45 @@ public struct LexiconMatcher: Sendable {
         subjectSpans[subject, default: []].append((match.first, match.last))
       }
     }
-    let terms = found.filter { match in
-      guard !match.pattern.isExclusion, match.pattern.subject == nil else { return false }
+    let candidates = found.filter { !$0.pattern.isExclusion && $0.pattern.subject == nil }
+    // A generic term counts only with its subject within the window, on either side.
+    func supported(_ match: (pattern: Pattern, first: Int, last: Int)) -> Bool {
       guard let near = match.pattern.near else { return true }
-      // A generic term counts only with its subject within the window, on either side.
       return (subjectSpans[near] ?? []).contains {
         $0.first <= match.last + window && $0.last >= match.first - window
       }
     }
-    var kept: [TermMatch] = []
-    for candidate in terms {
-      let excluded = exclusions.contains {
-        $0.pattern.category == candidate.pattern.category && $0.first <= candidate.last
-          && candidate.first <= $0.last
+    let terms = candidates.filter(supported)
+    func kept(_ terms: [(pattern: Pattern, first: Int, last: Int)]) -> [TermMatch] {
+      var kept: [TermMatch] = []
+      for candidate in terms {
+        let excluded = exclusions.contains {
+          $0.pattern.category == candidate.pattern.category && $0.first <= candidate.last
+            && candidate.first <= $0.last
+        }
+        let outdone = terms.contains {
+          $0.pattern.category == candidate.pattern.category && $0.first <= candidate.first
+            && candidate.last <= $0.last
+            && ($0.last - $0.first) > (candidate.last - candidate.first)
+        }
+        if excluded || outdone { continue }
+        kept.append(
+          TermMatch(
+            category: candidate.pattern.category, term: candidate.pattern.term,
+            weight: candidate.pattern.weight,
+            start: tokens[candidate.first].range.lowerBound,
+            end: tokens[candidate.last].range.upperBound))
       }
-      let outdone = terms.contains {
-        $0.pattern.category == candidate.pattern.category && $0.first <= candidate.first
-          && candidate.last <= $0.last && ($0.last - $0.first) > (candidate.last - candidate.first)
-      }
-      if excluded || outdone { continue }
-      kept.append(
-        TermMatch(
-          category: candidate.pattern.category, term: candidate.pattern.term,
-          weight: candidate.pattern.weight,
-          start: tokens[candidate.first].range.lowerBound,
-          end: tokens[candidate.last].range.upperBound))
+      return kept
     }
-    return (kept, subjectSpans.mapValues(\.count))
+    let supportedTerms = kept(terms)
+    // Generic terms of `subject` without it nearby: they count where the document as a whole
+    // is about the subject (see `ClassifierSettings.subjectFocus`).
+    var unsupported: [TermMatch] = []
+    if let subject, candidates.contains(where: { $0.pattern.near == subject && !supported($0) }) {
+      let all = kept(candidates.filter { supported($0) || $0.pattern.near == subject })
+      unsupported = all.filter { term in !supportedTerms.contains(term) }
+    }
+    return (supportedTerms, subjectSpans.mapValues(\.count), unsupported)
   }
 }

@@ -673,3 +673,50 @@ struct SubjectFocusTests {
     #expect(classifier.classify(recruitment).labels.isEmpty)
   }
 }
+
+@Suite("Context of a document about migration")
+struct DocumentContextTests {
+  var settings: ClassifierSettings {
+    var settings = ClassifierSettings()
+    settings.subject = "migration"
+    settings.subjectFocus = 6
+    return settings
+  }
+
+  @Test("A generic term needs no migration word nearby in a document about migration")
+  func genericTermsInMigrationDocument() {
+    let classifier = ShippedCorpus.shared.classifier(settings)
+    let data = passage(
+      "The statistics office now publishes its data every quarter, disaggregated by sex and age.")
+    let document = [
+      passage("The national migration policy covers migrants and their families."),
+      passage("Migrant workers can reach a migrant resource centre in every province."),
+      data,
+    ]
+    let labelled = classifier.classify(document, documentLanguage: "en")[2]
+    #expect(labelled.score("O01")?.terms.contains { $0.term == "data" } == true)
+    // Alone, "data" far from any migration word is no evidence.
+    #expect(classifier.classify(data).score("O01")?.terms.contains { $0.term == "data" } != true)
+  }
+
+  @Test("Quoted names are no evidence in a document that is not about migration")
+  func quotedNames() {
+    let classifier = ShippedCorpus.shared.classifier(settings)
+    let rating = passage(
+      "Reports on “counter-trafficking” and “assisted voluntary return” were rated highest.")
+    // A long document about evaluation quality: its few migration words are under 6 per 1,000.
+    let method = (1...12).map { number in
+      passage(
+        "In round \(number) the evaluation team rated the quality of every report on a scale of "
+          + "four points, checking its methodology, evaluation matrix, sampling and conclusions.")
+    }
+    let offSubject = method + [rating]
+    let found = classifier.classify(offSubject, documentLanguage: "en")[12]
+    #expect(found.subjectDensity < 6)
+    #expect(found.score("O10")?.keyword ?? 0 == 0 && found.score("O21")?.keyword ?? 0 == 0)
+    #expect(found.labels.isEmpty)
+    #expect(
+      Quotations.spans("the “A b” and «c» or \"d\", not it’s")
+        == [5..<8, 15..<16, 22..<23])
+  }
+}
