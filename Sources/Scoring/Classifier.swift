@@ -80,6 +80,7 @@ public final class PassageClassifier: Sendable {
   private let models: [String: LanguageModel]
   private let mentions: MentionDetector
   private let categories: [Category]
+  private let kinds: [String: Category.Kind]
 
   /// One language's means of scoring: its stemmer, lexicons and tf-idf profiles.
   public struct LanguageModel: Sendable {
@@ -116,6 +117,7 @@ public final class PassageClassifier: Sendable {
     self.settings = settings
     self.models = models
     self.categories = categories
+    kinds = Dictionary(categories.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
     mentions = MentionDetector(categories: categories)
   }
 
@@ -346,19 +348,25 @@ public final class PassageClassifier: Sendable {
       }
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
-    let best = scores.first?.combined ?? 0
     // Without a word of the subject (migration), in a document that is not about it as a
     // whole, only an explicit mention makes a label.
     let offSubject =
       settings.subject != nil && found.subjectWords == 0
       && subjectDensity < (settings.subjectFocus ?? .infinity)
-    var labels = Array(
-      scores
-        .filter {
+    // Objectives and principles are chosen each against the best of their kind: a principle is
+    // a way of working that cuts across objectives, not a rival of the passage's objective.
+    var chosen: Set<String> = []
+    for kind in [Category.Kind.objective, .principle] {
+      let ofKind = scores.filter { kinds[$0.category] == kind }
+      let best = ofKind.first?.combined ?? 0
+      chosen.formUnion(
+        ofKind.filter {
           $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best
             && (!offSubject || $0.mention > 0 || !$0.mentions.isEmpty)
         }
         .prefix(settings.maxLabels).map(\.category))
+    }
+    var labels = scores.map(\.category).filter { chosen.contains($0) }
     // Report apparatus counts for nothing: its labels are withheld, and kept to be shown.
     let isApparatus = found.apparatus.score >= settings.apparatusThreshold
     var withheld: [String] = []

@@ -720,3 +720,21 @@ struct DocumentContextTests {
         == [5..<8, 15..<16, 22..<23])
   }
 }
+
+@Suite("Objectives and principles")
+struct LabelKindsTests {
+  @Test("A principle is chosen against the best principle, not against the passage's objective")
+  func principlesBesideObjectives() {
+    let classifier = ShippedCorpus.shared.classifier()
+    let found = classifier.classify(
+      passage(
+        "Returnees received reintegration assistance, reintegration grants and psychosocial "
+          + "support in their communities, in a gender-responsive way that met the needs of women."
+      ))
+    let objective = found.score("O21")?.combined ?? 0
+    let principle = found.score("P07")?.combined ?? 0
+    // The principle scores under 60% of the objective and is still a label beside it.
+    #expect(found.labels.first == "O21")
+    #expect(principle < 0.6 * objective && found.labels.contains("P07"), "\(found.labels)")
+  }
+}
