@@ -3,8 +3,8 @@ import PackageDescription
 
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
-// gcmap → Pipeline → {Reports, Configuration → Scoring → TextProcessing, PDFText} → GCMapCore.
-// Only PDFText imports CPoppler; only TextProcessing imports CStemmer and CUtf8proc; only Pipeline (and the
+// gcmap → Pipeline → {Reports, Configuration → Scoring → TextProcessing, PDFText, OCR} → GCMapCore.
+// Only PDFText imports CPoppler; only OCR imports COCR; only TextProcessing imports CStemmer and CUtf8proc; only Pipeline (and the
 // build-time code-identity tool) imports CCrypto; only Configuration and Pipeline read YAML.
 // Linux only: the worker pool reads /proc/self/exe and uses Glibc, so no Apple platform is named.
 let package = Package(
@@ -36,6 +36,11 @@ let package = Package(
       name: "CUtf8proc", providers: [.apt(["libutf8proc-dev"])]),
     .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer", "CUtf8proc"]),
     .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
+    // tesseract (Debian libtesseract-dev, with its language models tesseract-ocr-eng, -fra,
+    // -spa), for pages without a text layer.
+    .systemLibrary(
+      name: "COCR", pkgConfig: "tesseract", providers: [.apt(["libtesseract-dev"])]),
+    .target(name: "OCR", dependencies: ["COCR", "GCMapCore"]),
     .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing"]),
     // Reads the corpus's files (taxonomy, lexicons, countries, CSV and strict YAML).
     .target(name: "Configuration", dependencies: ["GCMapCore", "Scoring", "Yams"]),
@@ -45,7 +50,7 @@ let package = Package(
     .target(
       name: "Pipeline",
       dependencies: [
-        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "Scoring", "Configuration",
+        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "OCR", "Scoring", "Configuration",
         "Reports", "Yams",
       ],
       plugins: ["CodeIdentityPlugin"]),

@@ -62,12 +62,19 @@ public struct Page: Sendable, Equatable, Codable {
   public var width: Double?
   public var height: Double?
   public var lines: [TextLine]
+  /// For a page read by OCR, the mean confidence of its words (0–100); nil for a page read
+  /// from its text layer.
+  public var ocrConfidence: Double?
 
-  public init(number: Int, width: Double? = nil, height: Double? = nil, lines: [TextLine]) {
+  public init(
+    number: Int, width: Double? = nil, height: Double? = nil, lines: [TextLine],
+    ocrConfidence: Double? = nil
+  ) {
     self.number = number
     self.width = width
     self.height = height
     self.lines = lines
+    self.ocrConfidence = ocrConfidence
   }
 
   /// The page as text: lines joined by newlines, a blank line before each new block.
@@ -131,11 +138,15 @@ public struct Passage: Sendable, Equatable, Codable {
   /// The heading the passage sits under, if the document has one above it.
   public var heading: String?
   public var text: String
+  /// For text read by OCR, the lowest mean word confidence of its pages (0–100); nil for text
+  /// from the PDF's text layer.
+  public var ocrConfidence: Double?
 
   public init(
     id: String, documentID: String, page: Int, endPage: Int, start: Int, end: Int,
-    heading: String?, text: String
+    heading: String?, text: String, ocrConfidence: Double? = nil
   ) {
+    self.ocrConfidence = ocrConfidence
     self.id = id
     self.documentID = documentID
     self.page = page

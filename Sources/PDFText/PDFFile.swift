@@ -102,6 +102,55 @@ public final class PDFFile {
     return PopplerPageText.read(page, number: number)
   }
 
+  /// The page with 1-based `number` rendered in grey at `dpi` pixels per inch, on white; nil if
+  /// poppler cannot load it or it would exceed `maximumPixels` (a hostile page size).
+  ///
+  /// Rendered by poppler to a cairo image surface (RGB24) and folded to grey with the luma
+  /// weights; annotations and forms are drawn as poppler draws them for display.
+  public func renderGrey(_ number: Int, dpi: Int, maximumPixels: Int = 60_000_000) -> GreyImage? {
+    guard number >= 1, number <= pageCount, dpi > 0,
+      let page = poppler_document_get_page(document, Int32(number - 1))
+    else { return nil }
+    defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+    var widthPoints = 0.0
+    var heightPoints = 0.0
+    poppler_page_get_size(page, &widthPoints, &heightPoints)
+    let scale = Double(dpi) / 72
+    let width = Int((widthPoints * scale).rounded(.up))
+    let height = Int((heightPoints * scale).rounded(.up))
+    guard width > 0, height > 0, width <= 100_000, height <= 100_000,
+      width * height <= maximumPixels
+    else { return nil }
+    guard let surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(width), Int32(height))
+    else { return nil }
+    defer { cairo_surface_destroy(surface) }
+    guard cairo_surface_status(surface) == CAIRO_STATUS_SUCCESS, let context = cairo_create(surface)
+    else { return nil }
+    cairo_set_source_rgb(context, 1, 1, 1)
+    cairo_paint(context)
+    cairo_scale(context, scale, scale)
+    poppler_page_render(page, context)
+    cairo_destroy(context)
+    cairo_surface_flush(surface)
+    guard let data = cairo_image_surface_get_data(surface) else { return nil }
+    let stride = Int(cairo_image_surface_get_stride(surface))
+    var pixels = [UInt8](repeating: 255, count: width * height)
+    pixels.withUnsafeMutableBufferPointer { grey in
+      for row in 0..<height {
+        // RGB24: one 32-bit word per pixel in native order, 0x00RRGGBB.
+        let line = UnsafeRawPointer(data + row * stride).assumingMemoryBound(to: UInt32.self)
+        for column in 0..<width {
+          let value = line[column]
+          let red = (value >> 16) & 0xFF
+          let green = (value >> 8) & 0xFF
+          let blue = value & 0xFF
+          grey[row * width + column] = UInt8((red * 299 + green * 587 + blue * 114) / 1000)
+        }
+      }
+    }
+    return GreyImage(width: width, height: height, pixels: pixels, dpi: dpi)
+  }
+
   /// Every page in order; a page poppler cannot load is kept, empty, and its number listed.
   public func readAllPages() -> (pages: [Page], unreadable: [Int]) {
     var pages: [Page] = []

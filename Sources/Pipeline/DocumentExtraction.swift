@@ -106,6 +106,8 @@ public struct DocumentExtraction: Sendable {
   /// By language code; "en" is used for any language without tools of its own.
   public var languages: Toolbox
   public var segmenter: Segmenter
+  /// Which pages are read with OCR, and how.
+  public var ocr = OCRSettings()
 
   public init(normalizer: Normalizer, segmenter: Segmenter, vocabulary: Vocabulary? = nil) {
     let tools = LanguageTools(normalizer: normalizer, vocabulary: vocabulary)
@@ -138,27 +140,39 @@ public struct DocumentExtraction: Sendable {
   }
 
   /// Extracts `path`, trying no password, then `password`, then each of `passwords` in turn.
-  /// `known` is the file's identity when the caller has already hashed it.
+  /// `known` is the file's identity when the caller has already hashed it; `progress` hears
+  /// of each page read with OCR.
   public func run(
     path: String, password: String? = nil, passwords: [String] = [],
-    source known: SourceDocument? = nil
+    source known: SourceDocument? = nil, progress: (OCRProgress) -> Void = { _ in }
   ) throws(ExtractionFailure) -> ExtractedText {
     var clock = ContinuousClock.now
     let source: SourceDocument
     if let known { source = known } else { source = try Self.identify(path) }
     var warnings: [Warning] = []
-    let rawPages: [Page]
+    var rawPages: [Page]
     var needsPassword = false
+    var opened: OpenedPDF?
     if path.lowercased().hasSuffix(".txt") {
       rawPages = try plainTextPages(path)
     } else {
-      (rawPages, needsPassword) = try pdfPages(
-        path, passwords: (password.map { [$0] } ?? []) + passwords, warnings: &warnings)
+      let pdf = try openPDF(path, passwords: (password.map { [$0] } ?? []) + passwords)
+      (rawPages, needsPassword, opened) = (pdf.pages, pdf.needsPassword, pdf)
+    }
+    // Pages without a text layer, or with unreadable text, are read with OCR in the language
+    // of the document's text pages (English, French and Spanish together when it has none).
+    var language = Self.language(of: rawPages)
+    let reader = PageReader(settings: ocr)
+    if let pdf = opened {
+      let toRead = reader.pagesToRead(rawPages, unloadable: pdf.unloadable)
+      rawPages = try read(toRead, of: pdf, pages: rawPages, language: language, progress: progress)
+      if !toRead.isEmpty { language = Self.language(of: rawPages) }
+      rawPages = try Self.checkPages(
+        path, rawPages, pageCount: pdf.file.pageCount, truncated: pdf.file.isTruncated,
+        unreadable: pdf.unloadable, ocr: ocr, warnings: &warnings)
     }
     let extractSeconds = Self.seconds(since: &clock)
     // Each language is normalized with its own vocabulary (ligatures, hyphenation).
-    let language = LanguageIdentifier.identify(
-      rawPages.prefix(5).map(\.text).joined(separator: "\n"), minimumHits: 20)
     let found: LanguageTools?
     do { found = try languages.tools(language) } catch {
       throw ExtractionFailure(
@@ -168,11 +182,31 @@ public struct DocumentExtraction: Sendable {
       throw ExtractionFailure(
         path: path, category: "unreadable", reason: "no normalization is set up")
     }
-    let (pages, report) = tools.normalizer.normalize(rawPages, language: language)
+    var (pages, report) = tools.normalizer.normalize(rawPages, language: language)
     if language != "other", let vocabulary = tools.vocabulary,
       let reason = Self.unreadable(pages, vocabulary)
     {
-      throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
+      // Text whose letters make no words (a broken font encoding) is read again with OCR,
+      // every page the text layer gave.
+      let fromText = rawPages.filter { $0.ocrConfidence == nil && !$0.lines.isEmpty }
+      guard ocr.mode == .auto, let pdf = opened, !fromText.isEmpty else {
+        throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
+      }
+      rawPages = try read(
+        fromText.map(\.number), of: pdf, pages: rawPages, language: "", progress: progress)
+      let reread = Self.language(of: rawPages)
+      guard let retools = try? languages.tools(reread) else {
+        throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
+      }
+      (pages, report) = retools.normalizer.normalize(rawPages, language: reread)
+      if let vocabulary = retools.vocabulary, let again = Self.unreadable(pages, vocabulary) {
+        throw ExtractionFailure(
+          path: path, category: "unreadable-text", reason: again + " (OCR could not read it either)"
+        )
+      }
+      language = reread
+      warnings.removeAll { $0.category == "ocr-low-confidence" }
+      warnings += Self.lowConfidence(rawPages, ocr: ocr)
     }
     let normalizeSeconds = Self.seconds(since: &clock)
     let passages = segmenter.segment(pages, documentID: source.id)
@@ -180,6 +214,31 @@ public struct DocumentExtraction: Sendable {
       source: source, rawPages: rawPages, pages: pages, passages: passages,
       normalization: report, warnings: warnings, language: language, needsPassword: needsPassword,
       seconds: (extractSeconds, normalizeSeconds, Self.seconds(since: &clock)))
+  }
+
+  /// The language of the pages' text, read on the first five pages that have some.
+  static func language(of pages: [Page]) -> String {
+    LanguageIdentifier.identify(
+      pages.filter { !$0.lines.isEmpty }.prefix(5).map(\.text).joined(separator: "\n"),
+      minimumHits: 20)
+  }
+
+  /// `pages` with `numbers` replaced by their OCR reading.
+  private func read(
+    _ numbers: [Int], of pdf: OpenedPDF, pages: [Page], language: String,
+    progress: (OCRProgress) -> Void
+  ) throws(ExtractionFailure) -> [Page] {
+    guard !numbers.isEmpty else { return pages }
+    let reader = PageReader(settings: ocr)
+    let read: [Int: Page]
+    do {
+      read = try reader.read(
+        numbers, of: pdf.file, languages: PageReader.languages(for: language), progress: progress)
+    } catch {
+      throw ExtractionFailure(
+        path: pdf.path, category: "ocr-unavailable", reason: error.description)
+    }
+    return pages.map { read[$0.number] ?? $0 }
   }
 
   /// Seconds since `start`, moving `start` to now.
@@ -222,11 +281,19 @@ public struct DocumentExtraction: Sendable {
     }
   }
 
-  /// The raw pages of a PDF, and whether it needed a password. An encrypted file is tried
-  /// without a password, then with each given one.
-  private func pdfPages(_ path: String, passwords: [String], warnings: inout [Warning])
-    throws(ExtractionFailure) -> (pages: [Page], needsPassword: Bool)
-  {
+  /// An open PDF with its pages as its text layer gives them.
+  private struct OpenedPDF {
+    var path: String
+    var file: PDFFile
+    var pages: [Page]
+    /// Pages poppler could not load.
+    var unloadable: [Int]
+    var needsPassword: Bool
+  }
+
+  /// Opens a PDF and reads its text layer. An encrypted file is tried without a password,
+  /// then with each given one.
+  private func openPDF(_ path: String, passwords: [String]) throws(ExtractionFailure) -> OpenedPDF {
     var lastProblem = PDFProblem.passwordRequired
     for password in [nil] + passwords.map(Optional.some) {
       let file: PDFFile
@@ -236,10 +303,9 @@ public struct DocumentExtraction: Sendable {
         break
       }
       let (pages, unreadable) = file.readAllPages()
-      let checked = try Self.checkPages(
-        path, pages, pageCount: file.pageCount, truncated: file.isTruncated,
-        unreadable: unreadable, warnings: &warnings)
-      return (checked, password != nil)
+      return OpenedPDF(
+        path: path, file: file, pages: pages, unloadable: unreadable,
+        needsPassword: password != nil)
     }
     if lastProblem == .wrongPassword && passwords.count > 1 {
       throw ExtractionFailure(
@@ -249,19 +315,35 @@ public struct DocumentExtraction: Sendable {
     throw ExtractionFailure(path: path, problem: lastProblem)
   }
 
-  /// Fails a document with no text at all; warns of a truncated file, pages poppler could not
-  /// read and pages without a text layer (scanned annexes).
+  /// Fails a document with no pages or no text at all; warns of a truncated file, pages
+  /// poppler could not read, pages without text (a text layer or words OCR could read) and
+  /// pages OCR read with low confidence.
   static func checkPages(
     _ path: String, _ pages: [Page], pageCount: Int, truncated: Bool, unreadable: [Int],
-    warnings: inout [Warning]
+    ocr: OCRSettings, warnings: inout [Warning]
   ) throws(ExtractionFailure) -> [Page] {
     let withText = pages.filter { !$0.lines.isEmpty }.count
+    if pageCount == 0 && !truncated {
+      throw ExtractionFailure(
+        path: path, category: "no-pages", reason: "no pages: the PDF holds no page at all")
+    }
     if pageCount == 0 || withText == 0 {
       if truncated { throw ExtractionFailure(path: path, problem: .truncated) }
+      let one = pageCount == 1
+      if ocr.mode == .off {
+        throw ExtractionFailure(
+          path: path, category: "no-text",
+          reason: "no text layer: "
+            + (one ? "its one page has no" : "none of its \(pageCount) pages has")
+            + " extractable text (read it with --ocr auto)")
+      }
       throw ExtractionFailure(
         path: path, category: "no-text",
-        reason: "no text layer: none of its \(pageCount) pages has extractable text "
-          + "(a scanned PDF needs OCR first)")
+        reason: "no text: "
+          + (one
+            ? "its one page has no text layer and no words OCR can read"
+            : "none of its \(pageCount) pages has a text layer or words OCR can read")
+          + " (blank, or pictures without words)")
     }
     if truncated {
       warnings.append(
@@ -278,13 +360,31 @@ public struct DocumentExtraction: Sendable {
     }
     let empty = pages.filter { $0.lines.isEmpty }.map(\.number).filter { !unreadable.contains($0) }
     if !empty.isEmpty {
+      let plural = empty.count == 1 ? "" : "s"
       warnings.append(
         Warning(
           category: "no-text-pages",
-          message: "no text layer on page\(empty.count == 1 ? "" : "s") \(describe(empty)) "
-            + "(scanned pages need OCR; the other pages were analysed)"))
+          message: ocr.mode == .off
+            ? "no text layer on page\(plural) \(describe(empty)) "
+              + "(scanned pages need --ocr auto; the other pages were analysed)"
+            : "no text on page\(plural) \(describe(empty)): no text layer and no words OCR "
+              + "can read (blank, or pictures without words); the other pages were analysed"))
     }
+    warnings += lowConfidence(pages, ocr: ocr)
     return pages
+  }
+
+  /// The warning listing pages OCR read with a mean word confidence under the threshold.
+  static func lowConfidence(_ pages: [Page], ocr: OCRSettings) -> [Warning] {
+    let low = pages.filter { ($0.ocrConfidence ?? 100) < ocr.lowConfidence }.map(\.number)
+    guard !low.isEmpty else { return [] }
+    return [
+      Warning(
+        category: "ocr-low-confidence",
+        message: "OCR read page\(low.count == 1 ? "" : "s") \(describe(low)) with low confidence "
+          + "(mean word confidence under \(Int(ocr.lowConfidence))): their text was used; check "
+          + "their passages (source ocr in passages.csv)")
+    ]
   }
 
   /// Why a document's text is garbage, or nil if it reads.

@@ -40,14 +40,18 @@ public struct Segmenter: Sendable, Equatable, Codable {
   public func segment(_ pages: [Page], documentID: String) -> [Passage] {
     let blocks = classify(makeBlocks(pages), pages: pages)
     let paragraphs = mergeFragments(joinContinuations(blocks))
+    // Pages read by OCR: a passage's confidence is its least sure page's.
+    var confidences: [Int: Double] = [:]
+    for page in pages { confidences[page.number] = page.ocrConfidence }
     var passages: [Passage] = []
     for paragraph in paragraphs {
       for piece in split(paragraph) {
+        let read = (piece.page...max(piece.page, piece.endPage)).compactMap { confidences[$0] }
         passages.append(
           Passage(
             id: "\(documentID)#\(passages.count + 1)", documentID: documentID,
             page: piece.page, endPage: piece.endPage, start: piece.start, end: piece.end,
-            heading: paragraph.heading, text: piece.text))
+            heading: paragraph.heading, text: piece.text, ocrConfidence: read.min()))
       }
     }
     return passages

@@ -13,6 +13,18 @@ struct GCMap: ParsableCommand {
       Run.self, Extract.self, Explain.self, Evaluate.self, CacheCommand.self, Worker.self,
     ]
   )
+
+  static func main() {
+    ProcessSetup.limitOCRThreads()
+    let command: ParsableCommand
+    do { command = try parseAsRoot() } catch { exit(withError: error) }
+    do {
+      var runnable = command
+      try runnable.run()
+    } catch {
+      exit(withError: error)
+    }
+  }
 }
 
 struct Extract: ParsableCommand {

@@ -106,7 +106,8 @@ struct CommandLineTests {
     "Bad input: one line naming the file and the reason, exit status 2, no crash",
     arguments: [
       ("empty.pdf", "empty file"), ("not-a-pdf.pdf", "not a PDF"), ("truncated.pdf", "truncated"),
-      ("encrypted.pdf", "password required"), ("image-only.pdf", "no text layer"),
+      ("encrypted.pdf", "password required"),
+      ("image-only.pdf", "no text: its one page has no text layer"),
       ("missing.pdf", "file not found"),
     ])
   func badInput(name: String, reason: String) {

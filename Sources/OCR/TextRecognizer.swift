@@ -1,0 +1,120 @@
+import COCR
+import Foundation
+import GCMapCore
+
+/// Why OCR could not start.
+public struct OCRError: Error, Sendable, CustomStringConvertible {
+  public var description: String
+}
+
+/// A page read by OCR: its lines in reading order, in PDF points, and how sure tesseract was.
+public struct RecognizedPage: Sendable, Equatable {
+  public var lines: [TextLine]
+  /// Mean confidence of the page's words, 0–100; nil when it found no word.
+  public var meanConfidence: Double?
+  public var words: Int
+}
+
+/// Reads page images with tesseract, through its C API; the only place that touches it.
+///
+/// One recognizer holds one tesseract instance with its language models loaded (a second or
+/// so for three languages), and reads pages one at a time: not thread-safe, use one per
+/// thread or process. tesseract's own OpenMP threads are limited by OMP_THREAD_LIMIT, which
+/// gcmap sets to 1 before the library loads (see `main.swift`): gcmap already reads one
+/// document per core, and tesseract's threads then fight over the cores and spin (a page took
+/// seven times longer here without it).
+public final class TextRecognizer {
+  private let handle: OpaquePointer
+  /// tesseract's language codes joined by "+", as loaded ("eng+fra+spa").
+  public let languages: String
+
+  /// The version of the tesseract library this process runs with: its reading can change
+  /// from one version to the next, so caches are keyed by it.
+  public static var version: String {
+    guard let version = TessVersion() else { return "unknown" }
+    return String(cString: version)
+  }
+
+  /// tesseract's code for gcmap's language code ("en" → "eng"); nil for a language it has no
+  /// model for here.
+  public static func code(_ language: String) -> String? {
+    ["en": "eng", "fr": "fra", "es": "spa"][language]
+  }
+
+  /// Loads the models of `languages` (tesseract codes such as "eng"); fails with a clear
+  /// reason when one is not installed.
+  public init(languages: [String]) throws(OCRError) {
+    guard let handle = TessBaseAPICreate() else {
+      throw OCRError(description: "tesseract could not start")
+    }
+    let joined = languages.joined(separator: "+")
+    // Debug messages ("Estimating resolution...") go nowhere: stderr belongs to gcmap.
+    _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+    guard TessBaseAPIInit3(handle, nil, joined) == 0 else {
+      TessBaseAPIDelete(handle)
+      throw OCRError(
+        description: "tesseract has no model for \(joined) (install tesseract-ocr-"
+          + languages.joined(separator: ", tesseract-ocr-") + ")")
+    }
+    self.handle = handle
+    self.languages = joined
+  }
+
+  deinit {
+    TessBaseAPIEnd(handle)
+    TessBaseAPIDelete(handle)
+  }
+
+  /// Reads `image`: lines with their boxes in PDF points (a paragraph's first line starts a
+  /// block) and the words' mean confidence.
+  public func recognize(_ image: GreyImage) -> RecognizedPage {
+    defer { TessBaseAPIClear(handle) }
+    image.pixels.withUnsafeBufferPointer { pixels in
+      TessBaseAPISetImage(
+        handle, pixels.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
+    }
+    TessBaseAPISetSourceResolution(handle, Int32(image.dpi))
+    guard TessBaseAPIRecognize(handle, nil) == 0 else {
+      return RecognizedPage(lines: [], meanConfidence: nil, words: 0)
+    }
+    let toPoints = 72 / Double(image.dpi)
+    var lines: [TextLine] = []
+    if let iterator = TessBaseAPIGetIterator(handle) {
+      defer { TessResultIteratorDelete(iterator) }
+      let page = TessResultIteratorGetPageIterator(iterator)
+      repeat {
+        guard let raw = TessResultIteratorGetUTF8Text(iterator, RIL_TEXTLINE) else { continue }
+        let text = String(cString: raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        TessDeleteText(raw)
+        guard !text.isEmpty else { continue }
+        var left: Int32 = 0
+        var top: Int32 = 0
+        var right: Int32 = 0
+        var bottom: Int32 = 0
+        _ = TessPageIteratorBoundingBox(page, RIL_TEXTLINE, &left, &top, &right, &bottom)
+        let box = Box(
+          x0: Double(left) * toPoints, y0: Double(top) * toPoints, x1: Double(right) * toPoints,
+          y1: Double(bottom) * toPoints)
+        lines.append(
+          TextLine(
+            text: text, box: box, fontSize: box.y1 - box.y0,
+            startsBlock: lines.isEmpty || TessPageIteratorIsAtBeginningOf(page, RIL_PARA) != 0))
+      } while TessResultIteratorNext(iterator, RIL_TEXTLINE) != 0
+    }
+    var words = 0
+    var confidence = 0.0
+    if let iterator = TessBaseAPIGetIterator(handle) {
+      defer { TessResultIteratorDelete(iterator) }
+      repeat {
+        guard let raw = TessResultIteratorGetUTF8Text(iterator, RIL_WORD) else { continue }
+        let isWord = String(cString: raw).contains { $0.isLetter || $0.isNumber }
+        TessDeleteText(raw)
+        guard isWord else { continue }
+        words += 1
+        confidence += Double(TessResultIteratorConfidence(iterator, RIL_WORD))
+      } while TessResultIteratorNext(iterator, RIL_WORD) != 0
+    }
+    return RecognizedPage(
+      lines: lines, meanConfidence: words > 0 ? confidence / Double(words) : nil, words: words)
+  }
+}

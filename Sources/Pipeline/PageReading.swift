@@ -1,0 +1,99 @@
+import Foundation
+import GCMapCore
+import OCR
+import PDFText
+
+/// When and how gcmap reads pages with OCR (tesseract), set by `--ocr`.
+public struct OCRSettings: Sendable, Equatable, Codable {
+  /// auto: pages without a text layer and pages whose text is unreadable (broken font
+  /// encodings); force: every page (for a bad hidden text layer); off: none.
+  public enum Mode: String, Sendable, Codable, CaseIterable {
+    case auto, off, force
+  }
+  public var mode = Mode.auto
+  /// Pixels per inch of the page images tesseract reads.
+  public var dpi = 300
+  /// Mean word confidence (0–100) under which a page read by OCR is listed in problems.csv
+  /// as `ocr-low-confidence` (its text is still used).
+  public var lowConfidence = 70.0
+  /// Seconds each page to read adds to a document's time limit in a worker.
+  public var secondsPerPage = 60.0
+
+  public init() {}
+}
+
+/// Where OCR is in a document, for progress on standard error.
+public struct OCRProgress: Sendable, Codable, Equatable {
+  /// The page being read (1-based), its place among the pages to read, and their number.
+  public var page: Int
+  public var index: Int
+  public var count: Int
+}
+
+/// Reads chosen pages of an open PDF with OCR: renders each with poppler, hands the image to
+/// tesseract in memory, and returns pages of lines marked with their confidence.
+struct PageReader {
+  var settings: OCRSettings
+
+  /// The pages `settings.mode` says to read: every page (force), or those without text and
+  /// those whose characters are mostly private-use or replacement codes (auto). Pages poppler
+  /// could not load are left out: they cannot be rendered either.
+  func pagesToRead(_ pages: [Page], unloadable: [Int]) -> [Int] {
+    switch settings.mode {
+    case .off: return []
+    case .force: return pages.map(\.number).filter { !unloadable.contains($0) }
+    case .auto:
+      return pages.filter { page in
+        !unloadable.contains(page.number) && (page.lines.isEmpty || Self.hasBrokenCodes(page))
+      }.map(\.number)
+    }
+  }
+
+  /// True when most of a page's characters are codes no text uses (a broken font encoding).
+  static func hasBrokenCodes(_ page: Page) -> Bool {
+    var odd = 0
+    var letters = 0
+    for line in page.lines {
+      for scalar in line.text.unicodeScalars {
+        let value = scalar.value
+        if (0xE000...0xF8FF).contains(value) || value == 0xFFFD || (value < 0x20 && value != 0x09) {
+          odd += 1
+        } else if scalar.isAlpha {
+          letters += 1
+        }
+      }
+    }
+    return odd > 20 && odd * 5 > odd + letters
+  }
+
+  /// The tesseract languages for a document in `language` ("en", "fr", "es"): its own, or
+  /// English, French and Spanish together when its text pages did not tell.
+  static func languages(for language: String) -> [String] {
+    TextRecognizer.code(language).map { [$0] } ?? ["eng", "fra", "spa"]
+  }
+
+  /// Reads `numbers` of `file` in `languages`; a page that cannot be rendered comes back
+  /// without lines. `progress` hears of each page before it is read.
+  func read(
+    _ numbers: [Int], of file: PDFFile, languages: [String],
+    progress: (OCRProgress) -> Void
+  ) throws(OCRError) -> [Int: Page] {
+    guard !numbers.isEmpty else { return [:] }
+    let recognizer = try TextRecognizer(languages: languages)
+    var read: [Int: Page] = [:]
+    for (index, number) in numbers.enumerated() {
+      progress(OCRProgress(page: number, index: index + 1, count: numbers.count))
+      guard let image = file.renderGrey(number, dpi: settings.dpi) else {
+        read[number] = Page(number: number, lines: [])
+        continue
+      }
+      let found = recognizer.recognize(image)
+      let toPoints = 72 / Double(settings.dpi)
+      read[number] = Page(
+        number: number, width: Double(image.width) * toPoints,
+        height: Double(image.height) * toPoints, lines: found.lines,
+        ocrConfidence: found.meanConfidence.map { ($0 * 10).rounded() / 10 })
+    }
+    return read
+  }
+}
