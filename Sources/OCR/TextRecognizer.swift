@@ -41,6 +41,24 @@ public final class TextRecognizer {
     ["en": "eng", "fr": "fra", "es": "spa"][language]
   }
 
+  /// Where tesseract looks for its models: $TESSDATA_PREFIX, else Debian's folder.
+  public static var dataFolder: URL? {
+    if let prefix = ProcessInfo.processInfo.environment["TESSDATA_PREFIX"] {
+      return URL(fileURLWithPath: prefix)
+    }
+    let root = URL(fileURLWithPath: "/usr/share/tesseract-ocr")
+    let versions = (try? FileManager.default.contentsOfDirectory(atPath: root.path)) ?? []
+    return versions.sorted().last.map { root.appendingPathComponent($0 + "/tessdata") }
+  }
+
+  /// Each language's model file, where it is installed.
+  public static func modelFiles(_ languages: [String]) -> [(name: String, url: URL?)] {
+    languages.map { language in
+      let url = dataFolder?.appendingPathComponent(language + ".traineddata")
+      return (language, url.flatMap { FileManager.default.fileExists(atPath: $0.path) ? $0 : nil })
+    }
+  }
+
   /// Loads the models of `languages` (tesseract codes such as "eng"); fails with a clear
   /// reason when one is not installed.
   public init(languages: [String]) throws(OCRError) {

@@ -24,9 +24,11 @@ public final class Analysis {
     self.settings = settings
     metadataDetector = MetadataDetector(countries: try corpus.countries())
     taxonomy = try corpus.taxonomy()
-    extraction = DocumentExtraction(
+    var extraction = DocumentExtraction(
       languages: DocumentExtraction.toolbox(corpus: corpus) { settings.normalizer(vocabulary: $0) },
       segmenter: settings.segmenter)
+    extraction.ocr = settings.ocr
+    self.extraction = extraction
     var models: [String: PassageClassifier.LanguageModel] = [:]
     for language in corpus.scoringLanguages {
       models[language] = try Self.model(language: language, corpus: corpus, taxonomy: taxonomy)
@@ -168,7 +170,9 @@ public final class Analysis {
   /// corpus and pipeline were analysed before; else the prepared text from the cache if this
   /// file was extracted before with the same extractor and normalization; else extraction.
   /// Failures that depend on the file alone (not a PDF, no text...) are cached too.
-  public func process(_ request: AnalysisRequest) -> AnalysisReply {
+  public func process(
+    _ request: AnalysisRequest, progress: (OCRProgress) -> Void = { _ in }
+  ) -> AnalysisReply {
     let cache = request.cache.map { AnalysisCache(folder: URL(fileURLWithPath: $0.folder)) }
     var reply = AnalysisReply()
     if let cache, let keys = request.cache, let record = cache.record(keys.analysis) {
@@ -190,7 +194,8 @@ public final class Analysis {
     case nil:
       do {
         let text = try extraction.run(
-          path: request.path, passwords: request.passwords, source: request.source)
+          path: request.path, passwords: request.passwords, source: request.source,
+          progress: progress)
         reply.timings.extract = text.seconds.extract
         reply.timings.normalize = text.seconds.normalize
         reply.timings.segment = text.seconds.segment
@@ -262,6 +267,9 @@ public struct AnalysisReply: Codable, Sendable {
   public var failure: Failure?
   public var cache = CacheUse.none
   public var timings = Analysis.Timings()
+  /// Set in a progress frame a worker sends before its answer (a page it starts to read with
+  /// OCR); such a frame has nothing else.
+  public var progress: OCRProgress?
   /// `record` as just written to the cache (`BinaryCoding`), which a worker sends as it is;
   /// not part of the reply's own encoding.
   var encodedRecord: Data?
@@ -269,7 +277,7 @@ public struct AnalysisReply: Codable, Sendable {
   public init() {}
 
   private enum CodingKeys: String, CodingKey {
-    case record, failure, cache, timings
+    case record, failure, cache, timings, progress
   }
 }
 

@@ -1,5 +1,6 @@
 import Foundation
 import GCMapCore
+import OCR
 import PDFText
 import Scoring
 import TextProcessing
@@ -65,7 +66,8 @@ public struct AnalysisCache: Sendable {
         level: "extraction", format: CacheIngredients.format, file: sha256,
         gcmapVersion: ingredients.gcmapVersion, code: ingredients.extractionCode,
         engines: ingredients.engines, wordLists: ingredients.wordLists,
-        normalization: ingredients.normalization, segmentation: ingredients.segmentation))
+        normalization: ingredients.normalization, segmentation: ingredients.segmentation,
+        ocr: ingredients.ocr))
     let analysis = digest(
       AnalysisKey(
         level: "analysis", extraction: extraction, code: ingredients.analysisCode,
@@ -85,6 +87,7 @@ public struct AnalysisCache: Sendable {
     var wordLists: String
     var normalization: [String]
     var segmentation: Segmenter
+    var ocr: OCRSettings
   }
 
   /// What the analysis key is the digest of.
@@ -159,8 +162,8 @@ public struct AnalysisCache: Sendable {
 
 /// Everything a cache entry depends on besides the file itself, each ingredient by name.
 ///
-/// Later engines (OCR, with its language data) join `engines` and the extraction key the
-/// same way as poppler.
+/// With OCR on, tesseract's version and a digest of its language models join `engines`, and
+/// the OCR settings (mode, resolution) the extraction key.
 public struct CacheIngredients: Sendable, Equatable, Codable {
   /// The layout of cache entries; changes only with `BinaryCoding` or the stored types,
   /// which the code identities cover too.
@@ -178,6 +181,8 @@ public struct CacheIngredients: Sendable, Equatable, Codable {
   /// The normalization stages, in order.
   public var normalization: [String]
   public var segmentation: Segmenter
+  /// When and how pages are read with OCR.
+  public var ocr: OCRSettings
   /// SHA-256 of every corpus file (taxonomy, lexicons, stop words, countries...).
   public var corpus: String
   public var classifier: ClassifierSettings
@@ -186,9 +191,10 @@ public struct CacheIngredients: Sendable, Equatable, Codable {
   public init(
     gcmapVersion: String, extractionCode: String, analysisCode: String,
     engines: [String: String], wordLists: String, normalization: [String],
-    segmentation: Segmenter, corpus: String, classifier: ClassifierSettings,
-    coverage: CoverageSettings
+    segmentation: Segmenter, ocr: OCRSettings = OCRSettings(), corpus: String,
+    classifier: ClassifierSettings, coverage: CoverageSettings
   ) {
+    self.ocr = ocr
     self.gcmapVersion = gcmapVersion
     self.extractionCode = extractionCode
     self.analysisCode = analysisCode
@@ -204,13 +210,36 @@ public struct CacheIngredients: Sendable, Equatable, Codable {
   /// The ingredients of this build of gcmap with this corpus and pipeline.
   public static func current(_ analysis: Analysis) throws -> CacheIngredients {
     let hashes = try analysis.corpus.fileHashes()
+    var engines = ["poppler": PDFFile.popplerVersion]
+    if analysis.settings.ocr.mode != .off {
+      engines["tesseract"] = TextRecognizer.version
+      engines["tesseract-models"] = modelsDigest()
+    }
     return CacheIngredients(
       gcmapVersion: Pipeline.gcmapVersion, extractionCode: CodeIdentity.extraction,
-      analysisCode: CodeIdentity.analysis, engines: ["poppler": PDFFile.popplerVersion],
+      analysisCode: CodeIdentity.analysis, engines: engines,
       wordLists: Corpus.combine(hashes.filter { $0.file.hasPrefix("/wordlists/") }),
       normalization: analysis.settings.normalize.map(\.rawValue),
-      segmentation: analysis.settings.segmenter, corpus: Corpus.combine(hashes),
+      segmentation: analysis.settings.segmenter, ocr: analysis.settings.ocr,
+      corpus: Corpus.combine(hashes),
       classifier: analysis.settings.classifier, coverage: analysis.settings.coverage)
+  }
+}
+
+extension CacheIngredients {
+  /// SHA-256 of tesseract's English, French and Spanish models as installed ("none" where
+  /// one is missing): a new model reads pages differently.
+  static func modelsDigest() -> String {
+    var hasher = SHA256()
+    for file in TextRecognizer.modelFiles(["eng", "fra", "spa"]) {
+      hasher.update(Array(file.name.utf8))
+      if let data = file.url.flatMap({ FileManager.default.contents(atPath: $0.path) }) {
+        data.withUnsafeBytes { hasher.update($0) }
+      } else {
+        hasher.update(Array("none".utf8))
+      }
+    }
+    return hasher.finalizeHex()
   }
 }
 

@@ -184,6 +184,11 @@ public enum BatchRun {
     return result
   }
 
+  /// "  file.pdf: OCR of page 7 (2 of 60)": where a long scan is.
+  static func ocrProgress(_ file: String, _ told: OCRProgress) -> String {
+    "  \(file): OCR of page \(told.page) (\(told.index) of \(told.count))"
+  }
+
   /// Analyses every job: from the cache in this thread when the whole analysis is there, else
   /// in a worker (or in this process without workers). `receive` gets each record as it
   /// arrives and returns what to keep of it; progress says which document is done.
@@ -227,12 +232,20 @@ public enum BatchRun {
           reply.cache = .analysis
           report(index, reply)
         } else {
-          report(index, pool.process(request, slot: slot))
+          report(
+            index,
+            pool.process(request, slot: slot) { told in
+              progress(ocrProgress(jobs[index].relative, told))
+            })
         }
       }
       pool.shutdown()
     } else {
-      for (index, job) in jobs.enumerated() { report(index, analysis.process(job.request)) }
+      for (index, job) in jobs.enumerated() {
+        report(
+          index,
+          analysis.process(job.request) { told in progress(ocrProgress(job.relative, told)) })
+      }
     }
     if let failure = receiveFailure.get(0) {
       throw CocoaError(

@@ -25,6 +25,8 @@ public struct PipelineSettings: Sendable {
   public var segmenter: Segmenter
   public var classifier: ClassifierSettings
   public var coverage: CoverageSettings
+  /// When pages are read with OCR: set on the command line (`--ocr`), not in the file.
+  public var ocr = OCRSettings()
 
   public static func load(_ url: URL) throws -> PipelineSettings {
     let (yaml, root) = try StrictYAML.load(url)

@@ -103,7 +103,13 @@ public enum AnalysisWorker {
         FileHandle.standardError.write(Data("gcmap worker: unreadable request\n".utf8))
         return 1
       }
-      var reply = analysis.process(request)
+      // Each page read with OCR is told before it is read: the batch extends the document's
+      // time limit by the pages to read and shows where it is.
+      var reply = analysis.process(request) { progress in
+        var frame = AnalysisReply()
+        frame.progress = progress
+        if let encoded = try? Frame.encode(frame) { _ = Frame.write(encoded, to: 1) }
+      }
       var record = reply.encodedRecord ?? Data()
       if record.isEmpty, let value = reply.record {
         guard let encoded = try? BinaryCoding.encode(value) else { return 1 }
@@ -136,10 +142,15 @@ public final class WorkerPool: Sendable {
     public var timeLimit: Double
     /// Address-space limit of each worker, in bytes.
     public var memoryLimit: Int
+    /// When workers read pages with OCR; each page to read adds `secondsPerPage` to the time
+    /// limit of its document.
+    public var ocr: OCRSettings
 
     public init(
-      executable: String, corpus: String, pipeline: String, timeLimit: Double, memoryLimit: Int
+      executable: String, corpus: String, pipeline: String, timeLimit: Double, memoryLimit: Int,
+      ocr: OCRSettings = OCRSettings()
     ) {
+      self.ocr = ocr
       self.executable = executable
       self.corpus = corpus
       self.pipeline = pipeline
@@ -202,7 +213,11 @@ public final class WorkerPool: Sendable {
   deinit { shutdown() }
 
   /// Analyses one document in worker `slot`; a crash or time-out comes back as a failure.
-  public func process(_ request: AnalysisRequest, slot: Int) -> AnalysisReply {
+  /// `progress` hears of each page the worker reads with OCR; the document's time limit
+  /// grows by `ocr.secondsPerPage` for each page it has to read.
+  public func process(
+    _ request: AnalysisRequest, slot: Int, progress: (OCRProgress) -> Void = { _ in }
+  ) -> AnalysisReply {
     let running: Running
     switch start(slot) {
     case .success(let started): running = started
@@ -214,26 +229,46 @@ public final class WorkerPool: Sendable {
     guard let encoded = try? Frame.encode(request), Frame.write(encoded, to: running.input) else {
       return ended(slot, running, before: true)
     }
-    let deadline = ContinuousClock.now + .milliseconds(Int64(settings.timeLimit * 1000))
-    switch Frame.read(from: running.output, deadline: deadline) {
-    case .frame(let body):
-      guard var reply = try? JSONDecoder().decode(AnalysisReply.self, from: Data(body)) else {
-        return unreadable(slot)
-      }
+    let start = ContinuousClock.now
+    var deadline = start + .milliseconds(Int64(settings.timeLimit * 1000))
+    var limit = settings.timeLimit
+    while true {
       switch Frame.read(from: running.output, deadline: deadline) {
-      case .frame(let record):
-        if record.isEmpty { return reply }
-        guard let decoded = try? BinaryCoding.decode(DocumentRecord.self, from: Data(record))
-        else { return unreadable(slot) }
-        reply.record = decoded
-        return reply
+      case .frame(let body):
+        guard let reply = try? JSONDecoder().decode(AnalysisReply.self, from: Data(body)) else {
+          return unreadable(slot)
+        }
+        guard let told = reply.progress else {
+          return answer(reply, slot: slot, running: running, deadline: deadline, limit: limit)
+        }
+        if told.index == 1 {
+          limit = settings.timeLimit + Double(told.count) * settings.ocr.secondsPerPage
+          deadline = start + .milliseconds(Int64(limit * 1000))
+        }
+        progress(told)
       case .timedOut:
-        return timedOut(slot)
+        return timedOut(slot, limit: limit)
       case .closed:
         return ended(slot, running, before: false)
       }
+    }
+  }
+
+  /// The record frame that follows a worker's reply.
+  private func answer(
+    _ reply: AnalysisReply, slot: Int, running: Running, deadline: ContinuousClock.Instant,
+    limit: Double
+  ) -> AnalysisReply {
+    var reply = reply
+    switch Frame.read(from: running.output, deadline: deadline) {
+    case .frame(let record):
+      if record.isEmpty { return reply }
+      guard let decoded = try? BinaryCoding.decode(DocumentRecord.self, from: Data(record))
+      else { return unreadable(slot) }
+      reply.record = decoded
+      return reply
     case .timedOut:
-      return timedOut(slot)
+      return timedOut(slot, limit: limit)
     case .closed:
       return ended(slot, running, before: false)
     }
@@ -246,13 +281,14 @@ public final class WorkerPool: Sendable {
     return reply
   }
 
-  private func timedOut(_ slot: Int) -> AnalysisReply {
+  private func timedOut(_ slot: Int, limit: Double) -> AnalysisReply {
     stop(slot)
     var reply = AnalysisReply()
     reply.failure = .init(
       category: "timeout",
       reason: "timeout: reading and scoring took longer than "
-        + "\(String(format: "%g", settings.timeLimit)) s and was stopped")
+        + "\(String(format: "%g", limit)) s and was stopped"
+        + (limit > settings.timeLimit ? " (the time limit with its pages to read by OCR)" : ""))
     return reply
   }
 
@@ -267,8 +303,12 @@ public final class WorkerPool: Sendable {
     process.executableURL = URL(fileURLWithPath: settings.executable)
     process.arguments = [
       "worker", "--corpus", settings.corpus, "--pipeline", settings.pipeline,
-      "--memory-limit", "\(settings.memoryLimit)",
+      "--memory-limit", "\(settings.memoryLimit)", "--ocr", settings.ocr.mode.rawValue,
     ]
+    // tesseract's OpenMP threads would fight the pool's workers (see ProcessSetup).
+    var environment = ProcessInfo.processInfo.environment
+    environment["OMP_THREAD_LIMIT"] = "1"
+    process.environment = environment
     let input = Pipe()
     let output = Pipe()
     process.standardInput = input

@@ -52,17 +52,23 @@ struct Extract: ParsableCommand {
   @Option(help: "The Corpus folder (default: $GCMAP_CORPUS, ./Corpus or beside the executable).")
   var corpus: String?
 
+  @Option(help: ArgumentHelp(OCRSettings.Mode.help, valueName: "auto|off|force"))
+  var ocr = OCRSettings.Mode.auto
+
   func run() throws {
-    let extraction: DocumentExtraction
+    var extraction: DocumentExtraction
     do {
       extraction = try DocumentExtraction(corpus: Corpus.locate(explicit: corpus))
     } catch {
       printError("gcmap: \(error)")
       throw ExitCode(1)
     }
+    extraction.ocr.mode = ocr
     let result: ExtractedText
     do {
-      result = try extraction.run(path: file, password: password)
+      result = try extraction.run(path: file, password: password) { progress in
+        printError("\(file): OCR of page \(progress.page) (\(progress.index) of \(progress.count))")
+      }
     } catch {
       printError(error.description)
       throw ExitCode(2)
@@ -74,7 +80,10 @@ struct Extract: ParsableCommand {
     }
     if !result.warnings.isEmpty {
       printError("\(file): \(result.warnings.map(\.message).joined(separator: "; "))")
-      throw ExitCode(2)
+      // Pages OCR read with low confidence were read: only missing text makes it partial.
+      if result.warnings.contains(where: { $0.category != "ocr-low-confidence" }) {
+        throw ExitCode(2)
+      }
     }
   }
 }
@@ -87,12 +96,22 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: "The Corpus folder (default: $GCMAP_CORPUS, ./Corpus or beside the executable).")
   var corpus: String?
 
+  @Option(help: ArgumentHelp(OCRSettings.Mode.help, valueName: "auto|off|force"))
+  var ocr = OCRSettings.Mode.auto
+
+  /// The analysis these options name.
+  func makeAnalysis() throws -> Analysis {
+    let corpus = try Corpus.locate(explicit: self.corpus)
+    let file = pipeline.map { URL(fileURLWithPath: $0) } ?? corpus.defaultPipeline
+    var settings = try PipelineSettings.load(file)
+    settings.ocr.mode = ocr
+    return try Analysis(corpus: corpus, settings: settings)
+  }
+
   /// The analysis these options name; a configuration error is printed and exits with 1.
   func analysis() throws -> Analysis {
     do {
-      let corpus = try Corpus.locate(explicit: self.corpus)
-      let file = pipeline.map { URL(fileURLWithPath: $0) } ?? corpus.defaultPipeline
-      return try Analysis(corpus: corpus, settings: PipelineSettings.load(file))
+      return try makeAnalysis()
     } catch {
       printError("gcmap: \(error)")
       throw ExitCode(1)
@@ -189,7 +208,8 @@ struct Run: ParsableCommand {
       ? nil
       : WorkerPool.Settings(
         executable: WorkerPool.currentExecutable, corpus: analysis.corpus.root.path,
-        pipeline: analysis.settings.file, timeLimit: timeout, memoryLimit: maxMemory << 20)
+        pipeline: analysis.settings.file, timeLimit: timeout, memoryLimit: maxMemory << 20,
+        ocr: analysis.settings.ocr)
     let cacheFolder =
       noCache
       ? nil
@@ -389,15 +409,17 @@ struct Worker: ParsableCommand {
   @OptionGroup var options: AnalysisOptions
 
   func run() throws {
-    let status = AnalysisWorker.serve(memoryLimit: memoryLimit) {
-      let corpus = try Corpus.locate(explicit: options.corpus)
-      let file = options.pipeline.map { URL(fileURLWithPath: $0) } ?? corpus.defaultPipeline
-      return try Analysis(corpus: corpus, settings: PipelineSettings.load(file))
-    }
+    let status = AnalysisWorker.serve(memoryLimit: memoryLimit) { try options.makeAnalysis() }
     if status != 0 { throw ExitCode(status) }
   }
 }
 
 func printError(_ message: String) {
   FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+extension OCRSettings.Mode: ExpressibleByArgument {
+  static let help =
+    "When to read pages with OCR: auto (pages without a text layer or with unreadable text), "
+    + "force (every page), off."
 }
