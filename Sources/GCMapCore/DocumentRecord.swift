@@ -11,13 +11,16 @@ public struct DocumentRecord: Sendable {
   /// Problems that did not stop the analysis, as (category, message).
   public var warnings: [(category: String, message: String)]
   public var metadata: DocumentMetadata
+  /// The pages read with OCR, in order.
+  public var ocrPages: [Int]
 
   public init(
     source: SourceDocument, file: String, pageCount: Int, classifications: [Classification],
     coverage: DocumentCoverage, warnings: [(category: String, message: String)],
-    metadata: DocumentMetadata = DocumentMetadata()
+    metadata: DocumentMetadata = DocumentMetadata(), ocrPages: [Int] = []
   ) {
     self.metadata = metadata
+    self.ocrPages = ocrPages
     self.source = source
     self.file = file
     self.pageCount = pageCount
@@ -49,7 +52,7 @@ extension DocumentRecord: Codable {
   }
 
   private enum CodingKeys: String, CodingKey {
-    case source, file, pageCount, classifications, coverage, warnings, metadata
+    case source, file, pageCount, classifications, coverage, warnings, metadata, ocrPages
   }
 
   public init(from decoder: any Decoder) throws {
@@ -63,7 +66,8 @@ extension DocumentRecord: Codable {
       warnings: try container.decode([WarningEntry].self, forKey: .warnings).map {
         ($0.category, $0.message)
       },
-      metadata: try container.decode(DocumentMetadata.self, forKey: .metadata))
+      metadata: try container.decode(DocumentMetadata.self, forKey: .metadata),
+      ocrPages: try container.decode([Int].self, forKey: .ocrPages))
   }
 
   public func encode(to encoder: any Encoder) throws {
@@ -76,6 +80,7 @@ extension DocumentRecord: Codable {
     try container.encode(
       warnings.map { WarningEntry(category: $0.category, message: $0.message) }, forKey: .warnings)
     try container.encode(metadata, forKey: .metadata)
+    try container.encode(ocrPages, forKey: .ocrPages)
   }
 }
 

@@ -107,8 +107,11 @@ public final class Analysis {
     public var passages: [Passage]
     public var warnings: [Warning]
     public var language: String
+    /// The pages read with OCR.
+    public var ocrPages: [Int]
 
     init(_ text: ExtractedText) {
+      ocrPages = text.rawPages.filter { $0.ocrConfidence != nil }.map(\.number)
       source = text.source
       pageCount = text.pages.count
       leadingPages = Array(text.pages.prefix(MetadataDetector.pagesRead))
@@ -163,7 +166,8 @@ public final class Analysis {
     return DocumentRecord(
       source: source, file: file, pageCount: prepared.pageCount,
       classifications: classifications, coverage: coverage,
-      warnings: warnings.map { ($0.category, $0.message) }, metadata: metadata)
+      warnings: warnings.map { ($0.category, $0.message) }, metadata: metadata,
+      ocrPages: prepared.ocrPages)
   }
 
   /// One document of a batch, read top to bottom: the analysis from the cache if this file,

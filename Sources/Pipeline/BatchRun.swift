@@ -319,7 +319,7 @@ public enum BatchRun {
           file: relative, sha256: source.sha256, size: source.size,
           status: record.warnings.isEmpty ? "processed" : "processed in part",
           cache: reply.cache.rawValue, extractionKey: keys?.extraction,
-          analysisKey: keys?.analysis))
+          analysisKey: keys?.analysis, ocrPages: record.ocrPages.isEmpty ? nil : record.ocrPages))
     }
     return result
   }
@@ -377,12 +377,15 @@ public enum BatchRun {
       input: input.path,
       counts: .init(
         inputs: summary.inputs, processed: summary.processed, problems: summary.problems,
-        skipped: summary.skipped),
+        skipped: summary.skipped,
+        ocrDocuments: results.inputs.filter { $0.ocrPages != nil }.count,
+        ocrPages: results.inputs.reduce(0) { $0 + ($1.ocrPages?.count ?? 0) }),
       inputs: results.inputs,
       skipped: results.problems.filter { $0.category == "skipped" }.map(\.file),
       execution: .init(
         jobs: workers, cache: options.cache?.folder.path,
         cacheIngredients: options.cache == nil ? nil : ingredients,
+        ocr: analysis.settings.ocr.mode.rawValue,
         extracted: results.cacheUse[.none] ?? 0,
         extractionFromCache: results.cacheUse[.extraction] ?? 0,
         analysisFromCache: results.cacheUse[.analysis] ?? 0),
@@ -469,6 +472,9 @@ struct RunManifest: Encodable, Sendable {
     var processed: Int
     var problems: Int
     var skipped: Int
+    /// Documents with pages read by OCR, and those pages.
+    var ocrDocuments: Int
+    var ocrPages: Int
   }
   struct Input: Encodable, Sendable {
     var file: String
@@ -480,6 +486,8 @@ struct RunManifest: Encodable, Sendable {
     /// The cache entries this file's result was looked up under (see `AnalysisCache`).
     var extractionKey: String?
     var analysisKey: String?
+    /// The pages read with OCR, if any.
+    var ocrPages: [Int]? = nil
   }
   struct Execution: Encodable, Sendable {
     /// Worker processes (0: in this process).
@@ -487,6 +495,8 @@ struct RunManifest: Encodable, Sendable {
     var cache: String?
     /// What the cache keys were made of (the same for every file but its content hash).
     var cacheIngredients: CacheIngredients?
+    /// When pages were read with OCR (auto, off, force).
+    var ocr: String
     var extracted: Int
     var extractionFromCache: Int
     var analysisFromCache: Int

@@ -193,7 +193,8 @@ public enum DataFiles {
     Table(
       name: "Passages",
       header: [
-        "document", "country", "page", "end_page", "passage", "language", "part", "label",
+        "document", "country", "page", "end_page", "passage", "language", "source",
+        "ocr_confidence", "part", "label",
         "withheld", "score", "keyword", "tfidf", "mention", "heading", "document_share",
         "relevance", "subject_words", "subject_density",
         "apparatus", "terms",
@@ -222,7 +223,9 @@ public enum DataFiles {
         rows.append([
           .text(document.source.id), .text(document.metadata.country), .integer(passage.page),
           .integer(passage.endPage), .text(passage.id), .text(classification.language),
-          .text(part), .text(label), .text(held), .decimal(score.combined),
+          .text(passage.ocrConfidence == nil ? "text" : "ocr"),
+          passage.ocrConfidence.map { .decimal($0) } ?? .text(""), .text(part), .text(label),
+          .text(held), .decimal(score.combined),
           .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
           .decimal(score.heading), .decimal(score.document), .decimal(classification.relevance),
           .integer(classification.subjectWords), .decimal(classification.subjectDensity),

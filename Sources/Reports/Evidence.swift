@@ -24,11 +24,13 @@ public enum EvidencePicker {
     .prefix(limit).map { $0 }
   }
 
-  /// "Ghana, p. 3" (or the document id when the country is unknown), "pp. 3-4" across pages.
+  /// "Ghana, p. 3" (or the document id when the country is unknown), "pp. 3-4" across pages;
+  /// text read by OCR says so, with tesseract's confidence: a quote to check against the scan.
   public static func reference(_ document: DocumentRecord, _ passage: Passage) -> String {
     let who =
       document.metadata.country == "unknown" ? document.source.id : document.metadata.countryName
-    return "\(who), \(passage.pageReference)"
+    let ocr = passage.ocrConfidence.map { "; read by OCR, confidence \(Int($0.rounded()))" } ?? ""
+    return "\(who), \(passage.pageReference)\(ocr)"
   }
 
   /// Documents that address a category, most covered first (level, then passages, then score).

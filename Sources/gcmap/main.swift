@@ -66,7 +66,10 @@ struct Extract: ParsableCommand {
     extraction.ocr.mode = ocr
     let result: ExtractedText
     do {
+      // Where a long scan is, for a person watching; a script reading stderr gets one line.
+      let watched = isatty(2) == 1
       result = try extraction.run(path: file, password: password) { progress in
+        guard watched else { return }
         printError("\(file): OCR of page \(progress.page) (\(progress.index) of \(progress.count))")
       }
     } catch {

@@ -132,7 +132,13 @@ struct CacheKeyTests {
       ("gcmap version", { $0.gcmapVersion += "-next" }, "none"),
       ("extraction code", { $0.extractionCode = String(repeating: "0", count: 64) }, "none"),
       ("poppler version", { $0.engines["poppler"] = "99.0.0" }, "none"),
-      ("another engine", { $0.engines["tesseract"] = "5.3.0" }, "none"),
+      ("tesseract version", { $0.engines["tesseract"] = "99.0.0" }, "none"),
+      (
+        "tesseract models", { $0.engines["tesseract-models"] = String(repeating: "4", count: 64) },
+        "none"
+      ),
+      ("OCR mode", { $0.ocr.mode = .force }, "none"),
+      ("OCR resolution", { $0.ocr.dpi = 150 }, "none"),
       ("word lists", { $0.wordLists = String(repeating: "1", count: 64) }, "none"),
       ("normalization", { $0.normalization.removeLast() }, "none"),
       ("segmentation", { $0.segmentation.minimumWords += 1 }, "none"),

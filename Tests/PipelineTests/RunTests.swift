@@ -62,7 +62,10 @@ struct RunTests {
     let manifest = try #require(
       try JSONSerialization.jsonObject(with: Data(read(out, "run.json").utf8)) as? [String: Any])
     let counts = try #require(manifest["counts"] as? [String: Int])
-    #expect(counts == ["inputs": 4, "processed": 2, "problems": 1, "skipped": 1])
+    #expect(
+      counts == [
+        "inputs": 4, "processed": 2, "problems": 1, "skipped": 1, "ocrDocuments": 0, "ocrPages": 0,
+      ])
     #expect(result.error.contains("[1/3]"))
   }
 
