@@ -78,7 +78,9 @@ let package = Package(
       dependencies: ["Scoring", "Configuration", "TextProcessing", "GCMapCore", "TestSupport"]),
     .testTarget(
       name: "PipelineTests",
-      dependencies: ["Pipeline", "Reports", "Scoring", "GCMapCore", "TestSupport", "gcmap"]),
+      dependencies: [
+        "Pipeline", "Reports", "Scoring", "Configuration", "GCMapCore", "TestSupport", "gcmap",
+      ]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import GCMapCore
+import OCR
 import PDFText
 @_exported import TextProcessing
 
@@ -165,8 +166,19 @@ public struct DocumentExtraction: Sendable {
     let reader = PageReader(settings: ocr)
     if let pdf = opened {
       let toRead = reader.pagesToRead(rawPages, unloadable: pdf.unloadable)
+      let textLanguage = language
       rawPages = try read(toRead, of: pdf, pages: rawPages, language: language, progress: progress)
       if !toRead.isEmpty { language = Self.language(of: rawPages) }
+      // Read in three languages at once, a scan is then read again in its own language (it
+      // keeps its accents better: "grâce à" rather than "grace a"); the reading with the
+      // higher mean confidence stays.
+      if !toRead.isEmpty, TextRecognizer.code(textLanguage) == nil,
+        TextRecognizer.code(language) != nil
+      {
+        let again = try read(
+          toRead, of: pdf, pages: rawPages, language: language, progress: progress)
+        if Self.meanConfidence(again) > Self.meanConfidence(rawPages) { rawPages = again }
+      }
       rawPages = try Self.checkPages(
         path, rawPages, pageCount: pdf.file.pageCount, truncated: pdf.file.isTruncated,
         unreadable: pdf.unloadable, ocr: ocr, warnings: &warnings)
@@ -216,6 +228,12 @@ public struct DocumentExtraction: Sendable {
       seconds: (extractSeconds, normalizeSeconds, Self.seconds(since: &clock)))
   }
 
+  /// The mean OCR confidence of the pages read by OCR that found words.
+  static func meanConfidence(_ pages: [Page]) -> Double {
+    let read = pages.compactMap(\.ocrConfidence)
+    return read.isEmpty ? 0 : read.reduce(0, +) / Double(read.count)
+  }
+
   /// The language of the pages' text, read on the first five pages that have some.
   static func language(of pages: [Page]) -> String {
     LanguageIdentifier.identify(
@@ -224,21 +242,67 @@ public struct DocumentExtraction: Sendable {
   }
 
   /// `pages` with `numbers` replaced by their OCR reading.
+  ///
+  /// A long reading starts with a probe of `probePages` pages: when their words are no words
+  /// of the language they seem to be in (a script tesseract has no model for here, as a
+  /// Russian text whose fonts lost their codes), the rest is not read, and the document goes
+  /// on to be reported unreadable in minutes less.
   private func read(
     _ numbers: [Int], of pdf: OpenedPDF, pages: [Page], language: String,
     progress: (OCRProgress) -> Void
   ) throws(ExtractionFailure) -> [Page] {
     guard !numbers.isEmpty else { return pages }
     let reader = PageReader(settings: ocr)
-    let read: [Int: Page]
-    do {
-      read = try reader.read(
-        numbers, of: pdf.file, languages: PageReader.languages(for: language), progress: progress)
-    } catch {
-      throw ExtractionFailure(
-        path: pdf.path, category: "ocr-unavailable", reason: error.description)
+    var read: [Int: Page] = [:]
+    // The probe is spread over the document: its first pages are often a title and a licence
+    // in another language.
+    let probe =
+      numbers.count > Self.probePages
+      ? Set((1...Self.probePages).map { numbers[$0 * numbers.count / (Self.probePages + 1)] })
+      : Set(numbers)
+    let batches = [
+      numbers.filter { probe.contains($0) }, numbers.filter { !probe.contains($0) },
+    ].filter { !$0.isEmpty }
+    var done = 0
+    for batch in batches {
+      if done > 0, Self.isGibberish(Array(read.values), languages: languages) { break }
+      do {
+        let found = try reader.read(
+          batch, of: pdf.file, languages: PageReader.languages(for: language)
+        ) { told in
+          progress(OCRProgress(page: told.page, index: done + told.index, count: numbers.count))
+        }
+        read.merge(found) { _, new in new }
+      } catch {
+        throw ExtractionFailure(
+          path: pdf.path, category: "ocr-unavailable", reason: error.description)
+      }
+      done += batch.count
     }
     return pages.map { read[$0.number] ?? $0 }
+  }
+
+  /// Pages of a long reading read first to see whether OCR can read the document at all.
+  static let probePages = 3
+
+  /// True when OCR's words on `pages` are mostly no words of their language's vocabulary: at
+  /// least 50 words, under 40% known. A readable scan, even a poor one, has most of its words
+  /// known (90% and more on the scans measured); OCR of a script it has no model for gives
+  /// letters that make a word by chance (15–30%), as do front matter and code examples less
+  /// often. Stricter than `unreadable` (20%), which judges the whole document at the end.
+  static func isGibberish(_ pages: [Page], languages: Toolbox) -> Bool {
+    let language = Self.language(of: pages)
+    guard let vocabulary = (try? languages.tools(language))??.vocabulary else { return false }
+    var words = 0
+    var known = 0
+    for page in pages {
+      for line in page.lines {
+        let counted = wordCounts(line.text, vocabulary)
+        words += counted.words
+        known += counted.known
+      }
+    }
+    return words >= 50 && known * 5 < words * 2
   }
 
   /// Seconds since `start`, moving `start` to now.
@@ -375,7 +439,7 @@ public struct DocumentExtraction: Sendable {
   }
 
   /// The warning listing pages OCR read with a mean word confidence under the threshold.
-  static func lowConfidence(_ pages: [Page], ocr: OCRSettings) -> [Warning] {
+  public static func lowConfidence(_ pages: [Page], ocr: OCRSettings) -> [Warning] {
     let low = pages.filter { ($0.ocrConfidence ?? 100) < ocr.lowConfidence }.map(\.number)
     guard !low.isEmpty else { return [] }
     return [

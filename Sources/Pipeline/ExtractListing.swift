@@ -37,6 +37,8 @@ public enum ExtractListing {
   private struct JSONPage: Encodable {
     var number: Int
     var text: String
+    /// Present for a page read by OCR: its words' mean confidence (0–100).
+    var ocrConfidence: Double?
   }
 
   private struct Listing: Encodable {
@@ -56,7 +58,9 @@ public enum ExtractListing {
         id: result.source.id, path: result.source.path, sha256: result.source.sha256,
         size: result.source.size, pageCount: pages.count, warnings: result.warnings.map(\.message)),
       normalization: raw ? nil : result.normalization,
-      pages: pages.map { JSONPage(number: $0.number, text: $0.text) },
+      pages: pages.map {
+        JSONPage(number: $0.number, text: $0.text, ocrConfidence: $0.ocrConfidence)
+      },
       passages: raw ? nil : result.passages,
       offsets:
         "start and end count Unicode code points in pages[page].text and pages[endPage].text; "

@@ -17,7 +17,7 @@ public struct OCRSettings: Sendable, Equatable, Codable {
   /// as `ocr-low-confidence` (its text is still used).
   public var lowConfidence = 70.0
   /// Seconds each page to read adds to a document's time limit in a worker.
-  public var secondsPerPage = 60.0
+  public var secondsPerPage = 20.0
 
   public init() {}
 }
