@@ -199,7 +199,7 @@ public final class Analysis {
       do {
         let text = try extraction.run(
           path: request.path, passwords: request.passwords, source: request.source,
-          progress: progress)
+          skipOCR: request.skipOCR, progress: progress)
         reply.timings.extract = text.seconds.extract
         reply.timings.normalize = text.seconds.normalize
         reply.timings.segment = text.seconds.segment
@@ -248,6 +248,8 @@ public struct AnalysisRequest: Codable, Sendable {
   public var passwords: [String]
   public var source: SourceDocument
   public var cache: CacheKeys?
+  /// Pages not to read with OCR: they took too long to render in an earlier attempt.
+  public var skipOCR: [Int] = []
 }
 
 /// What became of one document: its compact record or why there is none, where it came from

@@ -235,7 +235,7 @@ public enum BatchRun {
           report(
             index,
             pool.process(request, slot: slot) { told in
-              progress(ocrProgress(jobs[index].relative, told))
+              if told.page > 0 { progress(ocrProgress(jobs[index].relative, told)) }
             })
         }
       }
@@ -244,7 +244,9 @@ public enum BatchRun {
       for (index, job) in jobs.enumerated() {
         report(
           index,
-          analysis.process(job.request) { told in progress(ocrProgress(job.relative, told)) })
+          analysis.process(job.request) { told in
+            if told.page > 0 { progress(ocrProgress(job.relative, told)) }
+          })
       }
     }
     if let failure = receiveFailure.get(0) {

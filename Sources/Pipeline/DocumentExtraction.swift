@@ -145,7 +145,8 @@ public struct DocumentExtraction: Sendable {
   /// of each page read with OCR.
   public func run(
     path: String, password: String? = nil, passwords: [String] = [],
-    source known: SourceDocument? = nil, progress: (OCRProgress) -> Void = { _ in }
+    source known: SourceDocument? = nil, skipOCR: [Int] = [],
+    progress: (OCRProgress) -> Void = { _ in }
   ) throws(ExtractionFailure) -> ExtractedText {
     var clock = ContinuousClock.now
     let source: SourceDocument
@@ -165,7 +166,7 @@ public struct DocumentExtraction: Sendable {
     var language = Self.language(of: rawPages)
     let reader = PageReader(settings: ocr)
     if let pdf = opened {
-      let toRead = reader.pagesToRead(rawPages, unloadable: pdf.unloadable)
+      let toRead = reader.pagesToRead(rawPages, unloadable: pdf.unloadable, skip: skipOCR)
       let textLanguage = language
       rawPages = try read(toRead, of: pdf, pages: rawPages, language: language, progress: progress)
       if !toRead.isEmpty { language = Self.language(of: rawPages) }
@@ -182,6 +183,14 @@ public struct DocumentExtraction: Sendable {
       rawPages = try Self.checkPages(
         path, rawPages, pageCount: pdf.file.pageCount, truncated: pdf.file.isTruncated,
         unreadable: pdf.unloadable, ocr: ocr, warnings: &warnings)
+    }
+    if !skipOCR.isEmpty {
+      warnings.append(
+        Warning(
+          category: "ocr-slow-pages",
+          message: "page\(skipOCR.count == 1 ? "" : "s") \(Self.describe(skipOCR)) could not be "
+            + "rendered for OCR in \(Int(ocr.secondsPerPage)) s and \(skipOCR.count == 1 ? "was" : "were") left unread "
+            + "(costly drawing, such as shadings computed point by point)"))
     }
     let extractSeconds = Self.seconds(since: &clock)
     // Each language is normalized with its own vocabulary (ligatures, hyphenation).
@@ -200,7 +209,9 @@ public struct DocumentExtraction: Sendable {
     {
       // Text whose letters make no words (a broken font encoding) is read again with OCR,
       // every page the text layer gave.
-      let fromText = rawPages.filter { $0.ocrConfidence == nil && !$0.lines.isEmpty }
+      let fromText = rawPages.filter {
+        $0.ocrConfidence == nil && !$0.lines.isEmpty && !skipOCR.contains($0.number)
+      }
       guard ocr.mode == .auto, let pdf = opened, !fromText.isEmpty else {
         throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
       }
@@ -279,6 +290,7 @@ public struct DocumentExtraction: Sendable {
       }
       done += batch.count
     }
+    progress(OCRProgress(page: 0, index: numbers.count, count: numbers.count))
     return pages.map { read[$0.number] ?? $0 }
   }
 

@@ -24,7 +24,8 @@ public struct OCRSettings: Sendable, Equatable, Codable {
 
 /// Where OCR is in a document, for progress on standard error.
 public struct OCRProgress: Sendable, Codable, Equatable {
-  /// The page being read (1-based), its place among the pages to read, and their number.
+  /// The page being read (1-based), its place among the pages to read, and their number;
+  /// page 0 says the reading is over.
   public var page: Int
   public var index: Int
   public var count: Int
@@ -37,15 +38,15 @@ struct PageReader {
 
   /// The pages `settings.mode` says to read: every page (force), or those without text and
   /// those whose characters are mostly private-use or replacement codes (auto). Pages poppler
-  /// could not load are left out: they cannot be rendered either.
-  func pagesToRead(_ pages: [Page], unloadable: [Int]) -> [Int] {
+  /// could not load are left out (they cannot be rendered either), and so are `skip`: pages
+  /// that took too long to render before (see `WorkerPool`).
+  func pagesToRead(_ pages: [Page], unloadable: [Int], skip: [Int] = []) -> [Int] {
+    let candidates = pages.filter { !unloadable.contains($0.number) && !skip.contains($0.number) }
     switch settings.mode {
     case .off: return []
-    case .force: return pages.map(\.number).filter { !unloadable.contains($0) }
+    case .force: return candidates.map(\.number)
     case .auto:
-      return pages.filter { page in
-        !unloadable.contains(page.number) && (page.lines.isEmpty || Self.hasBrokenCodes(page))
-      }.map(\.number)
+      return candidates.filter { $0.lines.isEmpty || Self.hasBrokenCodes($0) }.map(\.number)
     }
   }
 
@@ -83,12 +84,13 @@ struct PageReader {
     var read: [Int: Page] = [:]
     for (index, number) in numbers.enumerated() {
       progress(OCRProgress(page: number, index: index + 1, count: numbers.count))
-      guard let image = file.renderGrey(number, dpi: settings.dpi) else {
+      let dpi = settings.dpi
+      guard let image = file.renderGrey(number, dpi: dpi) else {
         read[number] = Page(number: number, lines: [])
         continue
       }
       let found = recognizer.recognize(image)
-      let toPoints = 72 / Double(settings.dpi)
+      let toPoints = 72 / Double(dpi)
       read[number] = Page(
         number: number, width: Double(image.width) * toPoints,
         height: Double(image.height) * toPoints, lines: found.lines,

@@ -214,42 +214,75 @@ public final class WorkerPool: Sendable {
 
   /// Analyses one document in worker `slot`; a crash or time-out comes back as a failure.
   /// `progress` hears of each page the worker reads with OCR; the document's time limit
-  /// grows by `ocr.secondsPerPage` for each page it has to read.
+  /// grows by `ocr.secondsPerPage` for each page it has to read. A page that takes longer
+  /// than that alone (a drawing that costs minutes to render) stops the worker, and the
+  /// document is analysed again without reading that page (at most `slowPageRetries` times).
   public func process(
     _ request: AnalysisRequest, slot: Int, progress: (OCRProgress) -> Void = { _ in }
   ) -> AnalysisReply {
+    var request = request
+    while true {
+      let (reply, slowPage) = attempt(request, slot: slot, progress: progress)
+      guard let slowPage, request.skipOCR.count < Self.slowPageRetries else { return reply }
+      request.skipOCR.append(slowPage)
+    }
+  }
+
+  /// Times a document may be started again for a page too slow to read.
+  static let slowPageRetries = 3
+
+  /// One try at a document: its reply, or the page whose OCR overran `ocr.secondsPerPage`.
+  private func attempt(
+    _ request: AnalysisRequest, slot: Int, progress: (OCRProgress) -> Void
+  ) -> (AnalysisReply, slowPage: Int?) {
     let running: Running
     switch start(slot) {
     case .success(let started): running = started
     case .failure(let failure):
       var reply = AnalysisReply()
       reply.failure = failure
-      return reply
+      return (reply, nil)
     }
     guard let encoded = try? Frame.encode(request), Frame.write(encoded, to: running.input) else {
-      return ended(slot, running, before: true)
+      return (ended(slot, running, before: true), nil)
     }
     let start = ContinuousClock.now
-    var deadline = start + .milliseconds(Int64(settings.timeLimit * 1000))
     var limit = settings.timeLimit
+    var deadline = start + .milliseconds(Int64(limit * 1000))
+    // The page being read with OCR, and when it must be done.
+    var page: (number: Int, deadline: ContinuousClock.Instant)?
     while true {
-      switch Frame.read(from: running.output, deadline: deadline) {
+      switch Frame.read(from: running.output, deadline: min(deadline, page?.deadline ?? deadline)) {
       case .frame(let body):
         guard let reply = try? JSONDecoder().decode(AnalysisReply.self, from: Data(body)) else {
-          return unreadable(slot)
+          return (unreadable(slot), nil)
         }
         guard let told = reply.progress else {
-          return answer(reply, slot: slot, running: running, deadline: deadline, limit: limit)
+          return (
+            answer(reply, slot: slot, running: running, deadline: deadline, limit: limit), nil
+          )
+        }
+        if told.page == 0 {
+          page = nil
+          continue
         }
         if told.index == 1 {
-          limit = settings.timeLimit + Double(told.count) * settings.ocr.secondsPerPage
+          limit += Double(told.count) * settings.ocr.secondsPerPage
           deadline = start + .milliseconds(Int64(limit * 1000))
         }
+        page = (
+          told.page,
+          ContinuousClock.now + .milliseconds(Int64(settings.ocr.secondsPerPage * 1000))
+        )
         progress(told)
       case .timedOut:
-        return timedOut(slot, limit: limit)
+        if let page, ContinuousClock.now < deadline {
+          stop(slot)
+          return (AnalysisReply(), page.number)
+        }
+        return (timedOut(slot, limit: limit), nil)
       case .closed:
-        return ended(slot, running, before: false)
+        return (ended(slot, running, before: false), nil)
       }
     }
   }

@@ -69,7 +69,7 @@ struct Extract: ParsableCommand {
       // Where a long scan is, for a person watching; a script reading stderr gets one line.
       let watched = isatty(2) == 1
       result = try extraction.run(path: file, password: password) { progress in
-        guard watched else { return }
+        guard watched, progress.page > 0 else { return }
         printError("\(file): OCR of page \(progress.page) (\(progress.index) of \(progress.count))")
       }
     } catch {
