@@ -67,6 +67,12 @@ struct PageReader {
     return odd > 20 && odd * 5 > odd + letters
   }
 
+  /// Below these a page's OCR reading is taken for a picture without words and dropped:
+  /// measured on the pictures, logos and drawings of ../shared/pdf-robustness (at most 4
+  /// words, or a mean confidence of 0–49) against scanned text pages (72–97).
+  static let minimumWords = 5
+  static let minimumConfidence = 50.0
+
   /// The tesseract languages for a document in `language` ("en", "fr", "es"): its own, or
   /// English, French and Spanish together when its text pages did not tell.
   static func languages(for language: String) -> [String] {
@@ -90,6 +96,13 @@ struct PageReader {
         continue
       }
       let found = recognizer.recognize(image)
+      // A picture read as letters ("5)", "LJ", "Big Di E el LE") is no text.
+      guard found.words >= Self.minimumWords,
+        (found.meanConfidence ?? 0) >= Self.minimumConfidence
+      else {
+        read[number] = Page(number: number, lines: [])
+        continue
+      }
       let toPoints = 72 / Double(dpi)
       read[number] = Page(
         number: number, width: Double(image.width) * toPoints,
