@@ -67,9 +67,10 @@ struct PageReader {
     return odd > 20 && odd * 5 > odd + letters
   }
 
-  /// Below these a page's OCR reading is taken for a picture without words and dropped:
-  /// measured on the pictures, logos and drawings of ../shared/pdf-robustness (at most 4
-  /// words, or a mean confidence of 0–49) against scanned text pages (72–97).
+  /// Below these a page's OCR reading is taken for a picture without words and dropped: words
+  /// of three letters or more, and the mean confidence. Measured on the pictures, logos and
+  /// drawings of ../shared/pdf-robustness and ../shared/realistic (at most 4 such words, or a
+  /// mean confidence of 0–49) against scanned text pages (72–97).
   static let minimumWords = 5
   static let minimumConfidence = 50.0
 
@@ -96,9 +97,11 @@ struct PageReader {
         continue
       }
       let found = recognizer.recognize(image)
-      // A picture read as letters ("5)", "LJ", "Big Di E el LE") is no text.
-      guard found.words >= Self.minimumWords,
-        (found.meanConfidence ?? 0) >= Self.minimumConfidence
+      // A picture read as letters ("5)", "LJ", "Big Di E el LE", a logo) is no text.
+      let words = found.lines.reduce(0) { count, line in
+        count + line.text.split { !$0.isLetter }.filter { $0.count >= 3 }.count
+      }
+      guard words >= Self.minimumWords, (found.meanConfidence ?? 0) >= Self.minimumConfidence
       else {
         read[number] = Page(number: number, lines: [])
         continue
