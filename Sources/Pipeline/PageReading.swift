@@ -67,6 +67,12 @@ struct PageReader {
     return odd > 20 && odd * 5 > odd + letters
   }
 
+  /// True when page `number` drawn at 24 dpi has no dark pixel: nothing to read.
+  static func isBlank(_ number: Int, of file: PDFFile) -> Bool {
+    guard let preview = file.renderGrey(number, dpi: 24) else { return true }
+    return !preview.pixels.contains { $0 < 160 }
+  }
+
   /// Below these a page's OCR reading is taken for a picture without words and dropped: words
   /// of three letters or more, and the mean confidence. Measured on the pictures, logos and
   /// drawings of ../shared/pdf-robustness and ../shared/realistic (at most 4 such words, or a
@@ -87,14 +93,23 @@ struct PageReader {
     progress: (OCRProgress) -> Void
   ) throws(OCRError) -> [Int: Page] {
     guard !numbers.isEmpty else { return [:] }
-    let recognizer = try TextRecognizer(languages: languages)
+    // tesseract is started at the first page that is not blank: a text PDF's empty pages
+    // (a manual's blank versos) cost a glance, not its models' memory.
+    var started: TextRecognizer?
     var read: [Int: Page] = [:]
     for (index, number) in numbers.enumerated() {
       progress(OCRProgress(page: number, index: index + 1, count: numbers.count))
       let dpi = settings.dpi
-      guard let image = file.renderGrey(number, dpi: dpi) else {
+      guard !Self.isBlank(number, of: file), let image = file.renderGrey(number, dpi: dpi) else {
         read[number] = Page(number: number, lines: [])
         continue
+      }
+      let recognizer: TextRecognizer
+      if let started {
+        recognizer = started
+      } else {
+        recognizer = try TextRecognizer(languages: languages)
+        started = recognizer
       }
       let found = recognizer.recognize(image)
       // A picture read as letters ("5)", "LJ", "Big Di E el LE", a logo) is no text.
