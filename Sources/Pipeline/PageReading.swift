@@ -89,13 +89,14 @@ struct PageReader {
   /// Reads `numbers` of `file` in `languages`; a page that cannot be rendered comes back
   /// without lines. `progress` hears of each page before it is read.
   func read(
-    _ numbers: [Int], of file: PDFFile, languages: [String],
+    _ numbers: [Int], of file: PDFFile, languages: [String], recognizers: Recognizers,
     progress: (OCRProgress) -> Void
   ) throws(OCRError) -> [Int: Page] {
     guard !numbers.isEmpty else { return [:] }
     // tesseract is started at the first page that is not blank: a text PDF's empty pages
-    // (a manual's blank versos) cost a glance, not its models' memory.
-    var started: TextRecognizer?
+    // (a manual's blank versos) cost a glance, not its models' memory. Started once per
+    // document and set of languages (`recognizers`): loading three models takes a second.
+    var started = recognizers.recognizer(languages)
     var read: [Int: Page] = [:]
     for (index, number) in numbers.enumerated() {
       progress(OCRProgress(page: number, index: index + 1, count: numbers.count))
@@ -110,6 +111,7 @@ struct PageReader {
       } else {
         recognizer = try TextRecognizer(languages: languages)
         started = recognizer
+        recognizers.keep(recognizer, for: languages)
       }
       let found = recognizer.recognize(image)
       // A picture read as letters ("5)", "LJ", "Big Di E el LE", a logo) is no text.
@@ -128,5 +130,17 @@ struct PageReader {
         ocrConfidence: found.meanConfidence.map { ($0 * 10).rounded() / 10 })
     }
     return read
+  }
+}
+
+/// The tesseract instances a document has started, by their languages: a document read in
+/// batches (a probe, then the rest) starts each only once. One document's, one thread's.
+final class Recognizers {
+  private var started: [[String]: TextRecognizer] = [:]
+
+  func recognizer(_ languages: [String]) -> TextRecognizer? { started[languages] }
+
+  func keep(_ recognizer: TextRecognizer, for languages: [String]) {
+    started[languages] = recognizer
   }
 }
