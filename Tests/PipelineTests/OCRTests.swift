@@ -125,6 +125,26 @@ struct OCRTests {
     #expect(scan.error.contains("no text layer: its one page has no extractable text"))
   }
 
+  @Test("In a text PDF a scanned page is read, a page of drawing is not")
+  func partlyScanned() throws {
+    let input = outputFolder()
+    try FileManager.default.createDirectory(at: input, withIntermediateDirectories: true)
+    try FileManager.default.copyItem(
+      atPath: GeneratedFixtures.path("partly-scanned.pdf"),
+      toPath: input.appendingPathComponent("partly-scanned.pdf").path)
+    let out = outputFolder()
+    let result = GCMapBinary.run(["run", input.path, "--out", out.path, "--no-cache"])
+    #expect(result.code == 0 || result.code == 2, "\(result.error)")
+    let rows = try CSVTable.parse(read(out, "passages.csv"), file: "passages.csv").rows
+    #expect(rows.contains { $0["page"] == "2" && $0["source"] == "ocr" })
+    #expect(rows.filter { $0["page"] == "1" }.allSatisfy { $0["source"] == "text" })
+    #expect(read(out, "problems.csv").contains("no text on page 3"))
+    let manifest = try #require(
+      try JSONSerialization.jsonObject(with: Data(read(out, "run.json").utf8)) as? [String: Any])
+    let counts = try #require(manifest["counts"] as? [String: Any])
+    #expect(counts["ocrPages"] as? Int == 1)
+  }
+
   @Test("A PDF without pages is told apart from a scan")
   func noPages() {
     let result = Self.extracted("no-pages.pdf")
