@@ -95,11 +95,17 @@ public final class PDFFile {
 
   /// The page with 1-based `number`, its lines in reading order; nil if poppler cannot load it.
   public func page(_ number: Int) -> Page? {
+    withPage(number) { page in PopplerPageText.read(page, number: number) }
+  }
+
+  /// `body` applied to the page with 1-based `number`, which is freed after it; nil if there
+  /// is no such page or poppler cannot load it.
+  private func withPage<Result>(_ number: Int, _ body: (OpaquePointer) -> Result?) -> Result? {
     guard number >= 1, number <= pageCount,
       let page = poppler_document_get_page(document, Int32(number - 1))
     else { return nil }
     defer { g_object_unref(UnsafeMutableRawPointer(page)) }
-    return PopplerPageText.read(page, number: number)
+    return body(page)
   }
 
   /// The largest share of page `number`'s area that one raster image covers (0 when it has
@@ -107,10 +113,10 @@ public final class PDFFile {
   /// poppler cannot load the page. Limit: poppler walks the page's whole content to find its
   /// images (a costly shading included).
   public func largestImageShare(_ number: Int) -> Double? {
-    guard number >= 1, number <= pageCount,
-      let page = poppler_document_get_page(document, Int32(number - 1))
-    else { return nil }
-    defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+    withPage(number) { page in imageShare(page) }
+  }
+
+  private func imageShare(_ page: OpaquePointer) -> Double {
     var width = 0.0
     var height = 0.0
     poppler_page_get_size(page, &width, &height)
@@ -138,10 +144,11 @@ public final class PDFFile {
   /// Rendered by poppler to a cairo image surface (RGB24) and folded to grey with the luma
   /// weights; annotations and forms are drawn as poppler draws them for display.
   public func renderGrey(_ number: Int, dpi: Int, maximumPixels: Int = 60_000_000) -> GreyImage? {
-    guard number >= 1, number <= pageCount, dpi > 0,
-      let page = poppler_document_get_page(document, Int32(number - 1))
-    else { return nil }
-    defer { g_object_unref(UnsafeMutableRawPointer(page)) }
+    guard dpi > 0 else { return nil }
+    return withPage(number) { page in render(page, dpi: dpi, maximumPixels: maximumPixels) }
+  }
+
+  private func render(_ page: OpaquePointer, dpi: Int, maximumPixels: Int) -> GreyImage? {
     var widthPoints = 0.0
     var heightPoints = 0.0
     poppler_page_get_size(page, &widthPoints, &heightPoints)

@@ -274,11 +274,8 @@ public struct DocumentExtraction: Sendable {
     var read: [Int: Page] = [:]
     // In a document with a text layer (auto), an empty page is read only if it looks scanned.
     let hasText = pages.contains { !$0.lines.isEmpty && $0.ocrConfidence == nil }
-    let scansOnly: Set<Int> =
-      ocr.mode == .auto && hasText
-      ? Set(
-        numbers.filter { number in pages.first { $0.number == number }?.lines.isEmpty ?? false })
-      : []
+    let empty = Set(pages.filter(\.lines.isEmpty).map(\.number))
+    let scansOnly = ocr.mode == .auto && hasText ? Set(numbers.filter(empty.contains)) : []
     // The probe is spread over the document: its first pages are often a title and a licence
     // in another language.
     let probe =
@@ -320,16 +317,8 @@ public struct DocumentExtraction: Sendable {
   static func isGibberish(_ pages: [Page], languages: Toolbox) -> Bool {
     let language = Self.language(of: pages)
     guard let vocabulary = (try? languages.tools(language))??.vocabulary else { return false }
-    var words = 0
-    var known = 0
-    for page in pages {
-      for line in page.lines {
-        let counted = wordCounts(line.text, vocabulary)
-        words += counted.words
-        known += counted.known
-      }
-    }
-    return words >= 50 && known * 5 < words * 2
+    let counted = TextCounts(pages, vocabulary: vocabulary)
+    return counted.words >= 50 && counted.known * 5 < counted.words * 2
   }
 
   /// Seconds since `start`, moving `start` to now.
@@ -484,29 +473,11 @@ public struct DocumentExtraction: Sendable {
   /// controls) or Latin letters that make no words. The second test applies only to text in
   /// Latin script with at least 50 words; other scripts are not judged here.
   static func unreadable(_ pages: [Page], _ vocabulary: Vocabulary) -> String? {
-    var letters = 0
-    var latin = 0
-    var odd = 0
-    var words = 0
-    var known = 0
-    for page in pages {
-      for line in page.lines {
-        for scalar in line.text.unicodeScalars {
-          let value = scalar.value
-          if (0xE000...0xF8FF).contains(value) || value == 0xFFFD || (value < 0x20 && value != 0x09)
-          {
-            odd += 1
-          } else if scalar.isAlpha {
-            letters += 1
-            if value < 0x250 { latin += 1 }
-          }
-        }
-        let counted = wordCounts(line.text, vocabulary)
-        words += counted.words
-        known += counted.known
-      }
-    }
-    if odd > 20 && Double(odd) > 0.2 * Double(odd + letters) {
+    let counted = TextCounts(pages, vocabulary: vocabulary)
+    let (odd, letters, latin, words, known) = (
+      counted.odd, counted.letters, counted.latin, counted.words, counted.known
+    )
+    if counted.hasBrokenCodes {
       return
         "text unreadable: \(odd * 100 / (odd + letters))% of its characters are private-use or "
         + "replacement codes (broken font encodings); it needs OCR"
@@ -518,6 +489,45 @@ public struct DocumentExtraction: Sendable {
         + "encodings, or a language gcmap does not read yet)"
     }
     return nil
+  }
+
+  /// What pages' characters and words are made of: the evidence `unreadable`, `isGibberish`
+  /// and `PageReader.hasBrokenCodes` judge text by.
+  struct TextCounts {
+    /// Private-use, replacement and control codes (what broken font encodings give).
+    var odd = 0
+    /// Letters, and those of them in Latin script.
+    var letters = 0
+    var latin = 0
+    /// Words of three letters or more, and those the vocabulary knows (0 without one).
+    var words = 0
+    var known = 0
+
+    init(_ pages: [Page], vocabulary: Vocabulary?) {
+      for page in pages {
+        for line in page.lines {
+          for scalar in line.text.unicodeScalars {
+            let value = scalar.value
+            if (0xE000...0xF8FF).contains(value) || value == 0xFFFD
+              || (value < 0x20 && value != 0x09)
+            {
+              odd += 1
+            } else if scalar.isAlpha {
+              letters += 1
+              if value < 0x250 { latin += 1 }
+            }
+          }
+          if let vocabulary {
+            let counted = wordCounts(line.text, vocabulary)
+            words += counted.words
+            known += counted.known
+          }
+        }
+      }
+    }
+
+    /// More than 20 odd codes, making over a fifth of the characters.
+    var hasBrokenCodes: Bool { odd > 20 && odd * 5 > odd + letters }
   }
 
   /// Words of three letters or more in `text`, and how many of them the vocabulary knows.

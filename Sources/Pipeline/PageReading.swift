@@ -52,19 +52,7 @@ struct PageReader {
 
   /// True when most of a page's characters are codes no text uses (a broken font encoding).
   static func hasBrokenCodes(_ page: Page) -> Bool {
-    var odd = 0
-    var letters = 0
-    for line in page.lines {
-      for scalar in line.text.unicodeScalars {
-        let value = scalar.value
-        if (0xE000...0xF8FF).contains(value) || value == 0xFFFD || (value < 0x20 && value != 0x09) {
-          odd += 1
-        } else if scalar.isAlpha {
-          letters += 1
-        }
-      }
-    }
-    return odd > 20 && odd * 5 > odd + letters
+    DocumentExtraction.TextCounts([page], vocabulary: nil).hasBrokenCodes
   }
 
   /// The share of its page one image must cover for an empty page of a text document to be

@@ -141,7 +141,8 @@ public final class PassageClassifier: Sendable {
     }
     // Alone, the passage is its own document.
     return decide(
-      found, documentShares: [:], subjectDensity: subjectDensity([found]), evidence: evidence)
+      found, documentShares: [:], subjectDensity: subjectDensity(body([found])),
+      evidence: evidence)
   }
 
   /// `classify` for a document's passages in order, each also weighed by what the document as
@@ -159,8 +160,9 @@ public final class PassageClassifier: Sendable {
         return found
       }
     }
-    let shares = documentShares(gathered)
-    let density = subjectDensity(gathered)
+    let body = body(gathered)
+    let shares = documentShares(body)
+    let density = subjectDensity(body)
     return gathered.map {
       decide($0, documentShares: shares, subjectDensity: density, evidence: evidence)
     }
@@ -251,13 +253,18 @@ public final class PassageClassifier: Sendable {
       wordCount: tokens.count)
   }
 
-  /// Words of the required subject per 1,000 words of the document's scored passages (report
-  /// apparatus left out): how much the document as a whole is about the subject.
-  private func subjectDensity(_ gathered: [Gathered]) -> Double {
+  /// The passages what a document is about is read on: those scored, report apparatus left
+  /// out.
+  private func body(_ gathered: [Gathered]) -> [Gathered] {
+    gathered.filter { $0.model != nil && $0.apparatus.score < settings.apparatusThreshold }
+  }
+
+  /// Words of the required subject per 1,000 words of `body` (a document's scored passages,
+  /// report apparatus left out): how much the document as a whole is about the subject.
+  private func subjectDensity(_ body: [Gathered]) -> Double {
     var words = 0
     var subjectWords = 0
-    for found in gathered
-    where found.model != nil && found.apparatus.score < settings.apparatusThreshold {
+    for found in body {
       words += found.wordCount
       subjectWords += found.ownSubjectWords
     }
@@ -265,15 +272,13 @@ public final class PassageClassifier: Sendable {
     return Self.rounded(1000 * Double(subjectWords) / Double(words))
   }
 
-  /// For each category, the share of the document's scored passages (report apparatus left
-  /// out) whose strongest lexicon evidence is that category: what the document as a whole is
-  /// about, by its own words.
-  private func documentShares(_ gathered: [Gathered]) -> [String: Double] {
+  /// For each category, the share of `body` (a document's scored passages, report apparatus
+  /// left out) whose strongest lexicon evidence is that category: what the document as a whole
+  /// is about, by its own words.
+  private func documentShares(_ body: [Gathered]) -> [String: Double] {
     var counts: [String: Int] = [:]
-    var total = 0
-    for found in gathered
-    where found.model != nil && found.apparatus.score < settings.apparatusThreshold {
-      total += 1
+    let total = body.count
+    for found in body {
       let strongest = found.keywordByCategory.max { ($0.value, $1.key) < ($1.value, $0.key) }
       if let strongest, strongest.value > 0 { counts[strongest.key, default: 0] += 1 }
     }

@@ -643,16 +643,21 @@ struct RequiredSubjectTests {
   }
 }
 
+/// The subject rule as the default pipeline sets it: migration, focus 6 words per 1,000.
+let migrationFocus: ClassifierSettings = {
+  var settings = ClassifierSettings()
+  settings.subject = "migration"
+  settings.subjectFocus = 6
+  return settings
+}()
+
 @Suite("Documents about migration")
 struct SubjectFocusTests {
   @Test(
     "With subjectFocus, a passage without a migration word is labelled in a migration document only"
   )
   func focus() {
-    var settings = ClassifierSettings()
-    settings.subject = "migration"
-    settings.subjectFocus = 6
-    let classifier = ShippedCorpus.shared.classifier(settings)
+    let classifier = ShippedCorpus.shared.classifier(migrationFocus)
     let recruitment = passage(
       "Labour inspectors checked that recruitment agencies charged no fees to workers.")
     let aboutMigration = [
@@ -676,12 +681,7 @@ struct SubjectFocusTests {
 
 @Suite("Context of a document about migration")
 struct DocumentContextTests {
-  var settings: ClassifierSettings {
-    var settings = ClassifierSettings()
-    settings.subject = "migration"
-    settings.subjectFocus = 6
-    return settings
-  }
+  let settings = migrationFocus
 
   @Test("A generic term needs no migration word nearby in a document about migration")
   func genericTermsInMigrationDocument() {
