@@ -103,15 +103,19 @@ public struct Classification: Sendable, Equatable, Codable {
   public var subjectWords: Int
   /// Words of that subject per 1,000 words of the passage's document (its body passages).
   public var subjectDensity: Double
+  /// The subject sets the document as a whole is about (the required one and those as dense
+  /// in it): their generic terms counted in the passage without a word of theirs nearby.
+  public var documentSubjects: [String]
 
   public init(
     passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en",
     isApparatus: Bool = false, apparatusScore: Double = 0, apparatusCues: [String] = [],
     withheld: [String] = [], relevance: Double = 0, subjectWords: Int = 0,
-    subjectDensity: Double = 0
+    subjectDensity: Double = 0, documentSubjects: [String] = []
   ) {
     self.subjectWords = subjectWords
     self.subjectDensity = subjectDensity
+    self.documentSubjects = documentSubjects
     self.isApparatus = isApparatus
     self.relevance = relevance
     self.passage = passage

@@ -35,7 +35,9 @@ public enum Explanation {
         + "document \(DataFiles.decimal(score.document)), "
         + "relevance \(DataFiles.decimal(classification.relevance)), "
         + "subject words \(classification.subjectWords) "
-        + "(document: \(DataFiles.decimal(classification.subjectDensity)) per 1,000 words)\n"
+        + "(document: \(DataFiles.decimal(classification.subjectDensity)) per 1,000 words"
+        + (classification.documentSubjects.isEmpty
+          ? "" : "; about \(classification.documentSubjects.joined(separator: ", "))") + ")\n"
       if !score.terms.isEmpty {
         let grouped = Dictionary(grouping: score.terms, by: \.term).sorted { $0.key < $1.key }
         out +=

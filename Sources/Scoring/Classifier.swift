@@ -40,7 +40,10 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// Words of `subject` per 1,000 words of a document's body passages at or above which the
   /// document as a whole is about the subject, and its passages need no subject word of their
   /// own (a migration review's paragraph on "data systems" is about migration data; a
-  /// meta-evaluation's is not). nil: every passage needs its own.
+  /// meta-evaluation's is not). nil: every passage needs its own. The same holds for the other
+  /// subject sets in a document about `subject`: in an evaluation of a return programme
+  /// (return words at this density too), "case management" is return case management without
+  /// a return word beside it.
   public var subjectFocus: Double?
   /// Added before the link function (used with `logistic`).
   public var intercept = 0.0
@@ -141,7 +144,7 @@ public final class PassageClassifier: Sendable {
     }
     // Alone, the passage is its own document.
     return decide(
-      found, documentShares: [:], subjectDensity: subjectDensity(body([found])),
+      found, documentShares: [:], subjectDensities: subjectDensities(body([found])),
       evidence: evidence)
   }
 
@@ -162,9 +165,9 @@ public final class PassageClassifier: Sendable {
     }
     let body = body(gathered)
     let shares = documentShares(body)
-    let density = subjectDensity(body)
+    let densities = subjectDensities(body)
     return gathered.map {
-      decide($0, documentShares: shares, subjectDensity: density, evidence: evidence)
+      decide($0, documentShares: shares, subjectDensities: densities, evidence: evidence)
     }
   }
 
@@ -197,9 +200,9 @@ public final class PassageClassifier: Sendable {
     var termsByCategory: [String: [TermMatch]] = [:]
     /// The keyword score of each category with terms (read by the document's shares too).
     var keywordByCategory: [String: Double] = [:]
-    /// Generic terms of the required subject with no word of it nearby: they count in a
-    /// document about the subject as a whole.
-    var contextTerms: [String: [TermMatch]] = [:]
+    /// Generic terms with no word of their subject nearby, by subject, then category: they
+    /// count in a document about the subject as a whole.
+    var contextTerms: [String: [String: [TermMatch]]] = [:]
     var similarity: (passage: [(term: String, weight: Double)], cosines: [String: Double]) = (
       [], [:]
     )
@@ -210,8 +213,8 @@ public final class PassageClassifier: Sendable {
     var relevance = 0.0
     /// Words of the required subject in the passage and its heading.
     var subjectWords = 0
-    /// Words of the required subject in the passage's own text, and its number of words.
-    var ownSubjectWords = 0
+    /// Words of each subject set in the passage's own text, and its number of words.
+    var ownSubjectWords: [String: Int] = [:]
     var wordCount = 0
   }
 
@@ -229,7 +232,8 @@ public final class PassageClassifier: Sendable {
       return Gathered(passage: passage, language: language)
     }
     let tokens = model.tokenizer.tokens(passage.text)
-    let matched = model.matcher.matchesAndSubjects(tokens, subject: settings.subject)
+    let matched = model.matcher.matchesAndSubjects(
+      tokens, unsupported: settings.subject != nil && settings.subjectFocus != nil)
     let termsByCategory = Dictionary(grouping: matched.terms, by: \.category)
     let fromHeading = passage.heading.map { heading($0, code, model) }
     let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
@@ -239,7 +243,7 @@ public final class PassageClassifier: Sendable {
       passage: passage, language: language, model: model,
       termsByCategory: termsByCategory,
       keywordByCategory: termsByCategory.mapValues { keywordScore($0) },
-      contextTerms: Dictionary(grouping: matched.unsupported, by: \.category),
+      contextTerms: matched.unsupported.mapValues { Dictionary(grouping: $0, by: \.category) },
       similarity: similarity, mentionsByCategory: Dictionary(grouping: found, by: \.category),
       // The heading's own lexicon terms lean the passage too, less than naming the category.
       headingTerms: fromHeading?.terms ?? [:],
@@ -249,7 +253,7 @@ public final class PassageClassifier: Sendable {
         min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)),
       subjectWords: (settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0)
         + (fromHeading?.subjectWords ?? 0),
-      ownSubjectWords: settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0,
+      ownSubjectWords: matched.subjects,
       wordCount: tokens.count)
   }
 
@@ -259,17 +263,17 @@ public final class PassageClassifier: Sendable {
     gathered.filter { $0.model != nil && $0.apparatus.score < settings.apparatusThreshold }
   }
 
-  /// Words of the required subject per 1,000 words of `body` (a document's scored passages,
-  /// report apparatus left out): how much the document as a whole is about the subject.
-  private func subjectDensity(_ body: [Gathered]) -> Double {
+  /// Words of each subject set per 1,000 words of `body` (a document's scored passages,
+  /// report apparatus left out): how much the document as a whole is about each subject.
+  private func subjectDensities(_ body: [Gathered]) -> [String: Double] {
     var words = 0
-    var subjectWords = 0
+    var subjectWords: [String: Int] = [:]
     for found in body {
       words += found.wordCount
-      subjectWords += found.ownSubjectWords
+      subjectWords.merge(found.ownSubjectWords, uniquingKeysWith: +)
     }
-    guard words > 0 else { return 0 }
-    return Self.rounded(1000 * Double(subjectWords) / Double(words))
+    guard words > 0 else { return [:] }
+    return subjectWords.mapValues { Self.rounded(1000 * Double($0) / Double(words)) }
   }
 
   /// For each category, the share of `body` (a document's scored passages, report apparatus
@@ -288,7 +292,7 @@ public final class PassageClassifier: Sendable {
 
   /// Scores, labels and evidence of a gathered passage.
   private func decide(
-    _ found: Gathered, documentShares: [String: Double], subjectDensity: Double,
+    _ found: Gathered, documentShares: [String: Double], subjectDensities: [String: Double],
     evidence: Evidence
   ) -> Classification {
     guard let model = found.model else {
@@ -299,12 +303,18 @@ public final class PassageClassifier: Sendable {
     // In a document about the subject as a whole, its generic terms need no subject word nearby;
     // in one that is not, the names it quotes (a project's title, a thematic area) are no
     // evidence of what it discusses.
-    let onSubject = subjectDensity >= (settings.subjectFocus ?? .infinity)
+    let focus = settings.subjectFocus ?? .infinity
+    let subjectDensity = settings.subject.flatMap { subjectDensities[$0] } ?? 0
+    let onSubject = subjectDensity >= focus
+    // The subjects the document is about, the required one first among them: their generic
+    // terms count without a word of theirs nearby.
+    let documentSubjects =
+      onSubject ? subjectDensities.filter { $0.value >= focus }.keys.sorted() : []
     let quoted =
       settings.subject != nil && !onSubject ? Quotations.spans(found.passage.text) : []
     for category in categories {
       let id = category.id
-      let context = onSubject ? found.contextTerms[id] ?? [] : []
+      let context = documentSubjects.flatMap { found.contextTerms[$0]?[id] ?? [] }
       var terms = (found.termsByCategory[id] ?? []) + context
       let own = terms.count
       if !quoted.isEmpty {
@@ -391,7 +401,7 @@ public final class PassageClassifier: Sendable {
       isApparatus: isApparatus, apparatusScore: found.apparatus.score,
       apparatusCues: found.apparatus.cues,
       withheld: withheld, relevance: found.relevance, subjectWords: found.subjectWords,
-      subjectDensity: subjectDensity)
+      subjectDensity: subjectDensity, documentSubjects: documentSubjects)
   }
 
   /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for

@@ -164,9 +164,11 @@ public struct LexiconMatcher: Sendable {
     matchesAndSubjects(tokens).terms
   }
 
-  /// `matches`, and how many words of each subject set the tokens hold.
-  public func matchesAndSubjects(_ tokens: [Token], subject: String? = nil) -> (
-    terms: [TermMatch], subjects: [String: Int], unsupported: [TermMatch]
+  /// `matches`, and how many words of each subject set the tokens hold. With `unsupported`,
+  /// also the generic terms that lack their subject nearby, by subject: they count where the
+  /// document as a whole is about that subject (see `ClassifierSettings.subjectFocus`).
+  public func matchesAndSubjects(_ tokens: [Token], unsupported wanted: Bool = false) -> (
+    terms: [TermMatch], subjects: [String: Int], unsupported: [String: [TermMatch]]
   ) {
     var found: [(pattern: Pattern, first: Int, last: Int)] = []
     for position in tokens.indices {
@@ -231,12 +233,15 @@ public struct LexiconMatcher: Sendable {
       return kept
     }
     let supportedTerms = kept(terms)
-    // Generic terms of `subject` without it nearby: they count where the document as a whole
-    // is about the subject (see `ClassifierSettings.subjectFocus`).
-    var unsupported: [TermMatch] = []
-    if let subject, candidates.contains(where: { $0.pattern.near == subject && !supported($0) }) {
-      let all = kept(candidates.filter { supported($0) || $0.pattern.near == subject })
-      unsupported = all.filter { term in !supportedTerms.contains(term) }
+    // Each subject's generic terms without it nearby, kept as they would be were the subject
+    // there (a longer supported term of the category still outdoes them).
+    var unsupported: [String: [TermMatch]] = [:]
+    if wanted {
+      let lacking = Set(candidates.filter { !supported($0) }.compactMap(\.pattern.near))
+      for subject in lacking.sorted() {
+        let all = kept(candidates.filter { supported($0) || $0.pattern.near == subject })
+        unsupported[subject] = all.filter { term in !supportedTerms.contains(term) }
+      }
     }
     return (supportedTerms, subjectSpans.mapValues(\.count), unsupported)
   }

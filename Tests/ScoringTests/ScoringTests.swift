@@ -699,6 +699,33 @@ struct DocumentContextTests {
     #expect(classifier.classify(data).score("O01")?.terms.contains { $0.term == "data" } != true)
   }
 
+  @Test("A term shared by objectives takes the sense of the subject the document is about")
+  func sharedTermTakesDocumentSense() {
+    let classifier = ShippedCorpus.shared.classifier(settings)
+    let caseManagement = passage(
+      "Caseworkers said that case management takes most of their week; few had been trained.")
+    let aboutReturn = [
+      passage("Returnees received reintegration assistance after their voluntary return."),
+      passage("The reintegration of return migrants was followed for a year by the missions."),
+      caseManagement,
+    ]
+    let aboutMigrationOnly = [
+      passage("The national migration policy covers migrants and their families."),
+      passage("Migrant workers can reach a migrant resource centre in every province."),
+      caseManagement,
+    ]
+    // In a return study, "case management" is return case management (O21) without a return
+    // word beside it, and the passage says so.
+    let inReturnStudy = classifier.classify(aboutReturn, documentLanguage: "en")[2]
+    #expect(inReturnStudy.documentSubjects == ["migration", "return"])
+    #expect(inReturnStudy.score("O21")?.terms.contains { $0.term == "case management" } == true)
+    #expect(inReturnStudy.labels.first == "O21", "\(inReturnStudy.labels)")
+    // In a document about migration but not return, the return sense is not assumed.
+    let elsewhere = classifier.classify(aboutMigrationOnly, documentLanguage: "en")[2]
+    #expect(elsewhere.documentSubjects == ["migration"])
+    #expect(elsewhere.score("O21")?.terms.contains { $0.term == "case management" } != true)
+  }
+
   @Test("Quoted names are no evidence in a document that is not about migration")
   func quotedNames() {
     let classifier = ShippedCorpus.shared.classifier(settings)
