@@ -3,9 +3,10 @@ import PackageDescription
 
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
-// gcmap → Pipeline → {Reports, Configuration → Scoring → TextProcessing, PDFText, OCR} → GCMapCore.
-// Only PDFText imports CPoppler; only OCR imports COCR; only TextProcessing imports CStemmer and CUtf8proc; only Pipeline (and the
-// build-time code-identity tool) imports CCrypto; only Configuration and Pipeline read YAML.
+// gcmap → {Review, Pipeline} → {Reports, Decisions, CorpusConfiguration → Scoring → TextProcessing,
+// PDFText, OCR} → GCMapCore. Only Decisions imports GRDB; only Review imports Hummingbird.
+// Only PDFText imports CPoppler; only OCR imports COCR; only TextProcessing imports CStemmer and CUtf8proc; only Decisions (and the
+// build-time code-identity tool) imports CCrypto; only CorpusConfiguration and Pipeline read YAML.
 // Linux only: the worker pool reads /proc/self/exe and uses Glibc, so no Apple platform is named.
 let package = Package(
   name: "gcmap",
@@ -13,11 +14,16 @@ let package = Package(
     .executable(name: "gcmap", targets: ["gcmap"]),
     // The text and scoring layers as a library, for the fuzz package in Fuzz/.
     .library(
-      name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring", "Configuration"]),
+      name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring", "CorpusConfiguration"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // The analysts' decisions store (SQLite, Debian libsqlite3-dev) and the review server.
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(
+      url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1",
+      traits: ["FullFoundation"]),
   ],
   targets: [
     .systemLibrary(
@@ -43,15 +49,24 @@ let package = Package(
     .target(name: "OCR", dependencies: ["COCR", "GCMapCore"]),
     .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing"]),
     // Reads the corpus's files (taxonomy, lexicons, countries, CSV and strict YAML).
-    .target(name: "Configuration", dependencies: ["GCMapCore", "Scoring", "Yams"]),
+    .target(name: "CorpusConfiguration", dependencies: ["GCMapCore", "Scoring", "Yams"]),
     // zlib (Debian zlib1g-dev), for the workbook's deflated ZIP container.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .target(name: "Reports", dependencies: ["GCMapCore", "CZlib"]),
+    // Analysts' decisions on labels: the SQLite store (GRDB), its CSV form, and how they
+    // apply to a document's passages.
+    .target(
+      name: "Decisions",
+      dependencies: [
+        "GCMapCore", "CCrypto", "CorpusConfiguration", "Reports",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     .target(
       name: "Pipeline",
       dependencies: [
-        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "OCR", "Scoring", "Configuration",
-        "Reports", "Yams",
+        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "OCR", "Scoring",
+        "CorpusConfiguration",
+        "Reports", "Decisions", "Yams",
       ],
       plugins: ["CodeIdentityPlugin"]),
     // The identity of the code behind each cache level: SHA-256 of its modules' sources,
@@ -60,10 +75,17 @@ let package = Package(
     .plugin(
       name: "CodeIdentityPlugin", capability: .buildTool(), dependencies: ["code-identity"],
       path: "Sources/CodeIdentityPlugin"),
+    // `gcmap review`: the local web application over a finished run (Hummingbird).
+    .target(
+      name: "Review",
+      dependencies: [
+        "GCMapCore", "Decisions", "CorpusConfiguration",
+        .product(name: "Hummingbird", package: "hummingbird"),
+      ]),
     .executableTarget(
       name: "gcmap",
       dependencies: [
-        "Pipeline",
+        "Pipeline", "Review", "Decisions",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -75,11 +97,15 @@ let package = Package(
     .testTarget(name: "PDFTextTests", dependencies: ["PDFText", "GCMapCore", "TestSupport"]),
     .testTarget(
       name: "ScoringTests",
-      dependencies: ["Scoring", "Configuration", "TextProcessing", "GCMapCore", "TestSupport"]),
+      dependencies: [
+        "Scoring", "CorpusConfiguration", "TextProcessing", "GCMapCore", "TestSupport",
+      ]),
     .testTarget(
       name: "PipelineTests",
       dependencies: [
-        "Pipeline", "Reports", "Scoring", "Configuration", "GCMapCore", "TestSupport", "gcmap",
+        "Pipeline", "Reports", "Scoring", "CorpusConfiguration", "GCMapCore", "TestSupport",
+        "gcmap",
+        "Decisions",
       ]),
   ],
   swiftLanguageModes: [.v6]

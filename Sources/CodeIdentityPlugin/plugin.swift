@@ -24,7 +24,7 @@ struct CodeIdentityPlugin: BuildToolPlugin {
       [
         "GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "CUtf8proc", "Pipeline",
         "Scoring",
-        "Configuration",
+        "CorpusConfiguration",
       ]
     ),
   ]

@@ -29,20 +29,21 @@ public struct DocumentRecord: Sendable {
     self.warnings = warnings
   }
 
-  /// What the reports need of this record: the labelled passages (and the apparatus passages
-  /// with withheld labels), each with the scores of those labels only. Coverage is already aggregated, so nothing in the outputs changes; a batch
-  /// keeps records in this form so that its memory grows little with the number of documents.
+  /// What the reports need of this record: every passage (an analyst may give any of them a
+  /// category gcmap missed, and passages.csv lists them all), each with the scores of its
+  /// labels and withheld labels only. Coverage is already aggregated, so nothing in the outputs
+  /// changes; dropping the other scores keeps a batch's records and cache entries small.
   public func compacted() -> DocumentRecord {
     var compact = self
-    compact.classifications = classifications.compactMap { classification in
+    compact.classifications = classifications.map { classification in
       let shown = classification.labels + classification.withheld
-      guard !shown.isEmpty else { return nil }
       var kept = classification
       kept.scores = classification.scores.filter { shown.contains($0.category) }
       return kept
     }
     return compact
   }
+
 }
 
 extension DocumentRecord: Codable {

@@ -48,6 +48,13 @@ public struct TermContribution: Sendable, Equatable, Codable {
   }
 }
 
+/// What an analyst's decision made of a label (see the Decisions module): confirmed, rejected
+/// (the label counts for nothing), added (a category gcmap missed) or changed (the category an
+/// analyst put in place of gcmap's).
+public enum ReviewMark: String, Sendable, Codable, CaseIterable {
+  case confirmed, rejected, added, changed
+}
+
 /// How strongly one passage signals one category, each scorer's part and what caused it.
 public struct CategoryScore: Sendable, Equatable, Codable {
   public var category: String
@@ -62,6 +69,8 @@ public struct CategoryScore: Sendable, Equatable, Codable {
   public var terms: [TermMatch]
   public var contributors: [TermContribution]
   public var mentions: [Mention]
+  /// An analyst's decision on this category of the passage, when one applies.
+  public var review: ReviewMark?
 
   public init(
     category: String, keyword: Double, tfidf: Double, mention: Double, heading: Double,
@@ -97,6 +106,8 @@ public struct Classification: Sendable, Equatable, Codable {
   public var apparatusCues: [String]
   /// The labels an apparatus passage would have had: kept to show what was withheld.
   public var withheld: [String]
+  /// gcmap's labels an analyst rejected: listed, counted for nothing.
+  public var rejected: [String] = []
   /// How close the passage is to the Compact as a whole (tf-idf similarity, scaled to [0, 1]).
   public var relevance: Double
   /// Words of the pipeline's required subject (migration) in the passage and its heading.

@@ -1,3 +1,4 @@
+import Decisions
 import Foundation
 import GCMapCore
 import Reports
@@ -42,6 +43,8 @@ public enum BatchRun {
     /// What cache keys are made of; nil: this build's, corpus's and pipeline's
     /// (`CacheIngredients.current`). Tests set it to stand for another build or library.
     public var cacheIngredients: CacheIngredients?
+    /// Analysts' decisions to apply to each document as it arrives (`--decisions`).
+    public var decisions: ReviewDecisions?
 
     public init(
       workers: WorkerPool.Settings?, jobs: Int = 1, passwords: PasswordBook = PasswordBook(),
@@ -112,11 +115,13 @@ public enum BatchRun {
       discovery, in: input, options: options, ingredients: ingredients)
     let reportSpool = try ReportSpool(folder: output)
     let (taxonomy, countries) = (analysis.taxonomy, analysis.metadataDetector.countries)
+    let aggregator = analysis.aggregator
     let analysed = try analyse(
       identification.jobs, analysis: analysis, options: options, progress: progress
     ) { job, record in
-      try spool(
-        record, of: job, into: reportSpool, taxonomy: taxonomy, countries: countries,
+      let reviewed = options.decisions?.apply(to: record, aggregator: aggregator) ?? record
+      return try spool(
+        reviewed, of: job, into: reportSpool, taxonomy: taxonomy, countries: countries,
         metadataFile: options.metadataFile)
     }
     let results = aggregate(discovery, identification, analysed)
@@ -334,10 +339,13 @@ public enum BatchRun {
   ) throws {
     var clock = ContinuousClock.now
     let taxonomy = analysis.taxonomy
-    let context = ReportContext(
+    let decisions = options.decisions?.summary()
+    var reportContext = ReportContext(
       toolVersion: gcmapVersion, corpusVersion: taxonomy.version,
       corpusHash: ingredients.corpus,
       pipelineName: analysis.settings.name, settings: analysis.settings.summary)
+    reportContext.review = decisions?.reportSummary
+    let context = reportContext
     let kept = results.records
     let problemList = results.problems
     try Concurrently.run([
@@ -396,7 +404,8 @@ public enum BatchRun {
         normalize: DataFiles.decimal(timings.normalize),
         segment: DataFiles.decimal(timings.segment), score: DataFiles.decimal(timings.score),
         aggregate: DataFiles.decimal(timings.aggregate), report: DataFiles.decimal(reportSeconds),
-        total: DataFiles.decimal((ContinuousClock.now - started).seconds)))
+        total: DataFiles.decimal((ContinuousClock.now - started).seconds)),
+      decisions: decisions)
     try DataFiles.atomicWrite(
       JSONText.encode(manifest), to: output.appendingPathComponent("run.json"))
   }
@@ -454,7 +463,33 @@ public enum BatchRun {
 }
 
 /// run.json: what ran, on what, with which corpus and pipeline, and how long it took.
-struct RunManifest: Encodable, Sendable {
+public struct RunManifest: Encodable, Sendable {
+  /// The analysts' decisions a run applied (`--decisions`): the file, the hash of its history,
+  /// how many decisions (the latest per key) applied, and every one that matched no passage.
+  public struct DecisionsInfo: Encodable, Sendable {
+    public struct Unmatched: Encodable, Sendable {
+      var document: String
+      var documentSHA256: String
+      var page: Int
+      var passageHash: String
+      var category: String
+      var decision: String
+      var excerpt: String
+    }
+    public struct CategoryReview: Encodable, Sendable {
+      public var category: String
+      public var confirmed: Int
+      public var rejected: Int
+    }
+    public var file: String
+    public var sha256: String
+    public var decisions: Int
+    public var applied: Int
+    /// Per category, gcmap's labels the decisions confirmed and rejected.
+    public var byCategory: [CategoryReview]
+    public var unmatched: [Unmatched]
+  }
+
   struct Tool: Encodable, Sendable {
     var name: String
     var version: String
@@ -522,6 +557,7 @@ struct RunManifest: Encodable, Sendable {
   var skipped: [String]
   var execution: Execution
   var timings: Timings
+  var decisions: DecisionsInfo?
 }
 
 /// The version gcmap reports in run.json and --version.

@@ -1,4 +1,5 @@
-import Configuration
+import CorpusConfiguration
+import Decisions
 import Foundation
 import GCMapCore
 import Scoring

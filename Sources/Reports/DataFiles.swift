@@ -198,7 +198,7 @@ public enum DataFiles {
         "withheld", "score", "keyword", "tfidf", "mention", "heading", "document_share",
         "relevance", "subject_words", "subject_density",
         "apparatus", "terms",
-        "mentions", "apparatus_cues", "heading_text", "text",
+        "mentions", "apparatus_cues", "heading_text", "review", "text",
       ]
     ) { emit in
       for document in documents {
@@ -207,8 +207,10 @@ public enum DataFiles {
     }
   }
 
-  /// A document's rows of the passages table: one per label, and for report apparatus one
-  /// per withheld label (its `label` empty, `withheld` naming it, `part` "apparatus").
+  /// A document's rows of the passages table: one per label, for report apparatus one per
+  /// withheld label (its `label` empty, `withheld` naming it, `part` "apparatus"), one per
+  /// label an analyst rejected (`review` "rejected": it counts for nothing), and one row with
+  /// no label for a passage without any, so that every passage of the document is listed.
   public static func passageRows(_ document: DocumentRecord) -> [[CellValue]] {
     var rows: [[CellValue]] = []
     for classification in document.classifications {
@@ -216,24 +218,36 @@ public enum DataFiles {
       let part = classification.isApparatus ? "apparatus" : "body"
       let labelled = classification.labels.map { ($0, $0, "") }
       let withheld = classification.withheld.map { ($0, "", $0) }
-      for (category, label, held) in labelled + withheld {
-        guard let score = classification.score(category) else { continue }
-        let terms = Array(Set(score.terms.map(\.term))).sorted().joined(separator: "; ")
-        let mentions = score.mentions.map(\.text).joined(separator: "; ")
-        rows.append([
+      let rejected = classification.rejected.map { ($0, $0, "") }
+      func row(label: String, held: String, _ score: CategoryScore?) -> [CellValue] {
+        let terms = Array(Set((score?.terms ?? []).map(\.term))).sorted().joined(separator: "; ")
+        let mentions = (score?.mentions ?? []).map(\.text).joined(separator: "; ")
+        let scoreCells: [CellValue] =
+          score.map {
+            [
+              .decimal($0.combined), .decimal($0.keyword), .decimal($0.tfidf),
+              .decimal($0.mention), .decimal($0.heading), .decimal($0.document),
+            ]
+          } ?? Array(repeating: .text(""), count: 6)
+        return [
           .text(document.source.id), .text(document.metadata.country), .integer(passage.page),
           .integer(passage.endPage), .text(passage.id), .text(classification.language),
           .text(passage.ocrConfidence == nil ? "text" : "ocr"),
           passage.ocrConfidence.map { .decimal($0) } ?? .text(""), .text(part), .text(label),
-          .text(held), .decimal(score.combined),
-          .decimal(score.keyword), .decimal(score.tfidf), .decimal(score.mention),
-          .decimal(score.heading), .decimal(score.document), .decimal(classification.relevance),
+          .text(held),
+        ] + scoreCells + [
+          .decimal(classification.relevance),
           .integer(classification.subjectWords), .decimal(classification.subjectDensity),
           .decimal(classification.apparatusScore), .text(terms),
           .text(mentions), .text(classification.apparatusCues.joined(separator: "; ")),
-          .text(passage.heading ?? ""), .text(passage.text),
-        ])
+          .text(passage.heading ?? ""), .text(score?.review?.rawValue ?? ""), .text(passage.text),
+        ]
       }
+      let listed = labelled + withheld + rejected
+      for (category, label, held) in listed {
+        rows.append(row(label: label, held: held, classification.score(category)))
+      }
+      if listed.isEmpty { rows.append(row(label: "", held: "", nil)) }
     }
     return rows
   }

@@ -20,8 +20,27 @@ public enum EvidencePicker {
       }
       return (classification.passage, score)
     }
-    .sorted { ($0.score.combined, $1.passage.id) > ($1.score.combined, $0.passage.id) }
+    .sorted {
+      let (a, b) = (rank($0.score), rank($1.score))
+      return (a.reviewed, a.score, $1.passage.id) > (b.reviewed, b.score, $0.passage.id)
+    }
     .prefix(limit).map { $0 }
+  }
+
+  /// How quotes are ordered: those an analyst confirmed, added or changed to the category
+  /// first (a person checked them), then by score.
+  static func rank(_ score: CategoryScore) -> (reviewed: Int, score: Double) {
+    (score.review == nil ? 0 : 1, score.combined)
+  }
+
+  /// "; confirmed by a reviewer" and the like, for a label an analyst decided on.
+  public static func reviewNote(_ score: CategoryScore?) -> String {
+    switch score?.review {
+    case .confirmed?: return "; reviewed: confirmed by an analyst"
+    case .added?: return "; reviewed: added by an analyst"
+    case .changed?: return "; reviewed: category set by an analyst"
+    case .rejected?, nil: return ""
+    }
   }
 
   /// "Ghana, p. 3" (or the document id when the country is unknown), "pp. 3-4" across pages;
@@ -76,9 +95,12 @@ public enum EvidenceMarkdown {
         let count = cell?.passages ?? 0
         out +=
           "\n### \(escape(name)) (\((cell?.level ?? .none).rawValue), \(count) passage\(count == 1 ? "" : "s"))\n"
-        for (passage, _) in EvidencePicker.best(document, category.id, limit: quotesPerDocument) {
-          out +=
-            "\n> \(escape(Self.shorten(passage.text))) (\(escape(EvidencePicker.reference(document, passage))))\n"
+        for (passage, score) in EvidencePicker.best(
+          document, category.id, limit: quotesPerDocument)
+        {
+          let reference =
+            EvidencePicker.reference(document, passage) + EvidencePicker.reviewNote(score)
+          out += "\n> \(escape(Self.shorten(passage.text))) (\(escape(reference)))\n"
         }
       }
     }
@@ -116,16 +138,20 @@ extension DocumentRecord {
   /// disk (`ReportSpool`). `best` with a limit up to `limit` gives the same passages on the
   /// kept record as on the whole one.
   public func keepingQuotes(_ limit: Int = EvidencePicker.quotesKept) -> DocumentRecord {
-    var byCategory: [String: [(index: Int, combined: Double, id: String)]] = [:]
+    var byCategory: [String: [(index: Int, reviewed: Int, score: Double, id: String)]] = [:]
     for (index, classification) in classifications.enumerated() {
       for label in classification.labels {
         guard let score = classification.score(label) else { continue }
-        byCategory[label, default: []].append((index, score.combined, classification.passage.id))
+        let rank = EvidencePicker.rank(score)
+        byCategory[label, default: []].append(
+          (index, rank.reviewed, rank.score, classification.passage.id))
       }
     }
     var kept = Set<Int>()
     for candidates in byCategory.values {
-      let ranked = candidates.sorted { ($0.combined, $1.id) > ($1.combined, $0.id) }
+      let ranked = candidates.sorted {
+        ($0.reviewed, $0.score, $1.id) > ($1.reviewed, $1.score, $0.id)
+      }
       kept.formUnion(ranked.prefix(limit).map(\.index))
     }
     var copy = self

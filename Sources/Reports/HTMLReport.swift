@@ -9,6 +9,8 @@ public struct ReportContext: Sendable {
   public var pipelineName: String
   /// The pipeline's settings, one "name: value" line each.
   public var settings: [String]
+  /// Analysts' decisions applied to the run (`--decisions`), for the Method section.
+  public var review: ReviewSummary?
 
   public init(
     toolVersion: String, corpusVersion: String, corpusHash: String, pipelineName: String,
@@ -19,6 +21,25 @@ public struct ReportContext: Sendable {
     self.corpusHash = corpusHash
     self.pipelineName = pipelineName
     self.settings = settings
+  }
+}
+
+/// What the analysts' decisions applied to a run say, per category: how many of gcmap's labels
+/// they confirmed and rejected (changed ones count as rejected), an estimate of precision.
+public struct ReviewSummary: Sendable {
+  public var file: String
+  public var applied: Int
+  public var unmatched: Int
+  public var byCategory: [(category: String, confirmed: Int, rejected: Int)]
+
+  public init(
+    file: String, applied: Int, unmatched: Int,
+    byCategory: [(category: String, confirmed: Int, rejected: Int)]
+  ) {
+    self.file = file
+    self.applied = applied
+    self.unmatched = unmatched
+    self.byCategory = byCategory
   }
 }
 
@@ -259,12 +280,14 @@ public enum HTMLReport {
       }
       out += ".</p>\n"
       for document in addressing.prefix(5) {
-        guard let (passage, _) = EvidencePicker.best(document, category.id, limit: 1).first,
+        guard let (passage, score) = EvidencePicker.best(document, category.id, limit: 1).first,
           let index = indexOf[document.source.id]
         else { continue }
+        let reference =
+          EvidencePicker.reference(document, passage) + EvidencePicker.reviewNote(score)
         out += "<blockquote>\(escape(EvidenceMarkdown.shorten(passage.text, limit: 400))) "
         out +=
-          "<a class=\"ref\" href=\"#\(anchor("\(index + 1)", category.id))\">(\(escape(EvidencePicker.reference(document, passage))))</a></blockquote>\n"
+          "<a class=\"ref\" href=\"#\(anchor("\(index + 1)", category.id))\">(\(escape(reference)))</a></blockquote>\n"
       }
     }
     out += "</section>\n"
@@ -318,8 +341,9 @@ public enum HTMLReport {
       }
       for (passage, score) in best {
         out += "<blockquote>\(highlight(passage.text, score.terms)) "
-        out +=
-          "<span class=\"ref\">(\(escape(EvidencePicker.reference(document, passage))))</span>"
+        let reference =
+          EvidencePicker.reference(document, passage) + EvidencePicker.reviewNote(score)
+        out += "<span class=\"ref\">(\(escape(reference)))</span>"
         out +=
           "<br><span class=\"why\">score \(DataFiles.decimal(score.combined)): keyword \(DataFiles.decimal(score.keyword)), "
         out +=
@@ -363,6 +387,30 @@ public enum HTMLReport {
     return out + "</tbody>\n</table>\n</section>\n"
   }
 
+  /// The analysts' decisions applied: how many, and per category how many of gcmap's labels
+  /// they confirmed and rejected, an estimate of gcmap's precision there.
+  static func reviewSection(_ review: ReviewSummary, _ taxonomy: Taxonomy) -> String {
+    var out = "<h3>Analysts' review</h3>\n<p>\(review.applied) decisions of "
+    out += "<code>\(escape(review.file))</code> applied"
+    out +=
+      review.unmatched > 0
+      ? "; \(review.unmatched) match no passage of this run (run.json lists them)" : ""
+    out += ". Evidence an analyst confirmed, added or set is marked “reviewed” and quoted first; "
+    out += "rejected labels count for nothing (passages.csv lists them).</p>\n"
+    guard !review.byCategory.isEmpty else { return out }
+    out += "<table class=\"review\"><thead><tr><th>Category</th><th>gcmap's labels confirmed</th>"
+    out += "<th>rejected</th><th>estimated precision</th></tr></thead><tbody>\n"
+    for row in review.byCategory {
+      let title = taxonomy.category(row.category)?.shortTitle ?? ""
+      let reviewed = row.confirmed + row.rejected
+      let precision =
+        reviewed > 0 ? "\(Int((100 * Double(row.confirmed) / Double(reviewed)).rounded()))%" : ""
+      out += "<tr><td>\(escape(row.category)) \(escape(title))</td><td>\(row.confirmed)</td>"
+      out += "<td>\(row.rejected)</td><td>\(precision) of \(reviewed)</td></tr>\n"
+    }
+    return out + "</tbody></table>\n"
+  }
+
   static func methodology(_ taxonomy: Taxonomy, _ context: ReportContext) -> String {
     var out = "<section id=\"method\">\n<h2>Method and versions</h2>\n"
     out += """
@@ -393,7 +441,9 @@ public enum HTMLReport {
     for (name, value) in versions { out += "<dt>\(escape(name))</dt><dd>\(escape(value))</dd>" }
     out += "</dl>\n<h3>Pipeline settings</h3>\n<ul>\n"
     for line in context.settings { out += "<li>\(escape(line))</li>\n" }
-    out += "</ul>\n</section>\n"
+    out += "</ul>\n"
+    if let review = context.review { out += reviewSection(review, taxonomy) }
+    out += "</section>\n"
     return out
   }
 }

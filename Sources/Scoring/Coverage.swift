@@ -56,22 +56,46 @@ public struct CoverageAggregator: Sendable {
       let labelled = labelledCounts[slot]
       let strongest = strongestScores[slot] ?? 0
       let mentions = mentionCounts[slot]
-      let share = total > 0 ? Double(labelled) / Double(total) : 0
-      let level: CoverageLevel
-      if labelled >= settings.substantivePassages && share >= settings.substantiveShare {
-        level = .substantive
-      } else if labelled > 0 {
-        level = .addressed
-      } else if mentions > 0 || strongest >= settings.mentionedScore {
-        level = .mentioned
-      } else {
-        level = .none
-      }
-      return CategoryCoverage(
-        category: id, passages: labelled, share: PassageClassifier.rounded(share),
-        strongest: strongest,
-        mentions: mentions, level: level)
+      return cell(id, labelled: labelled, total: total, strongest: strongest, mentions: mentions)
     }
     return DocumentCoverage(documentID: documentID, passageCount: total, cells: cells)
+  }
+
+  /// `coverage` with its labelled passages counted again on `classifications` (every passage
+  /// of the document, after analysts' decisions added, changed or rejected labels): shares and
+  /// levels follow; the strongest scores and mentions stay those gcmap found.
+  public func revised(_ coverage: DocumentCoverage, _ classifications: [Classification])
+    -> DocumentCoverage
+  {
+    var labelledCounts: [String: Int] = [:]
+    for classification in classifications where !classification.isApparatus {
+      for label in Set(classification.labels) { labelledCounts[label, default: 0] += 1 }
+    }
+    var revised = coverage
+    revised.cells = coverage.cells.map { old in
+      cell(
+        old.category, labelled: labelledCounts[old.category] ?? 0, total: coverage.passageCount,
+        strongest: old.strongest, mentions: old.mentions)
+    }
+    return revised
+  }
+
+  private func cell(_ id: String, labelled: Int, total: Int, strongest: Double, mentions: Int)
+    -> CategoryCoverage
+  {
+    let share = total > 0 ? Double(labelled) / Double(total) : 0
+    let level: CoverageLevel
+    if labelled >= settings.substantivePassages && share >= settings.substantiveShare {
+      level = .substantive
+    } else if labelled > 0 {
+      level = .addressed
+    } else if mentions > 0 || strongest >= settings.mentionedScore {
+      level = .mentioned
+    } else {
+      level = .none
+    }
+    return CategoryCoverage(
+      category: id, passages: labelled, share: PassageClassifier.rounded(share),
+      strongest: strongest, mentions: mentions, level: level)
   }
 }

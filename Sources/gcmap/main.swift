@@ -1,6 +1,8 @@
 import ArgumentParser
+import Decisions
 import Foundation
 import Pipeline
+import Review
 
 /// The gcmap command line: parsing and printing only; the work is in the Pipeline module.
 @main
@@ -10,7 +12,8 @@ struct GCMap: ParsableCommand {
     abstract: "Map national GCM review PDFs against the Compact's objectives and principles.",
     version: gcmapVersion,
     subcommands: [
-      Run.self, Extract.self, Explain.self, Evaluate.self, CacheCommand.self, Worker.self,
+      Run.self, Extract.self, Explain.self, Evaluate.self, ReviewCommand.self,
+      DecisionsCommand.self, CacheCommand.self, Worker.self,
     ]
   )
 
@@ -179,6 +182,14 @@ struct Run: ParsableCommand {
   @Flag(help: "Neither read nor write the cache.")
   var noCache = false
 
+  @Option(
+    help: ArgumentHelp(
+      "Analysts' decisions to apply: a store of `gcmap review` or a CSV of `gcmap decisions export`.",
+      discussion:
+        "Rejected labels are dropped, confirmed, added and changed ones included, coverage counted again; passages.csv says which in its review column, run.json how many applied and which matched no passage."
+    ))
+  var decisions: String?
+
   @OptionGroup var options: AnalysisOptions
 
   func validate() throws {
@@ -196,7 +207,9 @@ struct Run: ParsableCommand {
     let analysis = try options.analysis()
     let metadataFile: MetadataFile?
     let book: PasswordBook
+    let reviewDecisions: ReviewDecisions?
     do {
+      reviewDecisions = try decisions.map { try ReviewDecisions(file: $0) }
       metadataFile = try metadata.map {
         try MetadataFile(
           URL(fileURLWithPath: $0), countries: analysis.metadataDetector.countries)
@@ -218,9 +231,10 @@ struct Run: ParsableCommand {
       ? nil
       : cache.map { URL(fileURLWithPath: $0) }
         ?? AnalysisCache.defaultFolder(environment: ProcessInfo.processInfo.environment)
-    let runOptions = BatchRun.Options(
+    var runOptions = BatchRun.Options(
       workers: workers, jobs: jobs, passwords: book, maximumSize: maxSize << 20,
       cache: cacheFolder.map { AnalysisCache(folder: $0) }, metadataFile: metadataFile)
+    runOptions.decisions = reviewDecisions
     let summary: BatchRun.Summary
     do {
       summary = try BatchRun.run(
@@ -233,6 +247,12 @@ struct Run: ParsableCommand {
     printError(
       "gcmap: \(summary.inputs) files: \(summary.processed) processed, \(summary.problems) with problems, "
         + "\(summary.skipped) skipped (see problems.csv); results in \(out)")
+    if let reviewDecisions {
+      let applied = reviewDecisions.summary()
+      printError(
+        "gcmap: decisions: \(applied.applied) of \(applied.decisions) applied, "
+          + "\(applied.unmatched.count) match no passage of this run (listed in run.json)")
+    }
     if summary.problems > 0 { throw ExitCode(2) }
   }
 }
@@ -425,4 +445,112 @@ extension OCRSettings.Mode: ExpressibleByArgument {
   static let help =
     "When to read pages with OCR: auto (pages without a text layer or with unreadable text), "
     + "force (every page), off."
+}
+
+struct ReviewCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "review",
+    abstract: "Confirm or correct a run's labels in the browser (a local web application).",
+    discussion: """
+      Serves the run's matrix and passages on 127.0.0.1 only, at an address with a random \
+      access token (printed): a request without it is refused. Decisions are kept, as history, \
+      in an SQLite store (default: decisions.sqlite in the output folder); apply them with \
+      `gcmap run --decisions STORE`. Stops on Ctrl-C.
+      """)
+
+  @Argument(help: "The output folder of a finished `gcmap run`.")
+  var outDir: String
+
+  @Option(help: "The port to listen on (default: any free port).")
+  var port: Int = 0
+
+  @Option(help: "The decisions store (default: OUT_DIR/decisions.sqlite).")
+  var store: String?
+
+  func run() throws {
+    do {
+      try ReviewServer.serve(
+        outputFolder: outDir,
+        storePath: store
+          ?? (outDir as NSString).appendingPathComponent(
+            "decisions.sqlite"), port: port
+      ) { printError($0) }
+    } catch {
+      printError("gcmap: \(error)")
+      throw ExitCode(1)
+    }
+  }
+}
+
+struct DecisionsCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "decisions",
+    abstract: "Share analysts' decisions as CSV: export a store, import files into one.",
+    subcommands: [DecisionsExport.self, DecisionsImport.self])
+}
+
+struct DecisionsExport: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "export", abstract: "Print a store's decisions (the whole history) as CSV.")
+
+  @Argument(help: "The decisions store.")
+  var store: String
+
+  func run() throws {
+    do {
+      let history = try DecisionStore(path: store, create: false).history()
+      FileHandle.standardOutput.write(Data(DecisionCSV.render(history).utf8))
+    } catch {
+      printError("gcmap: \(error)")
+      throw ExitCode(1)
+    }
+  }
+}
+
+struct DecisionsImport: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "import",
+    abstract: "Merge CSV files of decisions into a store, and list the conflicts.",
+    discussion: """
+      A decision the store already holds is not added twice. A conflict is a passage and \
+      category on which reviewers' latest decisions differ; the latest still applies, and \
+      the conflicts are listed for a person to settle (exit status 3).
+      """)
+
+  @Argument(help: "CSV files of `gcmap decisions export`.")
+  var files: [String]
+
+  @Option(help: "The decisions store (created when missing).")
+  var into: String
+
+  func run() throws {
+    let result: ImportResult
+    do {
+      let store = try DecisionStore(path: into)
+      var incoming: [Decision] = []
+      for file in files {
+        guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+          throw DecisionStoreError(file: file, message: "cannot read the file as UTF-8 text")
+        }
+        incoming += try DecisionCSV.parse(text, file: file)
+      }
+      result = try store.importDecisions(incoming)
+    } catch {
+      printError("gcmap: \(error)")
+      throw ExitCode(1)
+    }
+    printError(
+      "gcmap: \(result.added) decisions added, \(result.alreadyThere) already in \(into), "
+        + "\(result.conflicts.count) conflicts")
+    for conflict in result.conflicts {
+      guard let first = conflict.first else { continue }
+      let who = conflict.map {
+        "\($0.reviewer): \($0.kind.rawValue)\($0.newCategory.map { " to " + $0 } ?? "")"
+      }
+      print(
+        "conflict: \(first.document) p. \(first.page) \(first.category) "
+          + "(\(first.excerpt.prefix(60))...): \(who.joined(separator: "; "))")
+    }
+    if !result.conflicts.isEmpty { throw ExitCode(3) }
+  }
 }

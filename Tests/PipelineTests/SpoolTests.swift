@@ -68,7 +68,8 @@ struct SpoolTests {
     let (folder, spool) = try Self.spoolInNewFolder()
     let documents = [Self.record(id: "a", count: 20), Self.record(id: "b", count: 5)]
     for document in documents { try spool.addRows(of: document) }
-    for (document, rowCount) in zip(documents, [27, 7]) {
+    // A row per label (20 + 7 and 5 + 2), and one for the passage without a label.
+    for (document, rowCount) in zip(documents, [28, 8]) {
       let rows = try spool.rows(of: document.source.id)
       #expect(rows == DataFiles.passageRows(document))
       #expect(rows.count == rowCount)
@@ -144,8 +145,8 @@ struct SpoolTests {
       """
     let result = run("/usr/bin/env", ["python3", "-c", script, folder.path])
     #expect(result.code == 0, "\(result.error)")
-    // Header + a's 40 + 14 rows, then b's 12 + 4.
-    #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "71 a b")
+    // Header + a's 40 + 14 + 1 rows, then b's 12 + 4 + 1 (the passage without a label).
+    #expect(result.output.trimmingCharacters(in: .whitespacesAndNewlines) == "73 a b")
   }
 
   @Test("report.html from profiles kept on disk and summaries in memory is the whole report")

@@ -1,4 +1,4 @@
-import Configuration
+import CorpusConfiguration
 import Foundation
 import GCMapCore
 import TestSupport
