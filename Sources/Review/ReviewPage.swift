@@ -102,7 +102,7 @@ enum ReviewPage {
     }
     function renderMatrix() {
       const table = el("table", {id: "matrix-table"});
-      const head = el("tr", {}, el("th", {}, "Document"));
+      const head = el("tr", {}, el("th", {class: "doc"}, "Document"));
       for (const c of run.categories) head.append(el("th", {title: title(c.id)}, c.id));
       table.append(head);
       for (const d of run.documents) {
