@@ -227,7 +227,13 @@ def check_applied(gcmap, fixtures, work, store, decisions):
     check(int(after_cells[add[0]][added_column]) == int(before_cells[add[0]][added_column]) + 1,
           "the added category is not counted")
     report = open(os.path.join(out, "report.html"), encoding="utf-8").read()
-    check("reviewed" in report, "report.html does not mark reviewed evidence")
+    evidence = open(os.path.join(out, "evidence.md"), encoding="utf-8").read()
+    for name, text in [("report.html", report), ("evidence.md", evidence)]:
+        for mark in ["reviewed: confirmed by an analyst", "reviewed: added by an analyst",
+                     "reviewed: category set by an analyst"]:
+            check(mark in text, f"{name} does not mark reviewed evidence ({mark})")
+    check("Analysts&#39; review" in report or "Analysts' review" in report,
+          "report.html's Method section says nothing of the review")
     return out
 
 
