@@ -15,7 +15,8 @@ enum ReviewPage {
     header{background:#0b3d6b;color:#fff;padding:8px 16px;display:flex;gap:16px;align-items:center}
     header h1{font-size:17px;margin:0}
     #who{margin-left:auto}
-    main{display:grid;grid-template-columns:minmax(420px,46%) 1fr;gap:12px;padding:12px}
+    main{display:grid;grid-template-columns:minmax(420px,46%) 1fr;gap:12px;padding:12px;align-items:start}
+    #overview{position:sticky;top:0;max-height:100vh;overflow:auto}
     section{border:1px solid #ccd;border-radius:4px;padding:8px;overflow:auto}
     h2{font-size:15px;margin:4px 0 8px}
     table{border-collapse:collapse}
@@ -45,7 +46,7 @@ enum ReviewPage {
       <button id="reviewer-save">Start reviewing</button>
     </div>
     <main id="app" hidden>
-      <div>
+      <div id="overview">
         <section><h2>Coverage matrix (click a cell)</h2><div id="matrix"></div></section>
         <section><h2>Reviewed and pending labels</h2><div id="counts"></div></section>
         <section><h2>Precision by category (reviewers' decisions on gcmap's labels)</h2>

@@ -116,6 +116,14 @@ def open_app(driver, server, name):
         lambda d: d.execute_script("return document.body.dataset.ready") == "yes")
 
 
+def click_cell(driver, document, category):
+    """Clicks a matrix cell, scrolled to the middle of the matrix (clear of its sticky
+    document column)."""
+    cell = driver.find_element(By.CSS_SELECTOR, f'td[data-doc="{document}"][data-cat="{category}"]')
+    driver.execute_script("arguments[0].scrollIntoView({block: 'center', inline: 'center'})", cell)
+    cell.click()
+
+
 def passage_box(driver, passage, category=""):
     selector = f'.passage[data-passage="{passage}"]'
     if category:
@@ -153,7 +161,7 @@ def drive_four_decisions(driver, server, before, screenshot):
     open_app(driver, server, "Ada Analyst")
     check("Ada Analyst" in driver.find_element(By.ID, "who").text, "the reviewer's name is not shown")
     # Confirm with the keyboard: the cell's passages, j to the passage, c.
-    driver.find_element(By.CSS_SELECTOR, f'td[data-doc="{confirm[0]}"][data-cat="{confirm[2]}"]').click()
+    click_cell(driver, confirm[0], confirm[2])
     boxes = driver.find_elements(By.CSS_SELECTOR, "#passages .passage")
     order = [b.get_attribute("data-passage") for b in boxes]
     body = driver.find_element(By.TAG_NAME, "body")
@@ -164,13 +172,13 @@ def drive_four_decisions(driver, server, before, screenshot):
     body.send_keys("c")
     wait_status(driver, confirm[1], confirm[2], "confirm")
     # Reject with the button, with a note.
-    driver.find_element(By.CSS_SELECTOR, f'td[data-doc="{reject[0]}"][data-cat="{reject[2]}"]').click()
+    click_cell(driver, reject[0], reject[2])
     box = passage_box(driver, reject[1], reject[2])
     box.find_element(By.CLASS_NAME, "note").send_keys("methodology, not policy")
     box.find_element(By.CLASS_NAME, "reject").click()
     wait_status(driver, reject[1], reject[2], "reject")
     # Change one label to another category.
-    driver.find_element(By.CSS_SELECTOR, f'td[data-doc="{change[0]}"][data-cat="{change[2]}"]').click()
+    click_cell(driver, change[0], change[2])
     box = passage_box(driver, change[1], change[2])
     Select(box.find_element(By.CLASS_NAME, "change-to")).select_by_value(new_category)
     box.find_element(By.CLASS_NAME, "change").click()
@@ -190,7 +198,7 @@ def drive_four_decisions(driver, server, before, screenshot):
     check(re.match(r"3 labels reviewed", progress), f"counts after three label decisions: {progress}")
     check(driver.find_elements(By.CSS_SELECTOR, f'tr[data-precision="{confirm[2]}"]'),
           "no precision estimate for the confirmed category")
-    driver.find_element(By.CSS_SELECTOR, f'td[data-doc="{confirm[0]}"][data-cat="{confirm[2]}"]').click()
+    click_cell(driver, confirm[0], confirm[2])
     if screenshot:
         driver.save_screenshot(screenshot)
     return confirm, reject, change, new_category, add
