@@ -26,6 +26,17 @@ public enum DataFiles {
     let passageCSV = passageCSV ?? { Array(CSV.rows(try passageRows($0)).utf8) }
     let sorted = documents.sorted { $0.source.id < $1.source.id }
     let passages = passagesTable(sorted, rows: passageRows)
+    // The workbook's Passages sheet: the rows with a label (given, withheld or reviewed);
+    // passages.csv also lists the passages without one, which would make the workbook several
+    // times larger and slower to write for a spreadsheet reader who filters them out.
+    let labelColumns = ["label", "withheld", "review"].compactMap {
+      passages.header.firstIndex(of: $0)
+    }
+    let labelledPassages = passagesTable(sorted) { document in
+      try passageRows(document).filter { row in
+        labelColumns.contains { row.indices.contains($0) && row[$0] != .text("") }
+      }
+    }
     // The workbook, the largest file, is written beside the others.
     try Concurrently.run([
       {
@@ -49,7 +60,7 @@ public enum DataFiles {
         try Workbook.write(
           [
             coverageTable(sorted, taxonomy), presenceTable(sorted, taxonomy),
-            countsTable(sorted, taxonomy), passages, regionsTable(sorted, taxonomy),
+            countsTable(sorted, taxonomy), labelledPassages, regionsTable(sorted, taxonomy),
           ], to: folder.appendingPathComponent("coverage.xlsx"))
       },
     ])
