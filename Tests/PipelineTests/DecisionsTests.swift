@@ -182,3 +182,19 @@ struct DecisionsTests {
         >= Set(labelled.map { $0["passage", default: ""] }).count)
   }
 }
+
+@Suite("The review and decisions commands")
+struct ReviewCommandTests {
+  @Test("gcmap review on a folder that is no run, and export of a missing store: status 1, named")
+  func clearErrors() throws {
+    let folder = Scratch.path("not-a-run")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let review = GCMapBinary.run(["review", folder.path, "--port", "0"])
+    #expect(review.code == 1)
+    #expect(review.error.contains("coverage.json") && review.error.contains(folder.path))
+    let missing = folder.appendingPathComponent("none.sqlite").path
+    let export = GCMapBinary.run(["decisions", "export", missing])
+    #expect(export.code == 1 && export.error.contains(missing))
+    #expect(!FileManager.default.fileExists(atPath: missing), "export created a store")
+  }
+}
