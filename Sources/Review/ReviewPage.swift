@@ -89,19 +89,33 @@ enum ReviewPage {
     const title = id => { const c = run.categories.find(c => c.id === id); return c ? id + " " + c.title : id; };
     // The labels a passage has now: gcmap's, less rejected and changed ones, plus added and
     // changed-to ones.
+    // Decisions by passage (document SHA-256 and passage hash), rebuilt when one is made.
+    let byPassage = new Map();
+    function indexDecisions() {
+      byPassage = new Map();
+      for (const d of decisions.values()) {
+        const k = d.documentSHA256 + "|" + d.passageHash;
+        if (!byPassage.has(k)) byPassage.set(k, []);
+        byPassage.get(k).push(d);
+      }
+    }
     function currentLabels(p) {
-      const labels = p.labels.map(l => l.category);
       const out = new Set();
-      for (const category of labels) {
-        const d = decisions.get(key(p.sha256, p.hash, category));
-        if (!d || d.kind === "confirm") out.add(category);
+      for (const l of p.labels) {
+        const d = decisions.get(key(p.sha256, p.hash, l.category));
+        if (!d || d.kind === "confirm") out.add(l.category);
         if (d && d.kind === "change") out.add(d.newCategory);
       }
-      for (const d of decisions.values())
-        if (d.documentSHA256 === p.sha256 && d.passageHash === p.hash && (d.kind === "add" || d.kind === "confirm")) out.add(d.category);
+      for (const d of byPassage.get(p.sha256 + "|" + p.hash) || [])
+        if (d.kind === "add" || d.kind === "confirm") out.add(d.category);
       return [...out];
     }
     function renderMatrix() {
+      // Labels now, per document and category, in one pass over the passages.
+      const counts = new Map();
+      for (const p of run.passages) for (const c of currentLabels(p)) {
+        const k = p.document + "|" + c; counts.set(k, (counts.get(k) || 0) + 1);
+      }
       const table = el("table", {id: "matrix-table"});
       const head = el("tr", {}, el("th", {class: "doc"}, "Document"));
       for (const c of run.categories) head.append(el("th", {title: title(c.id)}, c.id));
@@ -109,7 +123,7 @@ enum ReviewPage {
       for (const d of run.documents) {
         const row = el("tr", {}, el("th", {class: "doc", title: d.title}, d.id));
         for (const c of run.categories) {
-          const count = run.passages.filter(p => p.document === d.id && currentLabels(p).includes(c.id)).length;
+          const count = counts.get(d.id + "|" + c.id) || 0;
           const cell = el("td", {class: "cell " + (d.levels[c.id] || "none"), "data-doc": d.id, "data-cat": c.id,
             title: d.id + " · " + title(c.id)}, count || "");
           cell.onclick = () => showCell(d.id, c.id, cell);
@@ -167,6 +181,7 @@ enum ReviewPage {
       try {
         const saved = await api("/api/decisions", body);
         decisions.set(key(p.sha256, p.hash, category), saved.decision);
+        indexDecisions();
         toast("Saved: " + kind + " " + category);
         renderMatrix(); renderCounts(); rerender();
       } catch (error) { toast("Not saved: " + error.message); }
@@ -212,7 +227,7 @@ enum ReviewPage {
       selectedCell = cell; if (cell) cell.classList.add("selected");
       const items = run.passages.filter(p => p.document === doc && (p.labels.some(l => l.category === category)
         || currentLabels(p).includes(category))).map(p => {
-          const d = [...decisions.values()].find(d => d.documentSHA256 === p.sha256 && d.passageHash === p.hash && d.kind === "change" && d.newCategory === category);
+          const d = (byPassage.get(p.sha256 + "|" + p.hash) || []).find(d => d.kind === "change" && d.newCategory === category);
           return [p, p.labels.some(l => l.category === category) ? category : (d ? d.category : category)];
         });
       showList(items, doc + " · " + title(category) + ": " + items.length + " passages", "label");
@@ -238,6 +253,7 @@ enum ReviewPage {
       document.getElementById("app").hidden = false;
       run = await api("/api/run");
       for (const d of await api("/api/decisions")) decisions.set(key(d.documentSHA256, d.passageHash, d.category), d);
+      indexDecisions();
       const select = document.getElementById("search-doc");
       for (const d of run.documents) select.append(el("option", {value: d.id}, d.id));
       document.getElementById("search-go").onclick = search;
