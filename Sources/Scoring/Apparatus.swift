@@ -73,6 +73,7 @@ public struct ApparatusDetector: Sendable {
       ),
       ("references", structure.references, 1, weights.reference, 5),
       ("numbered notes", structure.notes, 3, weights.reference, 5),
+      ("document titles", Self.documentTitles(text), 3, weights.reference, 5),
       ("dot leaders", structure.leaders, 1, weights.formField, 3),
       ("form fields", structure.formFields, 1, weights.formField, 3),
     ]
@@ -85,6 +86,29 @@ public struct ApparatusDetector: Sendable {
       cues.append("heading: \(named)")
     }
     return Apparatus(score: PassageClassifier.rounded(score), cues: cues)
+  }
+
+  /// Words that name a kind of document, capitalized as in a title.
+  static let documentKinds: Set<Substring> = [
+    "Evaluation", "Review", "Report", "Assessment", "Study", "Évaluation", "Rapport", "Étude",
+    "Evaluación", "Informe", "Estudio", "Examen",
+  ]
+
+  /// Document titles in `text`: words that name a kind of document ("Evaluation", "Review",
+  /// "Informe"...) in a run of capitalized words ("Final Evaluation of the…", "Mid-Term
+  /// Review", "Interim Narrative Report"). Three or more in a passage make a list of documents
+  /// (a bibliography, the evaluations a meta-evaluation rated), which is apparatus; prose about
+  /// "the evaluation" does not capitalize it.
+  static func documentTitles(_ text: String) -> Int {
+    let words = text.split(whereSeparator: \.isWhitespace).map { word in
+      word.drop { !$0.isLetter }.reversed().drop { !$0.isLetter }.reversed()
+    }.map { Substring(String($0)) }
+    func capitalized(_ index: Int) -> Bool {
+      words.indices.contains(index) && words[index].first?.isUppercase == true
+    }
+    return words.indices.filter { index in
+      documentKinds.contains(words[index]) && (capitalized(index - 1) || capitalized(index + 1))
+    }.count
   }
 
   /// The apparatus section a heading names, if any: one of the heading phrases as whole words.

@@ -420,6 +420,11 @@ struct ApparatusTests {
       ),
       ("Figure 1. Integrated approach to reintegration ............ 22", nil, "dot leaders: 1"),
       (
+        "Title Ex-post Evaluation: Migration Health in Nepal; Final Evaluation of the Joint "
+          + "Initiative; Informe de Evaluación Intermedia del Proyecto; Mid-Term Review of MIDAS",
+        nil, "document titles: 5"
+      ),
+      (
         "Return: the act of going back to the point of departure.", "Definitions1",
         "heading: definitions"
       ),
@@ -430,6 +435,14 @@ struct ApparatusTests {
     let found = detector.assess(text, tokens: tokenizer.tokens(text), heading: heading)
     #expect(found.cues.contains(cue), "\(found.cues)")
     #expect(found.score > 0)
+  }
+
+  @Test("Prose about an evaluation or a review names no document titles")
+  func evaluationProse() {
+    let prose =
+      "The final evaluation found that the review of return procedures was useful; "
+      + "the evaluation team shared its report with the Government and the Ministry."
+    #expect(ApparatusDetector.documentTitles(prose) == 0)
   }
 
   @Test("An apparatus passage keeps its scores, loses its labels and says which were withheld")
