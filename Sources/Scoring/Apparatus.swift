@@ -100,15 +100,29 @@ public struct ApparatusDetector: Sendable {
   /// (a bibliography, the evaluations a meta-evaluation rated), which is apparatus; prose about
   /// "the evaluation" does not capitalize it.
   static func documentTitles(_ text: String) -> Int {
-    let words = text.split(whereSeparator: \.isWhitespace).map { word in
-      word.drop { !$0.isLetter }.reversed().drop { !$0.isLetter }.reversed()
-    }.map { Substring(String($0)) }
-    func capitalized(_ index: Int) -> Bool {
-      words.indices.contains(index) && words[index].first?.isUppercase == true
+    // One pass, no copies: a word counts when it names a kind of document and the word
+    // before it (or, checked at the next word, after it) is capitalized. Punctuation around a
+    // word ("Evaluation:", "“Review") is not part of it.
+    var count = 0
+    var previousCapitalized = false
+    var kindAwaitingNext = false
+    for raw in text.split(whereSeparator: \.isWhitespace) {
+      guard let first = raw.firstIndex(where: \.isLetter) else {
+        previousCapitalized = false
+        kindAwaitingNext = false
+        continue
+      }
+      let capitalized = raw[first].isUppercase
+      if kindAwaitingNext && capitalized { count += 1 }
+      kindAwaitingNext = false
+      if capitalized, let last = raw.lastIndex(where: \.isLetter),
+        documentKinds.contains(raw[first...last])
+      {
+        if previousCapitalized { count += 1 } else { kindAwaitingNext = true }
+      }
+      previousCapitalized = capitalized
     }
-    return words.indices.filter { index in
-      documentKinds.contains(words[index]) && (capitalized(index - 1) || capitalized(index + 1))
-    }.count
+    return count
   }
 
   /// The apparatus section a heading names, if any: one of the heading phrases as whole words.
