@@ -69,7 +69,8 @@ public struct CategoryScore: Sendable, Equatable, Codable {
   public var terms: [TermMatch]
   public var contributors: [TermContribution]
   public var mentions: [Mention]
-  /// An analyst's decision on this category of the passage, when one applies.
+  /// An analyst's decision that made this category a label (confirmed, added, changed); a
+  /// rejected category is listed in `Classification.rejected` instead.
   public var review: ReviewMark?
 
   public init(

@@ -82,7 +82,6 @@ public final class ReviewDecisions: Sendable {
       if !classification.rejected.contains(decision.category) {
         classification.rejected.append(decision.category)
       }
-      mark(decision.category, .rejected, in: &classification)
     case .change:
       drop(decision.category, in: &classification)
       include(decision.newCategory ?? decision.category, .changed, in: &classification)

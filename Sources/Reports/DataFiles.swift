@@ -230,7 +230,9 @@ public enum DataFiles {
       let labelled = classification.labels.map { ($0, $0, "") }
       let withheld = classification.withheld.map { ($0, "", $0) }
       let rejected = classification.rejected.map { ($0, $0, "") }
-      func row(label: String, held: String, _ score: CategoryScore?) -> [CellValue] {
+      func row(label: String, held: String, _ score: CategoryScore?, review: ReviewMark?)
+        -> [CellValue]
+      {
         let terms = Array(Set((score?.terms ?? []).map(\.term))).sorted().joined(separator: "; ")
         let mentions = (score?.mentions ?? []).map(\.text).joined(separator: "; ")
         let scoreCells: [CellValue] =
@@ -251,14 +253,20 @@ public enum DataFiles {
           .integer(classification.subjectWords), .decimal(classification.subjectDensity),
           .decimal(classification.apparatusScore), .text(terms),
           .text(mentions), .text(classification.apparatusCues.joined(separator: "; ")),
-          .text(passage.heading ?? ""), .text(score?.review?.rawValue ?? ""), .text(passage.text),
+          .text(passage.heading ?? ""), .text(review?.rawValue ?? ""), .text(passage.text),
         ]
       }
-      let listed = labelled + withheld + rejected
-      for (category, label, held) in listed {
-        rows.append(row(label: label, held: held, classification.score(category)))
+      for (category, label, held) in labelled + withheld {
+        let score = classification.score(category)
+        rows.append(row(label: label, held: held, score, review: score?.review))
       }
-      if listed.isEmpty { rows.append(row(label: "", held: "", nil)) }
+      for (category, label, held) in rejected {
+        rows.append(
+          row(label: label, held: held, classification.score(category), review: .rejected))
+      }
+      if labelled.isEmpty && withheld.isEmpty && rejected.isEmpty {
+        rows.append(row(label: "", held: "", nil, review: nil))
+      }
     }
     return rows
   }

@@ -146,6 +146,10 @@ struct DecisionsTests {
         Decision(
           documentSHA256: sha, passageHash: hash, category: "O19", kind: .add, reviewer: "Ada",
           decidedAt: "2026-12-02T10:01:00.000Z"),
+        // A category gcmap did not give this passage, rejected: listed as rejected too.
+        Decision(
+          documentSHA256: sha, passageHash: hash, category: "O22", kind: .reject,
+          reviewer: "Ada", decidedAt: "2026-12-02T10:01:30.000Z"),
         Decision(
           documentSHA256: sha, passageHash: "gone", category: "O01", kind: .confirm,
           reviewer: "Ada", decidedAt: "2026-12-02T10:02:00.000Z", document: "english-review"),
@@ -163,7 +167,13 @@ struct DecisionsTests {
       "\($0["passage", default: ""]) \($0["label", default: ""]) \($0["review", default: ""])"
     }
     let passage = first["passage", default: ""]
-    #expect(marks.sorted() == ["\(passage) O19 added", "\(passage) \(label) rejected"])
+    #expect(
+      labelled.filter { $0["passage"] == first["passage"] }.allSatisfy { $0["label"] != "O22" })
+    #expect(
+      marks.sorted()
+        == [
+          "\(passage) O19 added", "\(passage) O22 rejected", "\(passage) \(label) rejected",
+        ].sorted())
     let coverage = try CSVTable.load(reviewed.appendingPathComponent("coverage.csv")).rows.first
     let before = try CSVTable.load(plain.appendingPathComponent("coverage.csv")).rows.first
     #expect(coverage?["O19_passages"] == "1")
@@ -174,7 +184,7 @@ struct DecisionsTests {
       try JSONSerialization.jsonObject(
         with: Data(contentsOf: reviewed.appendingPathComponent("run.json"))) as? [String: Any])
     let info = try #require(manifest["decisions"] as? [String: Any])
-    #expect(info["applied"] as? Int == 2 && info["decisions"] as? Int == 3)
+    #expect(info["applied"] as? Int == 3 && info["decisions"] as? Int == 4)
     #expect((info["unmatched"] as? [[String: Any]])?.first?["passageHash"] as? String == "gone")
     // Every passage of the document is listed, labelled or not.
     #expect(
