@@ -5,7 +5,7 @@ import Foundation
 /// `confirm` and `reject` answer a label gcmap gave; `add` gives a category gcmap missed;
 /// `change` replaces the label `category` with `newCategory` (the old label is dropped, the
 /// new one included).
-public enum DecisionKind: String, Sendable, Codable, CaseIterable {
+public enum DecisionKind: String, Sendable, Hashable, Codable, CaseIterable {
   case confirm, reject, add, change
 }
 
@@ -16,7 +16,7 @@ public enum DecisionKind: String, Sendable, Codable, CaseIterable {
 ///
 /// `document`, `page` and `excerpt` are for people reading the store or its CSV; they are not
 /// part of the key.
-public struct Decision: Sendable, Equatable, Codable {
+public struct Decision: Sendable, Hashable, Codable {
   public var documentSHA256: String
   public var passageHash: String
   public var category: String
@@ -56,17 +56,20 @@ public struct Decision: Sendable, Equatable, Codable {
 
   /// The time now in the store's format.
   public static func now() -> String {
-    let formatter = ISO8601DateFormatter()
-    formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    return formatter.string(from: Date())
+    timeFormatter().string(from: Date())
   }
 
   /// Whether `decidedAt` is a time in the store's format.
   public static func isTime(_ text: String) -> Bool {
+    timeFormatter().date(from: text) != nil
+  }
+
+  /// UTC, ISO 8601 with milliseconds. A new one each time: the formatter is not Sendable.
+  private static func timeFormatter() -> ISO8601DateFormatter {
     let formatter = ISO8601DateFormatter()
     formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-    return formatter.date(from: text) != nil
+    formatter.timeZone = TimeZone(identifier: "UTC")
+    return formatter
   }
 }
 

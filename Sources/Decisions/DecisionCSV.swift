@@ -68,15 +68,15 @@ public enum DecisionCSV {
     guard let data = FileManager.default.contents(atPath: path) else {
       throw DecisionStoreError(file: path, message: "cannot read the file")
     }
+    let history: [Decision]
     if data.starts(with: Data("SQLite format 3\u{0}".utf8)) {
-      let store = try DecisionStore(path: path, create: false)
-      let history = try store.history()
-      return (history, SHA256.hex(Array(render(history).utf8)))
-    }
-    guard let text = String(data: data, encoding: .utf8) else {
+      history = try DecisionStore(path: path, create: false).history()
+    } else if let text = String(data: data, encoding: .utf8) {
+      history = try parse(text, file: path)
+    } else {
       throw DecisionStoreError(file: path, message: "neither a decisions store nor UTF-8 CSV")
     }
-    let history = try parse(text, file: path)
+    // The same decisions give the same hash, from a store or from its export.
     return (history, SHA256.hex(Array(render(history).utf8)))
   }
 }
@@ -94,14 +94,13 @@ extension DecisionStore {
   /// field, is not recorded twice), then lists the conflicts of the merged history.
   public func importDecisions(_ incoming: [Decision]) throws -> ImportResult {
     var result = ImportResult()
-    var known = try history()
+    var known = Set(try history())
     for decision in incoming {
-      if known.contains(decision) {
-        result.alreadyThere += 1
-      } else {
+      if known.insert(decision).inserted {
         try record(decision)
-        known.append(decision)
         result.added += 1
+      } else {
+        result.alreadyThere += 1
       }
     }
     result.conflicts = Self.conflicts(try history())

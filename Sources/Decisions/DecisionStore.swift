@@ -184,10 +184,4 @@ public final class DecisionStore: Sendable {
     for decision in history { byKey[decision.key] = decision }
     return byKey.keys.sorted().compactMap { byKey[$0] }
   }
-
-  /// SHA-256 of the store's decisions as exported (what run.json records): the same
-  /// decisions give the same hash whatever the file's pages look like.
-  public func contentHash() throws -> String {
-    SHA256.hex(Array(DecisionCSV.render(try history()).utf8))
-  }
 }

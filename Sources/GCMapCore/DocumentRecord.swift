@@ -43,7 +43,6 @@ public struct DocumentRecord: Sendable {
     }
     return compact
   }
-
 }
 
 extension DocumentRecord: Codable {

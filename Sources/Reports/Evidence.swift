@@ -33,8 +33,8 @@ public enum EvidencePicker {
     (score.review == nil ? 0 : 1, score.combined)
   }
 
-  /// "; confirmed by a reviewer" and the like, for a label an analyst decided on.
-  public static func reviewNote(_ score: CategoryScore?) -> String {
+  /// "; reviewed: confirmed by an analyst" and the like, for a label an analyst decided on.
+  static func reviewNote(_ score: CategoryScore?) -> String {
     switch score?.review {
     case .confirmed?: return "; reviewed: confirmed by an analyst"
     case .added?: return "; reviewed: added by an analyst"
@@ -44,12 +44,15 @@ public enum EvidencePicker {
   }
 
   /// "Ghana, p. 3" (or the document id when the country is unknown), "pp. 3-4" across pages;
-  /// text read by OCR says so, with tesseract's confidence: a quote to check against the scan.
-  public static func reference(_ document: DocumentRecord, _ passage: Passage) -> String {
+  /// text read by OCR says so, with tesseract's confidence: a quote to check against the scan;
+  /// a label an analyst decided on (`score`'s review) says so too.
+  public static func reference(
+    _ document: DocumentRecord, _ passage: Passage, _ score: CategoryScore? = nil
+  ) -> String {
     let who =
       document.metadata.country == "unknown" ? document.source.id : document.metadata.countryName
     let ocr = passage.ocrConfidence.map { "; read by OCR, confidence \(Int($0.rounded()))" } ?? ""
-    return "\(who), \(passage.pageReference)\(ocr)"
+    return "\(who), \(passage.pageReference)\(ocr)\(reviewNote(score))"
   }
 
   /// Documents that address a category, most covered first (level, then passages, then score).
@@ -98,8 +101,7 @@ public enum EvidenceMarkdown {
         for (passage, score) in EvidencePicker.best(
           document, category.id, limit: quotesPerDocument)
         {
-          let reference =
-            EvidencePicker.reference(document, passage) + EvidencePicker.reviewNote(score)
+          let reference = EvidencePicker.reference(document, passage, score)
           out += "\n> \(escape(Self.shorten(passage.text))) (\(escape(reference)))\n"
         }
       }

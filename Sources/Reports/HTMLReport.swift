@@ -283,8 +283,7 @@ public enum HTMLReport {
         guard let (passage, score) = EvidencePicker.best(document, category.id, limit: 1).first,
           let index = indexOf[document.source.id]
         else { continue }
-        let reference =
-          EvidencePicker.reference(document, passage) + EvidencePicker.reviewNote(score)
+        let reference = EvidencePicker.reference(document, passage, score)
         out += "<blockquote>\(escape(EvidenceMarkdown.shorten(passage.text, limit: 400))) "
         out +=
           "<a class=\"ref\" href=\"#\(anchor("\(index + 1)", category.id))\">(\(escape(reference)))</a></blockquote>\n"
@@ -341,8 +340,7 @@ public enum HTMLReport {
       }
       for (passage, score) in best {
         out += "<blockquote>\(highlight(passage.text, score.terms)) "
-        let reference =
-          EvidencePicker.reference(document, passage) + EvidencePicker.reviewNote(score)
+        let reference = EvidencePicker.reference(document, passage, score)
         out += "<span class=\"ref\">(\(escape(reference)))</span>"
         out +=
           "<br><span class=\"why\">score \(DataFiles.decimal(score.combined)): keyword \(DataFiles.decimal(score.keyword)), "

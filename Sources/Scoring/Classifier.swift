@@ -306,8 +306,8 @@ public final class PassageClassifier: Sendable {
     let focus = settings.subjectFocus ?? .infinity
     let subjectDensity = settings.subject.flatMap { subjectDensities[$0] } ?? 0
     let onSubject = subjectDensity >= focus
-    // The subjects the document is about, the required one first among them: their generic
-    // terms count without a word of theirs nearby.
+    // The subjects the document is about (only when it is about the required one), sorted by
+    // name: their generic terms count without a word of theirs nearby.
     let documentSubjects =
       onSubject ? subjectDensities.filter { $0.value >= focus }.keys.sorted() : []
     let quoted =
