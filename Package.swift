@@ -3,10 +3,12 @@ import PackageDescription
 
 // gcmap: maps national GCM review PDFs against the Compact's objectives and guiding principles.
 // Layers are modules and imports point inward (see README, "Architecture"):
-// gcmap → {Review, Pipeline} → {Reports, Decisions, CorpusConfiguration → Scoring → TextProcessing,
-// PDFText, OCR} → GCMapCore. Only Decisions imports GRDB; only Review imports Hummingbird.
-// Only PDFText imports CPoppler; only OCR imports COCR; only TextProcessing imports CStemmer and CUtf8proc; only Decisions (and the
-// build-time code-identity tool) imports CCrypto; only CorpusConfiguration and Pipeline read YAML.
+// gcmap → Review → Decisions → Pipeline → {Reports, CorpusConfiguration → Scoring → TextProcessing,
+// PDFText, OCR} → GCMapCore, with the leaves CompactCoding (the binary coder), Hashing (SHA-256)
+// and CSVFormat (CSV reading and writing). Only Decisions imports GRDB; only Review imports
+// Hummingbird. Only PDFText imports CPoppler; only OCR imports COCR; only TextProcessing imports
+// CStemmer and CUtf8proc; only Hashing imports CCrypto; only CorpusConfiguration and Pipeline
+// read YAML.
 // Linux only: the worker pool reads /proc/self/exe and uses Glibc, so no Apple platform is named.
 let package = Package(
   name: "gcmap",
@@ -14,7 +16,8 @@ let package = Package(
     .executable(name: "gcmap", targets: ["gcmap"]),
     // The text and scoring layers as a library, for the fuzz package in Fuzz/.
     .library(
-      name: "GCMapText", targets: ["GCMapCore", "TextProcessing", "Scoring", "CorpusConfiguration"]),
+      name: "GCMapText",
+      targets: ["GCMapCore", "TextProcessing", "Scoring", "CorpusConfiguration", "CompactCoding"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -24,6 +27,10 @@ let package = Package(
     .package(
       url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1",
       traits: ["FullFoundation"]),
+    // What the review server uses of Hummingbird's own dependencies, declared as it imports them.
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
   ],
   targets: [
     .systemLibrary(
@@ -36,6 +43,12 @@ let package = Package(
     // OpenSSL's libcrypto, for SHA-256 of the inputs (Debian libssl-dev).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .target(name: "GCMapCore"),
+    // The compact binary form of Codable values: cache entries, worker records, the report spool.
+    .target(name: "CompactCoding"),
+    // SHA-256 of inputs, corpus files, passages and cache entries.
+    .target(name: "Hashing", dependencies: ["CCrypto"]),
+    // CSV files, read and written, with cells neutralized for spreadsheets.
+    .target(name: "CSVFormat", dependencies: ["GCMapCore"]),
     // utf8proc (Debian libutf8proc-dev), for NFKC and accent folding. Found without
     // pkg-config: its .pc file adds a define SwiftPM refuses (-DUTF8PROC_EXPORTS).
     .systemLibrary(
@@ -49,29 +62,29 @@ let package = Package(
     .target(name: "OCR", dependencies: ["COCR", "GCMapCore"]),
     .target(name: "Scoring", dependencies: ["GCMapCore", "TextProcessing"]),
     // Reads the corpus's files (taxonomy, lexicons, countries, CSV and strict YAML).
-    .target(name: "CorpusConfiguration", dependencies: ["GCMapCore", "Scoring", "Yams"]),
+    .target(
+      name: "CorpusConfiguration", dependencies: ["GCMapCore", "Scoring", "CSVFormat", "Yams"]),
     // zlib (Debian zlib1g-dev), for the workbook's deflated ZIP container.
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-    .target(name: "Reports", dependencies: ["GCMapCore", "CZlib"]),
-    // Analysts' decisions on labels: the SQLite store (GRDB), its CSV form, and how they
-    // apply to a document's passages.
-    .target(
-      name: "Decisions",
-      dependencies: [
-        "GCMapCore", "CCrypto", "CorpusConfiguration", "Reports",
-        .product(name: "GRDB", package: "GRDB.swift"),
-      ]),
+    .target(name: "Reports", dependencies: ["GCMapCore", "CZlib", "CSVFormat", "CompactCoding"]),
     .target(
       name: "Pipeline",
       dependencies: [
-        "CCrypto", "GCMapCore", "TextProcessing", "PDFText", "OCR", "Scoring",
-        "CorpusConfiguration",
-        "Reports", "Decisions", "Yams",
+        "GCMapCore", "TextProcessing", "PDFText", "OCR", "Scoring", "CorpusConfiguration",
+        "Reports", "CompactCoding", "Hashing", "Yams",
       ],
       plugins: ["CodeIdentityPlugin"]),
+    // Analysts' decisions on labels: the SQLite store (GRDB), its CSV form, and how they
+    // apply to a document's passages during a run (through Pipeline's `LabelDecisions`).
+    .target(
+      name: "Decisions",
+      dependencies: [
+        "GCMapCore", "Hashing", "CSVFormat", "Scoring", "Reports", "Pipeline",
+        .product(name: "GRDB", package: "GRDB.swift"),
+      ]),
     // The identity of the code behind each cache level: SHA-256 of its modules' sources,
     // computed at build time (see Sources/CodeIdentityPlugin).
-    .executableTarget(name: "code-identity", dependencies: ["CCrypto"]),
+    .executableTarget(name: "code-identity", dependencies: ["Hashing"]),
     .plugin(
       name: "CodeIdentityPlugin", capability: .buildTool(), dependencies: ["code-identity"],
       path: "Sources/CodeIdentityPlugin"),
@@ -79,8 +92,11 @@ let package = Package(
     .target(
       name: "Review",
       dependencies: [
-        "GCMapCore", "Decisions", "CorpusConfiguration",
+        "GCMapCore", "Decisions", "CSVFormat", "Hashing",
         .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
       ]),
     .executableTarget(
       name: "gcmap",
@@ -104,8 +120,7 @@ let package = Package(
       name: "PipelineTests",
       dependencies: [
         "Pipeline", "Reports", "Scoring", "CorpusConfiguration", "GCMapCore", "TestSupport",
-        "gcmap",
-        "Decisions",
+        "gcmap", "Decisions", "CompactCoding", "Hashing", "CSVFormat",
       ]),
   ],
   swiftLanguageModes: [.v6]

@@ -17,14 +17,16 @@ struct CodeIdentityPlugin: BuildToolPlugin {
   static let levels: [(name: String, targets: [String])] = [
     (
       "extraction",
-      ["GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "CUtf8proc", "Pipeline"]
+      [
+        "GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "CUtf8proc", "Pipeline",
+        "CompactCoding",
+      ]
     ),
     (
       "analysis",
       [
         "GCMapCore", "TextProcessing", "PDFText", "CPoppler", "CStemmer", "CUtf8proc", "Pipeline",
-        "Scoring",
-        "CorpusConfiguration",
+        "CompactCoding", "Scoring", "CorpusConfiguration",
       ]
     ),
   ]

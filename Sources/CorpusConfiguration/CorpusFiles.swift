@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 import GCMapCore
 import Scoring

@@ -1,3 +1,4 @@
+import Hashing
 import Foundation
 
 /// What an analyst decided about one category of one passage.

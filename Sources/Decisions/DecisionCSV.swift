@@ -1,3 +1,5 @@
+import Hashing
+import CSVFormat
 import CorpusConfiguration
 import Foundation
 import Reports
@@ -10,14 +12,17 @@ public enum DecisionCSV {
     "decided_at", "document", "page", "excerpt",
   ]
 
+  /// The history as CSV; text cells neutralized for spreadsheets (`CSV.spreadsheetSafe`), as
+  /// in the run's data files: the excerpt is PDF text, the note and reviewer an analyst's.
   public static func render(_ history: [Decision]) -> String {
     CSV.row(header)
       + history.map { decision in
-        CSV.row([
-          decision.documentSHA256, decision.passageHash, decision.category,
-          decision.kind.rawValue, decision.newCategory ?? "", decision.reviewer, decision.note,
-          decision.decidedAt, decision.document, String(decision.page), decision.excerpt,
-        ])
+        CSV.row(
+          [
+            decision.documentSHA256, decision.passageHash, decision.category,
+            decision.kind.rawValue, decision.newCategory ?? "", decision.reviewer, decision.note,
+            decision.decidedAt, decision.document, String(decision.page), decision.excerpt,
+          ].map(CSV.spreadsheetSafe))
       }.joined()
   }
 
@@ -36,7 +41,7 @@ public enum DecisionCSV {
         message: "not a decisions file: no column \(missing.joined(separator: ", "))")
     }
     return try zip(table.rows, table.lines).map { row, line in
-      func field(_ name: String) -> String { row[name] ?? "" }
+      func field(_ name: String) -> String { CSV.spreadsheetPlain(row[name] ?? "") }
       func fail(_ message: String) -> DecisionStoreError {
         DecisionStoreError(file: "\(file):\(line)", message: message)
       }

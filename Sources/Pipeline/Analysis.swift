@@ -179,14 +179,20 @@ public final class Analysis {
   ) -> AnalysisReply {
     let cache = request.cache.map { AnalysisCache(folder: URL(fileURLWithPath: $0.folder)) }
     var reply = AnalysisReply()
-    if let cache, let keys = request.cache, let record = cache.record(keys.analysis) {
-      reply.record = record.renamed(id: request.id, file: request.file, source: request.source)
-      reply.cache = .analysis
-      return reply
+    if let cache, let keys = request.cache {
+      let found = cache.record(keys.analysis)
+      if let record = found.value {
+        reply.record = record.renamed(id: request.id, file: request.file, source: request.source)
+        reply.cache = .analysis
+        return reply
+      }
+      reply.noteDamage(found.damage(level: "analysis"))
     }
     var prepared: PreparedText
     var needsPassword = false
-    switch request.cache.flatMap({ cache?.extraction($0.extraction) }) {
+    let extracted = request.cache.flatMap { keys in cache?.extraction(keys.extraction) }
+    reply.noteDamage(extracted?.damage(level: "extraction"))
+    switch extracted?.value {
     case .text(let cached)?:
       prepared = cached
       prepared.source = request.source
@@ -276,6 +282,8 @@ public struct AnalysisReply: Codable, Sendable {
   /// Set in a progress frame a worker sends before its answer (a page it starts to read with
   /// OCR); such a frame has nothing else.
   public var progress: OCRProgress?
+  /// Cache entries of this document found damaged (and so re-made): "analysis: why".
+  public var cacheDamage: [String] = []
   /// `record` as just written to the cache (`BinaryCoding`), which a worker sends as it is;
   /// not part of the reply's own encoding.
   var encodedRecord: Data?
@@ -283,7 +291,13 @@ public struct AnalysisReply: Codable, Sendable {
   public init() {}
 
   private enum CodingKeys: String, CodingKey {
-    case record, failure, cache, timings, progress
+    case record, failure, cache, timings, progress, cacheDamage
+  }
+
+  /// Adds a damaged entry's note, once.
+  mutating func noteDamage(_ note: String?) {
+    guard let note, !cacheDamage.contains(note) else { return }
+    cacheDamage.append(note)
   }
 }
 

@@ -1,4 +1,5 @@
-import Decisions
+import CompactCoding
+import Hashing
 import Foundation
 import GCMapCore
 import OCR
@@ -24,7 +25,9 @@ import TextProcessing
 /// be served, whoever forgets to bump a version.
 ///
 /// Entries are written to a temporary name and renamed, so concurrent workers and killed runs
-/// never leave half an entry; an unreadable entry counts as a miss. Text of PDFs that needed a
+/// never leave half an entry. Each entry starts with the SHA-256 of its body, checked before
+/// the body is decoded: an entry damaged on disk (a bad sector, a truncated copy, an edit) is
+/// a miss, reported as `damaged` (run.json lists it), re-made and written over. Text of PDFs that needed a
 /// password is never stored. Each read touches the entry's modification time, so `prune`
 /// removes the least recently used entries first; a run that finds an entry gone in between
 /// treats it as a miss.
@@ -110,11 +113,30 @@ public struct AnalysisCache: Sendable {
     return SHA256.hex([UInt8](data))
   }
 
-  public func extraction(_ key: String) -> Extraction? {
+  /// What a look-up found: the value, nothing, or an entry that could not be read.
+  public enum Lookup<Value> {
+    case hit(Value)
+    case miss
+    /// The entry is there but damaged: why, for run.json. It counts as a miss.
+    case damaged(String)
+
+    public var value: Value? {
+      if case .hit(let value) = self { return value }
+      return nil
+    }
+
+    /// "extraction: checksum does not match", for run.json; nil unless damaged.
+    func damage(level: String) -> String? {
+      if case .damaged(let reason) = self { return "\(level): \(reason)" }
+      return nil
+    }
+  }
+
+  public func extraction(_ key: String) -> Lookup<Extraction> {
     read(Extraction.self, "extract", key)
   }
 
-  public func record(_ key: String) -> DocumentRecord? {
+  public func record(_ key: String) -> Lookup<DocumentRecord> {
     read(DocumentRecord.self, "analysis", key)
   }
 
@@ -132,13 +154,21 @@ public struct AnalysisCache: Sendable {
     folder.appendingPathComponent(level).appendingPathComponent(key + ".bin")
   }
 
-  private func read<T: Decodable>(_ type: T.Type, _ level: String, _ key: String) -> T? {
+  private func read<T: Decodable>(_ type: T.Type, _ level: String, _ key: String) -> Lookup<T> {
     let path = url(level, key).path
-    guard let data = FileManager.default.contents(atPath: path) else { return nil }
-    guard let value = try? BinaryCoding.decode(type, from: data) else { return nil }
+    guard let data = FileManager.default.contents(atPath: path) else { return .miss }
+    let body: Data
+    switch EntryFile.body(of: data) {
+    case .success(let checked): body = checked
+    case .failure(let damage): return .damaged(damage.reason)
+    }
+    let value: T
+    do { value = try BinaryCoding.decode(type, from: body) } catch {
+      return .damaged("its value cannot be read (\(error))")
+    }
     // Marks the entry as used now, for `prune` (least recently used first).
     _ = utimensat(AT_FDCWD, path, nil, 0)
-    return value
+    return .hit(value)
   }
 
   /// Best effort: a cache that cannot be written (read-only, full disk) only costs time.
@@ -151,13 +181,48 @@ public struct AnalysisCache: Sendable {
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     let temporary = directory.appendingPathComponent(
       ".\(key).\(ProcessInfo.processInfo.processIdentifier).tmp")
-    guard FileManager.default.createFile(atPath: temporary.path, contents: data) else {
+    guard
+      FileManager.default.createFile(atPath: temporary.path, contents: EntryFile.framed(data))
+    else {
       return data
     }
     if rename(temporary.path, target.path) != 0 {
       try? FileManager.default.removeItem(at: temporary)
     }
     return data
+  }
+}
+
+/// The layout of one entry file: a header line with the SHA-256 of the body, then the body.
+enum EntryFile {
+  /// "gcmap-cache 1 " and 64 hex digits, then a line feed.
+  static let prefix = Array("gcmap-cache 1 ".utf8)
+  static let headerLength = prefix.count + 64 + 1
+
+  struct Damage: Error {
+    var reason: String
+  }
+
+  static func framed(_ body: Data) -> Data {
+    var header = prefix
+    header += Array(SHA256.hex([UInt8](body)).utf8)
+    header.append(0x0A)
+    return Data(header) + body
+  }
+
+  /// The body of an entry whose header and checksum hold.
+  static func body(of data: Data) -> Result<Data, Damage> {
+    guard data.count >= headerLength, data.prefix(prefix.count).elementsEqual(prefix),
+      data[data.startIndex + headerLength - 1] == 0x0A
+    else { return .failure(Damage(reason: "no entry header (cut short or not an entry)")) }
+    let stored = data[(data.startIndex + prefix.count)..<(data.startIndex + headerLength - 1)]
+    let body = data.suffix(from: data.startIndex + headerLength)
+    var hasher = SHA256()
+    body.withUnsafeBytes { hasher.update($0) }
+    guard stored.elementsEqual(hasher.finalizeHex().utf8) else {
+      return .failure(Damage(reason: "its checksum does not match (damaged or cut short)"))
+    }
+    return .success(Data(body))
   }
 }
 
@@ -168,7 +233,7 @@ public struct AnalysisCache: Sendable {
 public struct CacheIngredients: Sendable, Equatable, Codable {
   /// The layout of cache entries; changes only with `BinaryCoding` or the stored types,
   /// which the code identities cover too.
-  static let format = 2
+  static let format = 3
 
   public var gcmapVersion: String
   /// SHA-256 of the sources that extraction, normalization and segmentation run through.

@@ -1,4 +1,4 @@
-import Decisions
+import Hashing
 import Foundation
 import GCMapCore
 import Reports
@@ -44,7 +44,7 @@ public enum BatchRun {
     /// (`CacheIngredients.current`). Tests set it to stand for another build or library.
     public var cacheIngredients: CacheIngredients?
     /// Analysts' decisions to apply to each document as it arrives (`--decisions`).
-    public var decisions: ReviewDecisions?
+    public var decisions: (any LabelDecisions)?
 
     public init(
       workers: WorkerPool.Settings?, jobs: Int = 1, passwords: PasswordBook = PasswordBook(),
@@ -231,17 +231,18 @@ public enum BatchRun {
       Parallel.forEach(jobs.count, threads: pool.size) { position, slot in
         let index = order[position]
         let request = jobs[index].request
-        if let cache, let keys = request.cache, let record = cache.record(keys.analysis) {
+        let found = request.cache.flatMap { keys in cache?.record(keys.analysis) }
+        if let record = found?.value {
           var reply = AnalysisReply()
           reply.record = record.renamed(id: request.id, file: request.file, source: request.source)
           reply.cache = .analysis
           report(index, reply)
         } else {
-          report(
-            index,
-            pool.process(request, slot: slot) { told in
-              if told.page > 0 { progress(ocrProgress(jobs[index].relative, told)) }
-            })
+          var reply = pool.process(request, slot: slot) { told in
+            if told.page > 0 { progress(ocrProgress(jobs[index].relative, told)) }
+          }
+          reply.noteDamage(found?.damage(level: "analysis"))
+          report(index, reply)
         }
       }
       pool.shutdown()
@@ -312,7 +313,7 @@ public enum BatchRun {
           .init(
             file: relative, sha256: source.sha256, size: source.size, status: failure.category,
             cache: reply.cache.rawValue, extractionKey: keys?.extraction,
-            analysisKey: keys?.analysis))
+            analysisKey: keys?.analysis, cacheDamage: reply.damageNotes))
         continue
       }
       result.records.append(record)
@@ -326,7 +327,8 @@ public enum BatchRun {
           file: relative, sha256: source.sha256, size: source.size,
           status: record.warnings.isEmpty ? "processed" : "processed in part",
           cache: reply.cache.rawValue, extractionKey: keys?.extraction,
-          analysisKey: keys?.analysis, ocrPages: record.ocrPages.isEmpty ? nil : record.ocrPages))
+          analysisKey: keys?.analysis, cacheDamage: reply.damageNotes,
+          ocrPages: record.ocrPages.isEmpty ? nil : record.ocrPages))
     }
     return result
   }
@@ -475,11 +477,30 @@ public struct RunManifest: Encodable, Sendable {
       var category: String
       var decision: String
       var excerpt: String
+
+      public init(
+        document: String, documentSHA256: String, page: Int, passageHash: String,
+        category: String, decision: String, excerpt: String
+      ) {
+        self.document = document
+        self.documentSHA256 = documentSHA256
+        self.page = page
+        self.passageHash = passageHash
+        self.category = category
+        self.decision = decision
+        self.excerpt = excerpt
+      }
     }
     public struct CategoryReview: Encodable, Sendable {
       public var category: String
       public var confirmed: Int
       public var rejected: Int
+
+      public init(category: String, confirmed: Int, rejected: Int) {
+        self.category = category
+        self.confirmed = confirmed
+        self.rejected = rejected
+      }
     }
     public var file: String
     public var sha256: String
@@ -488,6 +509,18 @@ public struct RunManifest: Encodable, Sendable {
     /// Per category, gcmap's labels the decisions confirmed and rejected.
     public var byCategory: [CategoryReview]
     public var unmatched: [Unmatched]
+
+    public init(
+      file: String, sha256: String, decisions: Int, applied: Int, byCategory: [CategoryReview],
+      unmatched: [Unmatched]
+    ) {
+      self.file = file
+      self.sha256 = sha256
+      self.decisions = decisions
+      self.applied = applied
+      self.byCategory = byCategory
+      self.unmatched = unmatched
+    }
   }
 
   struct Tool: Encodable, Sendable {
@@ -523,6 +556,8 @@ public struct RunManifest: Encodable, Sendable {
     /// The cache entries this file's result was looked up under (see `AnalysisCache`).
     var extractionKey: String?
     var analysisKey: String?
+    /// Cache entries found damaged, which counted as misses and were made again.
+    var cacheDamage: [String]? = nil
     /// The pages read with OCR, if any.
     var ocrPages: [Int]? = nil
   }
@@ -558,6 +593,11 @@ public struct RunManifest: Encodable, Sendable {
   var execution: Execution
   var timings: Timings
   var decisions: DecisionsInfo?
+}
+
+extension AnalysisReply {
+  /// The damaged cache entries for run.json, sorted; nil when there are none.
+  fileprivate var damageNotes: [String]? { cacheDamage.isEmpty ? nil : cacheDamage.sorted() }
 }
 
 /// The version gcmap reports in run.json and --version.

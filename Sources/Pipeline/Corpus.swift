@@ -1,5 +1,5 @@
 import CorpusConfiguration
-import Decisions
+import Hashing
 import Foundation
 import GCMapCore
 import Scoring

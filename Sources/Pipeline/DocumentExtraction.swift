@@ -1,9 +1,9 @@
-import Decisions
+import Hashing
 import Foundation
 import GCMapCore
 import OCR
 import PDFText
-@_exported import TextProcessing
+import TextProcessing
 
 /// A document taken from file to passages: the raw and the normalized pages, the passages, and
 /// what each normalization stage did.

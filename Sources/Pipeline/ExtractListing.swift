@@ -1,4 +1,5 @@
 import Foundation
+import TextProcessing
 import GCMapCore
 
 /// What `gcmap extract` prints: passages as text, or pages and passages as JSON.

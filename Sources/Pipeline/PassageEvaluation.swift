@@ -1,3 +1,4 @@
+import CSVFormat
 import CorpusConfiguration
 import Foundation
 import GCMapCore

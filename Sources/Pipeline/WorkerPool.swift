@@ -1,3 +1,4 @@
+import CompactCoding
 import Foundation
 import GCMapCore
 import Reports
@@ -12,13 +13,28 @@ import Reports
 /// A reply is two frames: the reply without its record, then the record alone in
 /// `BinaryCoding` (empty when there is none), so that a worker can send the very bytes it
 /// wrote to the cache instead of encoding the record a second time.
+///
+/// A body is at most `maximumBody` bytes, on both sides: a reader never allocates what a
+/// garbled or hostile worker announces (a frame over the limit ends that worker, and its
+/// document is a `crashed` problem), and a writer refuses to send more.
 enum Frame {
+  /// 256 MiB: a record of a thousand-page report is a few megabytes.
+  static let maximumBody = 256 << 20
+
+  struct TooLarge: Error, CustomStringConvertible {
+    var size: Int
+    var description: String {
+      "\(size) bytes, over the \(Frame.maximumBody >> 20) MiB a frame may hold"
+    }
+  }
+
   static func encode<T: Encodable>(_ value: T) throws -> [UInt8] {
-    framed(try JSONEncoder().encode(value))
+    try framed(try JSONEncoder().encode(value))
   }
 
   /// `body` with its length in front.
-  static func framed(_ body: Data) -> [UInt8] {
+  static func framed(_ body: Data) throws -> [UInt8] {
+    guard body.count <= maximumBody else { throw TooLarge(size: body.count) }
     let count = UInt32(body.count)
     return [
       UInt8(count >> 24), UInt8((count >> 16) & 0xFF), UInt8((count >> 8) & 0xFF),
@@ -44,13 +60,17 @@ enum Frame {
     case frame([UInt8])
     case closed
     case timedOut
+    /// The frame announced a body over `maximumBody`; it was not read.
+    case oversized(Int)
   }
 
   /// Reads one frame, waiting at most until `deadline` (nil: no limit).
   static func read(from fd: Int32, deadline: ContinuousClock.Instant?) -> ReadResult {
     let header = readExactly(4, from: fd, deadline: deadline)
     guard case .frame(let bytes) = header else { return header }
-    return readExactly(bytes.reduce(0) { $0 << 8 | Int($1) }, from: fd, deadline: deadline)
+    let length = bytes.reduce(0) { $0 << 8 | Int($1) }
+    guard length <= maximumBody else { return .oversized(length) }
+    return readExactly(length, from: fd, deadline: deadline)
   }
 
   private static func readExactly(_ count: Int, from fd: Int32, deadline: ContinuousClock.Instant?)
@@ -98,7 +118,15 @@ public enum AnalysisWorker {
     guard let ready = try? Frame.encode(AnalysisReply()), Frame.write(ready, to: 1) else {
       return 1
     }
-    while case .frame(let body) = Frame.read(from: 0, deadline: nil) {
+    while true {
+      let body: [UInt8]
+      switch Frame.read(from: 0, deadline: nil) {
+      case .frame(let bytes): body = bytes
+      case .closed, .timedOut: return 0
+      case .oversized(let size):
+        FileHandle.standardError.write(Data("gcmap worker: a request of \(size) bytes\n".utf8))
+        return 1
+      }
       guard let request = try? JSONDecoder().decode(AnalysisRequest.self, from: Data(body)) else {
         FileHandle.standardError.write(Data("gcmap worker: unreadable request\n".utf8))
         return 1
@@ -117,11 +145,16 @@ public enum AnalysisWorker {
       }
       reply.record = nil
       reply.encodedRecord = nil
+      if record.count > Frame.maximumBody {
+        reply.failure = .init(
+          category: "too-large",
+          reason: "too large: its analysis is \(Frame.TooLarge(size: record.count))")
+        record = Data()
+      }
       guard let header = try? Frame.encode(reply), Frame.write(header, to: 1),
-        Frame.write(Frame.framed(record), to: 1)
+        let recordFrame = try? Frame.framed(record), Frame.write(recordFrame, to: 1)
       else { return 1 }
     }
-    return 0
   }
 
   static func limitMemory(_ bytes: Int) {
@@ -283,6 +316,8 @@ public final class WorkerPool: Sendable {
         return (timedOut(slot, limit: limit), nil)
       case .closed:
         return (ended(slot, running, before: false), nil)
+      case .oversized(let size):
+        return (oversized(slot, size), nil)
       }
     }
   }
@@ -304,7 +339,19 @@ public final class WorkerPool: Sendable {
       return timedOut(slot, limit: limit)
     case .closed:
       return ended(slot, running, before: false)
+    case .oversized(let size):
+      return oversized(slot, size)
     }
+  }
+
+  /// A worker announced a frame over the limit: it is stopped unread.
+  private func oversized(_ slot: Int, _ size: Int) -> AnalysisReply {
+    stop(slot)
+    var reply = AnalysisReply()
+    reply.failure = .init(
+      category: "crashed",
+      reason: "crashed: the worker announced an answer of \(Frame.TooLarge(size: size))")
+    return reply
   }
 
   private func unreadable(_ slot: Int) -> AnalysisReply {

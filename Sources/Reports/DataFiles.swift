@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 import GCMapCore
 
@@ -323,7 +324,9 @@ public enum DataFiles {
 
   public static func problemsCSV(_ problems: [Problem]) -> String {
     ([CSV.row(["file", "category", "message"])]
-      + problems.map { CSV.row([$0.file, $0.category, $0.message]) }).joined()
+      + problems.map {
+        CSV.row([$0.file, $0.category, $0.message].map(CSV.spreadsheetSafe))
+      }).joined()
   }
 
   /// Four decimals, the same on every machine.
@@ -354,35 +357,12 @@ public enum DataFiles {
   }
 }
 
-/// RFC 4180 CSV: fields with commas, quotes or line breaks are quoted; lines end in CRLF.
-public enum CSV {
-  public static func row(_ fields: [String]) -> String {
-    fields.map(field).joined(separator: ",") + "\r\n"
-  }
-
-  /// Rows of cell values as CSV lines.
+extension CSV {
+  /// Rows of cell values as CSV lines; text cells are neutralized for spreadsheets.
   public static func rows(_ rows: [[CellValue]]) -> String {
     var out = ""
     for row in rows { out += self.row(row.map(\.csv)) }
     return out
-  }
-
-  static func field(_ value: String) -> String {
-    // Byte-wise: these four are ASCII and never part of another character's encoding.
-    guard value.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D })
-    else {
-      return value
-    }
-    // Quotes doubled on the bytes: Foundation's replacingOccurrences cost a third of a
-    // millisecond a field on Linux.
-    var quoted: [UInt8] = [0x22]
-    quoted.reserveCapacity(value.utf8.count + 8)
-    for byte in value.utf8 {
-      if byte == 0x22 { quoted.append(0x22) }
-      quoted.append(byte)
-    }
-    quoted.append(0x22)
-    return String(decoding: quoted, as: UTF8.self)
   }
 }
 

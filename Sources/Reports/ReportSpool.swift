@@ -1,3 +1,5 @@
+import CSVFormat
+import CompactCoding
 import Foundation
 import GCMapCore
 
@@ -111,73 +113,14 @@ public final class ReportSpool: @unchecked Sendable {
     return bytes
   }
 
-  // MARK: Binary form: per row a cell count, per cell a tag and its value, little-endian.
+  // MARK: Stored form: the rows in `BinaryCoding`, as cache entries and worker records are.
 
   static func encode(_ rows: [[CellValue]]) -> [UInt8] {
-    var out: [UInt8] = []
-    func append(_ value: UInt64, bytes: Int) {
-      for shift in stride(from: 0, to: bytes * 8, by: 8) {
-        out.append(UInt8(truncatingIfNeeded: value >> shift))
-      }
-    }
-    append(UInt64(rows.count), bytes: 4)
-    for row in rows {
-      append(UInt64(row.count), bytes: 4)
-      for cell in row {
-        switch cell {
-        case .text(let text):
-          out.append(0)
-          append(UInt64(text.utf8.count), bytes: 4)
-          out += text.utf8
-        case .integer(let value):
-          out.append(1)
-          append(UInt64(bitPattern: Int64(value)), bytes: 8)
-        case .decimal(let value):
-          out.append(2)
-          append(value.bitPattern, bytes: 8)
-        }
-      }
-    }
-    return out
+    // Cell values are strings and numbers: encoding them cannot fail.
+    [UInt8]((try? BinaryCoding.encode(rows)) ?? Data())
   }
 
   static func decode(_ bytes: [UInt8]) -> [[CellValue]]? {
-    var position = 0
-    func read(_ count: Int) -> UInt64? {
-      guard position + count <= bytes.count else { return nil }
-      var value: UInt64 = 0
-      for index in 0..<count { value |= UInt64(bytes[position + index]) << (8 * index) }
-      position += count
-      return value
-    }
-    guard let rowCount = read(4) else { return nil }
-    var rows: [[CellValue]] = []
-    rows.reserveCapacity(Int(rowCount))
-    for _ in 0..<rowCount {
-      guard let cellCount = read(4) else { return nil }
-      var row: [CellValue] = []
-      row.reserveCapacity(Int(cellCount))
-      for _ in 0..<cellCount {
-        guard let tag = read(1) else { return nil }
-        switch tag {
-        case 0:
-          guard let length = read(4).map(Int.init), position + length <= bytes.count else {
-            return nil
-          }
-          row.append(.text(String(decoding: bytes[position..<(position + length)], as: UTF8.self)))
-          position += length
-        case 1:
-          guard let value = read(8) else { return nil }
-          row.append(.integer(Int(Int64(bitPattern: value))))
-        case 2:
-          guard let value = read(8) else { return nil }
-          row.append(.decimal(Double(bitPattern: value)))
-        default:
-          return nil
-        }
-      }
-      rows.append(row)
-    }
-    return rows
+    try? BinaryCoding.decode([[CellValue]].self, from: Data(bytes))
   }
 }

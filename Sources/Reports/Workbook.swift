@@ -1,3 +1,4 @@
+import CSVFormat
 import Foundation
 
 /// A cell of a table written to CSV and to the workbook.
@@ -9,9 +10,39 @@ public enum CellValue: Sendable, Equatable {
 
   var csv: String {
     switch self {
-    case .text(let text): return text
+    case .text(let text): return CSV.spreadsheetSafe(text)
     case .integer(let value): return "\(value)"
     case .decimal(let value): return DataFiles.decimal(value)
+    }
+  }
+}
+
+/// Stored (in the report spool) as a two-element list: the kind's number and the value.
+extension CellValue: Codable {
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.unkeyedContainer()
+    switch self {
+    case .text(let text):
+      try container.encode(0)
+      try container.encode(text)
+    case .integer(let value):
+      try container.encode(1)
+      try container.encode(value)
+    case .decimal(let value):
+      try container.encode(2)
+      try container.encode(value)
+    }
+  }
+
+  public init(from decoder: any Decoder) throws {
+    var container = try decoder.unkeyedContainer()
+    switch try container.decode(Int.self) {
+    case 0: self = .text(try container.decode(String.self))
+    case 1: self = .integer(try container.decode(Int.self))
+    case 2: self = .decimal(try container.decode(Double.self))
+    default:
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "not a kind of cell")
     }
   }
 }
@@ -46,7 +77,7 @@ public struct Table: Sendable {
   }
 
   public func csv() throws -> String {
-    var out = CSV.row(header)
+    var out = CSV.row(header.map(CSV.spreadsheetSafe))
     try forEachRow { out += CSV.row($0.map(\.csv)) }
     return out
   }

@@ -1,3 +1,4 @@
+import CSVFormat
 import CorpusConfiguration
 import Decisions
 import Foundation
@@ -78,7 +79,8 @@ struct RunData: Codable, Sendable {
     var passages: [Passage] = []
     var indexByID: [String: Int] = [:]
     for row in table.rows {
-      func field(_ name: String) -> String { row[name] ?? "" }
+      // Text cells come back as written: passages.csv neutralizes formula openings.
+      func field(_ name: String) -> String { CSV.spreadsheetPlain(row[name] ?? "") }
       let id = field("passage")
       if indexByID[id] == nil {
         indexByID[id] = passages.count

@@ -1,4 +1,4 @@
-import CCrypto
+import Hashing
 import Foundation
 
 // Writes CodeIdentity.swift for the Pipeline module (run by CodeIdentityPlugin at build time).
@@ -7,16 +7,9 @@ import Foundation
 // two path components, so the checkout's location does not matter), its length and its bytes.
 
 func sha256Hex(_ chunks: [[UInt8]]) -> String {
-  guard let context = EVP_MD_CTX_new() else { fatalError("libcrypto could not set up SHA-256") }
-  defer { EVP_MD_CTX_free(context) }
-  EVP_DigestInit_ex(context, EVP_sha256(), nil)
-  for chunk in chunks {
-    chunk.withUnsafeBytes { _ = EVP_DigestUpdate(context, $0.baseAddress, $0.count) }
-  }
-  var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
-  var length: UInt32 = 0
-  EVP_DigestFinal_ex(context, &digest, &length)
-  return digest.prefix(Int(length)).map { String(format: "%02x", $0) }.joined()
+  var hasher = SHA256()
+  for chunk in chunks { hasher.update(chunk) }
+  return hasher.finalizeHex()
 }
 
 var arguments = Array(CommandLine.arguments.dropFirst())

@@ -1,3 +1,4 @@
+import CSVFormat
 import ArgumentParser
 import Decisions
 import Foundation

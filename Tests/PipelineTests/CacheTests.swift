@@ -296,4 +296,81 @@ struct WorkerPoolTests {
     }
     #expect(outputs[0] == outputs[1])
   }
+
+  /// A stand-in worker: it passes requests to a real gcmap worker and its answers back, but for
+  /// a file named oversized-reply.pdf announces a reply of 4 GiB, and for oversized-record.pdf
+  /// passes the real reply and then announces a record of 4 GiB. Neither body is sent.
+  static func oversizingWorker() throws -> String {
+    let script = Scratch.path("fake-worker")
+    let source = """
+      #!/usr/bin/env python3
+      import json, struct, subprocess, sys, time
+      real = subprocess.Popen([\(String(reflecting: GCMapBinary.path))] + sys.argv[1:],
+                              stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+      into, out = sys.stdin.buffer, sys.stdout.buffer
+      def read(stream):
+          header = stream.read(4)
+          if len(header) < 4:
+              return None
+          return stream.read(struct.unpack('>I', header)[0])
+      def write(stream, body):
+          stream.write(struct.pack('>I', len(body)) + body)
+          stream.flush()
+      write(out, read(real.stdout))
+      while True:
+          request = read(into)
+          if request is None:
+              break
+          name = json.loads(request)['file']
+          if name == 'oversized-reply.pdf':
+              out.write(struct.pack('>I', 0xFFFFFFF0))
+              out.flush()
+              time.sleep(60)
+          write(real.stdin, request)
+          while True:
+              reply = read(real.stdout)
+              write(out, reply)
+              if 'progress' not in json.loads(reply):
+                  break
+          record = read(real.stdout)
+          if name == 'oversized-record.pdf':
+              out.write(struct.pack('>I', 0xFFFFFFF0))
+              out.flush()
+              time.sleep(60)
+          write(out, record)
+
+      """
+    try source.write(to: script, atomically: true, encoding: .utf8)
+    try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+    return script.path
+  }
+
+  @Test("A worker that announces an oversized frame: its document is crashed, the others done")
+  func oversizedFrames() throws {
+    let input = try folder([
+      ("two-column.pdf", "a.pdf"), ("title-ghana.pdf", "b.pdf"),
+      ("title-senegal.pdf", "oversized-reply.pdf"),
+      ("broken-ligatures.pdf", "oversized-record.pdf"),
+    ])
+    let analysis = try CacheKeyTests.analysis()
+    let settings = WorkerPool.Settings(
+      executable: try Self.oversizingWorker(), corpus: analysis.corpus.root.path,
+      pipeline: analysis.settings.file, timeLimit: 120, memoryLimit: 2048 << 20)
+    let out = outputFolder()
+    let summary = try BatchRun.run(
+      input: input, output: out, analysis: analysis,
+      options: BatchRun.Options(workers: settings, jobs: 2, maximumSize: 1 << 30),
+      progress: { _ in })
+    #expect(summary.processed == 2 && summary.problems == 2)
+    let problems = read(out, "problems.csv")
+    for name in ["oversized-reply.pdf", "oversized-record.pdf"] {
+      #expect(
+        rows(problems, document: name).first?.contains(
+          #"crashed,"crashed: the worker announced an answer of 4294967280 bytes, over the 256 MiB"#
+        ) == true, "\(problems)")
+    }
+    let coverage = read(out, "coverage.csv")
+    #expect(rows(coverage, document: "a").count == 1 && rows(coverage, document: "b").count == 1)
+  }
 }
+

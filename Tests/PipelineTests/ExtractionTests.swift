@@ -1,4 +1,4 @@
-import Decisions
+import Hashing
 import Foundation
 import GCMapCore
 import TestSupport

@@ -1,4 +1,4 @@
-import Decisions
+import Hashing
 import Pipeline
 import Testing
 

@@ -15,15 +15,24 @@ import Foundation
 /// synthesized and ordinary hand-written `Codable` code writes; code that goes back to an
 /// outer container while an inner one is still in use is not supported. Not a format for
 /// exchange: it changes with the types, and the cache keys carry a version.
-enum BinaryCoding {
-  static func encode<Value: Encodable>(_ value: Value) throws -> Data {
+///
+/// Decoding is safe on any bytes (damaged cache entries, a worker's garbled answer): every
+/// count and length is checked against the bytes left before it is used, so that damage is a
+/// thrown `DecodingError`, never a trap or an allocation the size of a forged count
+/// (`scripts/fuzz decoder` drives it with libFuzzer).
+public enum BinaryCoding {
+  public static func encode<Value: Encodable>(_ value: Value) throws -> Data {
     let writer = Writer()
     try writer.encodeValue(value)
     writer.close(downTo: 0)
+    guard !writer.overflowed else {
+      throw EncodingError.invalidValue(
+        value, .init(codingPath: [], debugDescription: "a container over 4 GiB"))
+    }
     return Data(writer.bytes)
   }
 
-  static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
+  public static func decode<Value: Decodable>(_ type: Value.Type, from data: Data) throws -> Value {
     try data.withUnsafeBytes { raw in
       let reader = Reader(raw.bindMemory(to: UInt8.self))
       var position = 0
@@ -44,6 +53,8 @@ extension BinaryCoding {
   /// The bytes written so far and the containers still open, innermost last.
   fileprivate final class Writer: Encoder {
     var bytes: [UInt8] = []
+    /// Set when a container was longer than its 4-byte length can say.
+    var overflowed = false
     /// Open containers: where their header starts and how many entries they have.
     private var open: [(start: Int, count: UInt32)] = []
     var codingPath: [any CodingKey] { [] }
@@ -75,7 +86,10 @@ extension BinaryCoding {
     func close(downTo depth: Int) {
       while open.count > depth {
         let (start, count) = open.removeLast()
-        let length = UInt32(truncatingIfNeeded: bytes.count - start)
+        guard let length = UInt32(exactly: bytes.count - start) else {
+          overflowed = true
+          continue
+        }
         store(length, at: start + 1)
         store(count, at: start + 5)
       }
@@ -354,8 +368,9 @@ extension BinaryCoding {
 
     /// A length-prefixed run of bytes at `position`, which moves past it.
     func run(at position: inout Int) throws -> Range<Int> {
-      let length = Int(try varint(at: &position))
-      guard length <= bytes.count - position else { throw Self.corrupt("cut short") }
+      guard let length = Int(exactly: try varint(at: &position)),
+        length <= bytes.count - position
+      else { throw Self.corrupt("cut short") }
       defer { position += length }
       return position..<(position + length)
     }
@@ -507,6 +522,8 @@ extension BinaryCoding {
       self.reader = reader
       let end = try reader.skip(at: position)
       let count = try reader.uint32(at: position + 5)
+      // An entry takes at least two bytes (its key's length and its value's tag).
+      guard count <= (end - position - 9) / 2 else { throw Reader.corrupt("entry count") }
       var entries: [(key: Range<Int>, value: Int)] = []
       entries.reserveCapacity(count)
       var cursor = position + 9
@@ -605,7 +622,10 @@ extension BinaryCoding {
     init(reader: Reader, position: Int) throws {
       self.reader = reader
       end = try reader.skip(at: position)
-      count = try reader.uint32(at: position + 5)
+      let count = try reader.uint32(at: position + 5)
+      // An element takes at least one byte (its tag).
+      guard count <= end - position - 9 else { throw Reader.corrupt("element count") }
+      self.count = count
       self.position = position + 9
     }
 

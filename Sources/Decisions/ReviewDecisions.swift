@@ -1,6 +1,7 @@
 import Decisions
 import Foundation
 import GCMapCore
+import Pipeline
 import Reports
 import Scoring
 import Synchronization
@@ -13,7 +14,7 @@ import Synchronization
 /// decision whose passage is not among the run's passages (another cut of the page, a
 /// document not in the run) is listed in run.json as unmatched, never dropped silently.
 /// Thread-safe: documents arrive from several workers at once.
-public final class ReviewDecisions: Sendable {
+public final class ReviewDecisions: LabelDecisions {
   public let file: String
   /// SHA-256 of the decisions' history in CSV form (`DecisionCSV.render`).
   public let hash: String
@@ -133,14 +134,5 @@ public final class ReviewDecisions: Sendable {
           passageHash: $0.passageHash, category: $0.category, decision: $0.kind.rawValue,
           excerpt: $0.excerpt)
       })
-  }
-}
-
-extension RunManifest.DecisionsInfo {
-  /// What report.html's Method section shows of it.
-  public var reportSummary: ReviewSummary {
-    ReviewSummary(
-      file: file, applied: applied, unmatched: unmatched.count,
-      byCategory: byCategory.map { ($0.category, $0.confirmed, $0.rejected) })
   }
 }
