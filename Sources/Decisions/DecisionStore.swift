@@ -158,19 +158,41 @@ public final class DecisionStore: Sendable {
   }
 
   /// Every decision, oldest first (by time, then by order of recording).
+  ///
+  /// A row that is not a decision (an unknown kind, a missing or mistyped field: a store
+  /// edited by hand or by another program) is an error that names the store and the row,
+  /// never a guess.
   public func history() throws -> [Decision] {
-    try run { db in
-      try Row.fetchAll(
-        db, sql: "SELECT * FROM decisions ORDER BY decided_at, id"
-      ).map { row in
-        Decision(
-          documentSHA256: row["document_sha256"], passageHash: row["passage_hash"],
-          category: row["category"],
-          kind: DecisionKind(rawValue: row["decision"] as String) ?? .confirm,
-          newCategory: row["new_category"], reviewer: row["reviewer"], note: row["note"],
-          decidedAt: row["decided_at"], document: row["document"], page: row["page"],
-          excerpt: row["excerpt"])
+    let rows = try run { db in
+      try Row.fetchAll(db, sql: "SELECT * FROM decisions ORDER BY decided_at, id")
+    }
+    return try rows.map { row in
+      let number: DatabaseValue = row["id"]
+      func fail(_ message: String) -> DecisionStoreError {
+        DecisionStoreError(file: path, message: "decision row \(number): \(message)")
       }
+      func text(_ column: String) throws -> String {
+        guard let value = String.fromDatabaseValue(row[column] as DatabaseValue) else {
+          throw fail("no text in \(column)")
+        }
+        return value
+      }
+      let kindName = try text("decision")
+      guard let kind = DecisionKind(rawValue: kindName) else {
+        throw fail(
+          "decision '\(kindName)' is none of "
+            + DecisionKind.allCases.map(\.rawValue).joined(separator: ", "))
+      }
+      guard let page = Int.fromDatabaseValue(row["page"] as DatabaseValue) else {
+        throw fail("no page number")
+      }
+      return Decision(
+        documentSHA256: try text("document_sha256"), passageHash: try text("passage_hash"),
+        category: try text("category"), kind: kind,
+        newCategory: String.fromDatabaseValue(row["new_category"] as DatabaseValue),
+        reviewer: try text("reviewer"), note: try text("note"),
+        decidedAt: try text("decided_at"), document: try text("document"), page: page,
+        excerpt: try text("excerpt"))
     }
   }
 

@@ -1,6 +1,7 @@
 /// The review application's single page: markup, style and script, with the server's nonce.
 ///
-/// The script fetches the run and the decisions with the token (from the page's address) in a
+/// The script fetches the run and the decisions with the token (from the page's address, which
+/// it then clears, or from the tab's session storage on a reload) in a
 /// header, and builds every element from data with `textContent`: text from PDFs never becomes
 /// markup. Keyboard: j / k next and previous passage, c confirm, r reject, / search.
 enum ReviewPage {
@@ -62,7 +63,11 @@ enum ReviewPage {
     <div id="toast"></div>
     <script nonce="\(nonce)">
     "use strict";
-    const token = new URLSearchParams(location.search).get("token") || "";
+    // The token leaves the address bar and the history at once; the tab keeps it for reloads.
+    const token = new URLSearchParams(location.search).get("token")
+      || sessionStorage.getItem("gcmap-token") || "";
+    sessionStorage.setItem("gcmap-token", token);
+    history.replaceState(null, "", location.pathname);
     let run = null, decisions = new Map(), reviewer = localStorage.getItem("gcmap-reviewer") || "";
     let shown = [], current = -1, selectedCell = null;
     const el = (tag, attrs, ...children) => {

@@ -12,7 +12,9 @@ import Synchronization
 /// Reachable from this machine only and only with the token printed at start: the server binds
 /// 127.0.0.1, answers only requests from a loopback address whose Host is 127.0.0.1 or
 /// localhost at its port (a DNS-rebinding page gets nothing), and wants the token in the page's
-/// address and in a header on every API call. Decisions are posted as JSON with that header,
+/// address the server prints and in a header on every API call; the page takes it out of the
+/// address bar and the history as soon as it loads (keeping it in the tab's session storage,
+/// so a reload still works). Decisions are posted as JSON with that header,
 /// which a cross-site form cannot send; an Origin from elsewhere is refused. Text from PDFs is
 /// put into the page as text, never as HTML, and the page's Content-Security-Policy runs no
 /// script but its own.
@@ -33,11 +35,11 @@ public enum ReviewServer {
       json(state.runJSON)
     }
     router.get("/api/decisions") { _, _ in
-      json(try state.decisionsJSON())
+      json(try await state.onStoreQueue { try state.decisionsJSON() })
     }
     router.post("/api/decisions") { request, _ in
       let body = try await request.body.collect(upTo: 1 << 20)
-      return try state.record(Data(buffer: body))
+      return try await state.onStoreQueue { try state.record(Data(buffer: body)) }
     }
     let app = Application(
       router: router,
@@ -131,6 +133,21 @@ final class ServerState: Sendable {
   let runJSON: Data
   private let passagesByKey: [String: RunData.Passage]
   private let categoryIDs: Set<String>
+  /// Where the store is read and written: SQLite calls block (a write waits for fsync, as
+  /// the store syncs fully), so they run on this serial queue, never on the server's event
+  /// loop or Swift's cooperative threads. Serial, so two reviewers' decisions are recorded one
+  /// after the other, in the order they arrived (the store's own queue would serialize them
+  /// too).
+  private let storeQueue = DispatchQueue(label: "gcmap-review-store")
+
+  /// Runs `work` on the store's queue and waits for it without blocking the caller's thread.
+  func onStoreQueue<Value: Sendable>(_ work: @escaping @Sendable () throws -> Value) async throws
+    -> Value
+  {
+    try await withCheckedThrowingContinuation { continuation in
+      storeQueue.async { continuation.resume(with: Result { try work() }) }
+    }
+  }
 
   init(run: RunData, store: DecisionStore, token: String) throws {
     self.run = run
@@ -221,10 +238,15 @@ struct AccessGuard: RouterMiddleware {
     guard let host = request.head.authority, hosts.contains(host) else {
       return ReviewServer.refusal(.forbidden, "wrong Host")
     }
-    let given =
-      request.uri.path == "/"
-      ? request.uri.queryParameters["token"].map(String.init)
-      : HTTPField.Name("X-GCMap-Token").flatMap { request.headers[$0] }
+    let given: String?
+    if request.uri.path == "/" {
+      // The page itself holds no data: without a token (a reload, once the page has taken
+      // the token out of the address) it is served and uses the token its tab kept; a wrong
+      // token is refused.
+      given = request.uri.queryParameters["token"].map(String.init) ?? state.token
+    } else {
+      given = HTTPField.Name("X-GCMap-Token").flatMap { request.headers[$0] }
+    }
     guard let given, Self.same(given, state.token) else {
       return ReviewServer.refusal(.forbidden, "missing or wrong token")
     }

@@ -78,6 +78,37 @@ struct DecisionsTests {
     }
   }
 
+  @Test("A stored row with an unknown decision kind or a missing field is an error naming it")
+  func unknownKindInStore() throws {
+    let path = Scratch.path("edited").path + ".sqlite"
+    do {
+      let store = try DecisionStore(path: path)
+      try store.record(Self.decision(.confirm, "O01", at: "2026-12-02T10:00:00.000Z"))
+      try store.record(Self.decision(.reject, "O02", at: "2026-12-02T11:00:00.000Z"))
+    }
+    // Another program writes past the table's check: a kind gcmap does not know, on row 2.
+    func edit(_ sql: String) {
+      let script =
+        "import sqlite3,sys; c = sqlite3.connect(sys.argv[1]); "
+        + "c.execute('PRAGMA ignore_check_constraints = ON'); c.execute(sys.argv[2]); c.commit()"
+      let result = run("/usr/bin/env", ["python3", "-c", script, path, sql])
+      #expect(result.code == 0, "\(result.error)")
+    }
+    edit("UPDATE decisions SET decision = 'approve' WHERE id = 2")
+    do {
+      _ = try DecisionStore(path: path, create: false).history()
+      Issue.record("an unknown decision kind was read")
+    } catch let error as DecisionStoreError {
+      #expect(error.file == path)
+      #expect(
+        error.message == "decision row 2: decision 'approve' is none of confirm, reject, add, change")
+    }
+    edit("UPDATE decisions SET decision = 'reject', page = 'three' WHERE id = 2")
+    #expect(throws: DecisionStoreError(file: path, message: "decision row 2: no page number")) {
+      try DecisionStore(path: path, create: false).history()
+    }
+  }
+
   @Test("A foreign SQLite file, a damaged store and a text file are refused, and left as they were")
   func refusedFiles() throws {
     let text = Scratch.path("text").path

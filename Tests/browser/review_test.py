@@ -335,6 +335,19 @@ def check_security(server, driver):
                                text=True).stdout
     check(listening and all("127.0.0.1:" in line for line in listening.splitlines()),
           f"listening sockets: {listening}")
+    # The token is out of the address bar and the history once the page has loaded, in no
+    # link of the page, and a reload (without it in the address) still works.
+    check(driver.execute_script("return location.search") == "",
+          f"the token is still in the address: {driver.current_url}")
+    check(server.token not in driver.current_url, "the token is in the address")
+    links = driver.execute_script(
+        "return [...document.querySelectorAll('[href],[src],[action]')]"
+        ".map(e => e.getAttribute('href') || e.getAttribute('src') || e.getAttribute('action'))")
+    check(not any(server.token in (link or "") for link in links), f"the token is in a link: {links}")
+    driver.refresh()
+    wait(driver, 30).until(
+        lambda d: d.execute_script("return document.body.dataset.ready") == "yes")
+    check(driver.execute_script("return location.search") == "", "a reload put the token back")
     # PDF text with HTML and script is shown as text: no alert, no injected element.
     Select(driver.find_element(By.ID, "search-doc")).select_by_value("hostile-text")
     search = driver.find_element(By.ID, "search-text")
@@ -363,7 +376,7 @@ def check_durability(gcmap, run_out, work, driver, second):
         labelled = [p for p in passages if p["labels"]][:20]
         script = """
         const [items, who, done] = [arguments[0], arguments[1], arguments[arguments.length - 1]];
-        const token = new URLSearchParams(location.search).get("token");
+        const token = sessionStorage.getItem("gcmap-token");  // the page took it out of the address
         Promise.all(items.map(p => fetch("/api/decisions", {method: "POST",
           headers: {"X-GCMap-Token": token, "Content-Type": "application/json"},
           body: JSON.stringify({documentSHA256: p.sha256, passageHash: p.hash,
