@@ -70,6 +70,7 @@ final class OutputFile {
     }
     close(descriptor)
     descriptor = -1
+    RenamePause.wait()
     guard rename(temporary.path, url.path) == 0 else {
       let reason = String(cString: strerror(errno))
       unlink(temporary.path)
@@ -100,6 +101,25 @@ final class OutputFile {
   private static func error(_ url: URL, _ reason: String) -> CocoaError {
     CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: url.path, "reason": reason])
   }
+}
+
+/// A pause before the first output is renamed into place, for the test that kills a run there
+/// (`RobustnessTests.killed`): with `GCMAP_PAUSE_BEFORE_RENAME` set to a path, the first
+/// commit creates that file and waits (at most a minute, then goes on), so the test knows the
+/// run has written its new outputs beside the old ones and replaced none. Unset, it costs one
+/// look at the environment per run.
+enum RenamePause {
+  private static let pause: Void = {
+    guard let marker = ProcessInfo.processInfo.environment["GCMAP_PAUSE_BEFORE_RENAME"],
+      !marker.isEmpty
+    else { return }
+    FileManager.default.createFile(atPath: marker, contents: Data())
+    Thread.sleep(forTimeInterval: 60)
+  }()
+
+  /// Pauses the first caller when asked to; any other caller waits for it (a lazy global is
+  /// made once, under a lock).
+  static func wait() { pause }
 }
 
 /// Writes all of `bytes` to `descriptor`, at `offset` or at its current position, again after

@@ -82,31 +82,54 @@ struct RobustnessTests {
   }
 
   @Test(
-    "Killed half-way (kill -9), a run leaves the previous outputs; the next run completes the same")
+    "Killed (kill -9) with its new outputs written but not renamed, a run leaves the previous ones")
   func killed() throws {
     let input = try folder(
       [
         ("two-column.pdf", "a.pdf"), ("title-ghana.pdf", "b.pdf"), ("title-senegal.pdf", "c.pdf"),
-        ("hostile-text.pdf", "d.pdf"), ("broken-ligatures.pdf", "e.pdf"),
+        ("hostile-text.pdf", "d.pdf"),
       ])
-    let reference = outputFolder()
-    _ = GCMapBinary.run(["run", input.path, "--out", reference.path])
     let out = outputFolder()
     _ = GCMapBinary.run(["run", input.path, "--out", out.path])
     let before = Self.dataFiles(out)
+    // One more document, so that the new outputs differ from the old ones.
+    try FileManager.default.copyItem(
+      at: URL(fileURLWithPath: GeneratedFixtures.path("broken-ligatures.pdf")),
+      to: input.appendingPathComponent("e.pdf"))
+    let reference = outputFolder()
+    _ = GCMapBinary.run(["run", input.path, "--out", reference.path])
+    #expect(Self.dataFiles(reference) != before)
 
+    // The run pauses just before it renames its first output: killed there.
+    let marker = Scratch.path("paused")
+    let cache = Scratch.path("cache")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: GCMapBinary.path)
     process.arguments = ["run", input.path, "--out", out.path]
     var environment = ProcessInfo.processInfo.environment
     environment["GCMAP_CORPUS"] = Repository.corpus.path
+    environment["GCMAP_CACHE"] = cache.path
+    environment["GCMAP_PAUSE_BEFORE_RENAME"] = marker.path
     process.environment = environment
     process.standardError = FileHandle.nullDevice
     try process.run()
-    usleep(300_000)
+    let deadline = Date().addingTimeInterval(120)
+    while !FileManager.default.fileExists(atPath: marker.path) && process.isRunning
+      && Date() < deadline
+    {
+      usleep(10_000)
+    }
+    let paused = FileManager.default.fileExists(atPath: marker.path)
     kill(process.processIdentifier, SIGKILL)
     process.waitUntilExit()
-    #expect(Self.dataFiles(out) == before)
+    #expect(paused, "the run never reached its pause before renaming")
+    #expect(process.terminationReason == .uncaughtSignal, "the run ended before it was killed")
+    // Its new outputs were written beside the old ones, which are as they were.
+    let partial = (try FileManager.default.contentsOfDirectory(atPath: out.path)).filter {
+      $0.contains(".partial-")
+    }
+    #expect(!partial.isEmpty, "the killed run had written no new output")
+    #expect(Self.changed(Self.dataFiles(out), before) == [])
 
     _ = GCMapBinary.run(["run", input.path, "--out", out.path])
     #expect(Self.dataFiles(out) == Self.dataFiles(reference))
@@ -116,11 +139,17 @@ struct RobustnessTests {
     #expect(leftovers.isEmpty)
   }
 
+  /// The names of the data files whose contents differ between two `dataFiles` lists.
+  static func changed(_ files: [String], _ others: [String]) -> [String] {
+    zip(dataFileNames, zip(files, others)).filter { $1.0 != $1.1 }.map(\.0)
+  }
+
+  static let dataFileNames = [
+    "coverage.csv", "coverage.json", "passages.csv", "problems.csv", "regions.csv", "report.html",
+    "evidence.md",
+  ]
+
   static func dataFiles(_ folder: URL) -> [String] {
-    [
-      "coverage.csv", "coverage.json", "passages.csv", "problems.csv", "regions.csv", "report.html",
-      "evidence.md",
-    ]
-    .map { read(folder, $0) }
+    dataFileNames.map { read(folder, $0) }
   }
 }
