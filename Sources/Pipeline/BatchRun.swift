@@ -3,6 +3,7 @@ import Foundation
 import GCMapCore
 import Reports
 import Scoring
+import Synchronization
 import TextProcessing
 
 /// A folder of PDFs through the analysis, into the output folder.
@@ -610,22 +611,17 @@ extension Duration {
 }
 
 /// Per-index results filled in by the pool's threads.
-private final class Slots<Value: Sendable>: @unchecked Sendable {
-  private let lock = NSLock()
-  private var values: [Value?]
+private final class Slots<Value: Sendable>: Sendable {
+  private let values: Mutex<[Value?]>
 
-  init(count: Int) { values = Array(repeating: nil, count: count) }
+  init(count: Int) { values = Mutex(Array(repeating: nil, count: count)) }
 
   func set(_ index: Int, _ value: Value) {
-    lock.lock()
-    values[index] = value
-    lock.unlock()
+    values.withLock { $0[index] = value }
   }
 
   func get(_ index: Int) -> Value? {
-    lock.lock()
-    defer { lock.unlock() }
-    return values[index]
+    values.withLock { $0[index] }
   }
 }
 

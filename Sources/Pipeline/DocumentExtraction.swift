@@ -3,6 +3,7 @@ import Foundation
 import GCMapCore
 import OCR
 import PDFText
+import Synchronization
 import TextProcessing
 
 /// A document taken from file to passages: the raw and the normalized pages, the passages, and
@@ -80,9 +81,8 @@ public struct DocumentExtraction: Sendable {
 
   /// Each language's tools, built the first time a document in that language comes: a
   /// word list takes a moment to read, and most runs need one or two languages.
-  public final class Toolbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var built: [String: LanguageTools] = [:]
+  public final class Toolbox: Sendable {
+    private let built = Mutex<[String: LanguageTools]>([:])
     private let makers: [String: @Sendable () throws -> LanguageTools]
 
     public init(_ makers: [String: @Sendable () throws -> LanguageTools]) {
@@ -91,17 +91,17 @@ public struct DocumentExtraction: Sendable {
 
     /// The tools for `language`, else English's; nil if neither can be built.
     func tools(_ language: String) throws -> LanguageTools? {
-      lock.lock()
-      defer { lock.unlock() }
-      for code in [language, "en"] {
-        if let tools = built[code] { return tools }
-        if let make = makers[code] {
-          let tools = try make()
-          built[code] = tools
-          return tools
+      try built.withLock { built in
+        for code in [language, "en"] {
+          if let tools = built[code] { return tools }
+          if let make = makers[code] {
+            let tools = try make()
+            built[code] = tools
+            return tools
+          }
         }
+        return nil
       }
-      return nil
     }
   }
 

@@ -2,6 +2,7 @@ import CSVFormat
 import Foundation
 import GCMapCore
 import Reports
+import Synchronization
 
 /// The scorers' outputs of labelled passages, one row per passage and objective, for
 /// `scripts/fit-classifier` to fit the combination's weights and thresholds on.
@@ -12,13 +13,12 @@ import Reports
 /// document and relevance (each in [0, 1], as `CategoryScore` and `Classification` hold
 /// them), and for the whole-pipeline rows the readers' primary objective. Report apparatus is
 /// left out: it never carries a label, whatever the weights.
-public final class FeatureRows: @unchecked Sendable {
+public final class FeatureRows: Sendable {
   public static let header = CSV.row([
     "set", "unit", "passage", "category", "y", "primary", "keyword", "tfidf", "mention",
     "heading", "document", "relevance",
   ])
-  private let lock = NSLock()
-  private var lines: [String] = []
+  private let lines = Mutex<[String]>([])
 
   public init() {}
 
@@ -40,14 +40,11 @@ public final class FeatureRows: @unchecked Sendable {
           [set, unit, classification.passage.id, id, positives.contains(id) ? "1" : "0", primary]
             + values))
     }
-    lock.lock()
-    lines += added
-    lock.unlock()
+    lines.withLock { $0 += added }
   }
 
   public func write(to url: URL) throws {
-    lock.lock()
-    defer { lock.unlock() }
-    try (Self.header + lines.joined()).write(to: url, atomically: true, encoding: .utf8)
+    let text = Self.header + lines.withLock { $0.joined() }
+    try text.write(to: url, atomically: true, encoding: .utf8)
   }
 }

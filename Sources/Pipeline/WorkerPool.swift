@@ -2,6 +2,7 @@ import CompactCoding
 import Foundation
 import GCMapCore
 import Reports
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -209,25 +210,20 @@ public final class WorkerPool: Sendable {
 
   /// One worker's place: the process running there, if any. Each slot has its own lock: a
   /// slot is used by one thread of the batch at a time, but `shutdown` may reach every slot.
-  private final class Slot: @unchecked Sendable {
-    private let lock = NSLock()
-    private var running: Running?
+  private final class Slot: Sendable {
+    private let running = Mutex<Running?>(nil)
 
     /// The running worker, if any.
-    var current: Running? {
-      lock.lock()
-      defer { lock.unlock() }
-      return running
-    }
+    var current: Running? { running.withLock { $0 } }
 
     /// Puts `new` in the slot and returns what was there.
     @discardableResult
     func exchange(_ new: Running?) -> Running? {
-      lock.lock()
-      defer { lock.unlock() }
-      let old = running
-      running = new
-      return old
+      running.withLock { running in
+        let old = running
+        running = new
+        return old
+      }
     }
   }
 
@@ -473,24 +469,23 @@ public enum Parallel {
 }
 
 /// A shared count: the next index to take, or how many are done.
-final class Counter: @unchecked Sendable {
-  private let lock = NSLock()
-  private var value = 0
+final class Counter: Sendable {
+  private let value = Mutex(0)
 
   /// The next index below `limit`, or nil when all are taken.
   func take(below limit: Int) -> Int? {
-    lock.lock()
-    defer { lock.unlock() }
-    guard value < limit else { return nil }
-    value += 1
-    return value - 1
+    value.withLock { value in
+      guard value < limit else { return nil }
+      value += 1
+      return value - 1
+    }
   }
 
   /// Adds one and returns the new count.
   func increment() -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    value += 1
-    return value
+    value.withLock { value in
+      value += 1
+      return value
+    }
   }
 }

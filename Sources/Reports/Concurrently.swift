@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Runs independent tasks at the same time and rethrows the first error in task order.
 ///
@@ -15,23 +16,18 @@ public enum Concurrently {
 }
 
 /// The error of each task, if any.
-private final class ErrorSlots: @unchecked Sendable {
-  private let lock = NSLock()
-  private var errors: [(any Error)?]
+private final class ErrorSlots: Sendable {
+  private let errors: Mutex<[(any Error)?]>
 
   init(count: Int) {
-    errors = Array(repeating: nil, count: count)
+    errors = Mutex(Array(repeating: nil, count: count))
   }
 
   func set(_ index: Int, _ error: any Error) {
-    lock.lock()
-    defer { lock.unlock() }
-    errors[index] = error
+    errors.withLock { $0[index] = error }
   }
 
   var first: (any Error)? {
-    lock.lock()
-    defer { lock.unlock() }
-    return errors.lazy.compactMap { $0 }.first
+    errors.withLock { $0.lazy.compactMap { $0 }.first }
   }
 }

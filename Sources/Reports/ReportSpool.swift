@@ -2,6 +2,7 @@ import CSVFormat
 import CompactCoding
 import Foundation
 import GCMapCore
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -18,17 +19,22 @@ import GCMapCore
 /// `kill -9`), and are read back one document at a time. The CSV is written as each document
 /// arrives, while other documents are still being analysed, so that writing passages.csv at
 /// the end is a copy. Safe to use from several threads.
-public final class ReportSpool: @unchecked Sendable {
+public final class ReportSpool: Sendable {
   private enum Kind: Hashable { case rows, csv, profile }
   private struct Key: Hashable {
     var kind: Kind
     var id: String
   }
 
-  private let lock = NSLock()
+  /// Where the file ends, and where each stored segment is.
+  private struct Layout {
+    var end: Int64 = 0
+    var segments: [Key: (offset: Int64, length: Int)] = [:]
+  }
+
   private let descriptor: Int32
-  private var end: Int64 = 0
-  private var segments: [Key: (offset: Int64, length: Int)] = [:]
+  /// Held while a segment is appended, so that segments never overlap.
+  private let layout = Mutex(Layout())
 
   /// A spool in `folder` (the output folder: what it holds is about as large as the outputs).
   public init(folder: URL) throws {
@@ -80,23 +86,20 @@ public final class ReportSpool: @unchecked Sendable {
   }
 
   private func store(_ bytes: [UInt8], _ key: Key) throws {
-    lock.lock()
-    defer { lock.unlock() }
-    let offset = end
-    if let reason = bytes.withUnsafeBufferPointer({
-      writeFully(descriptor, $0, at: UInt64(offset))
-    }) {
-      throw CocoaError(.fileWriteUnknown, userInfo: ["reason": "report spool: \(reason)"])
+    try layout.withLock { layout in
+      let offset = layout.end
+      if let reason = bytes.withUnsafeBufferPointer({
+        writeFully(descriptor, $0, at: UInt64(offset))
+      }) {
+        throw CocoaError(.fileWriteUnknown, userInfo: ["reason": "report spool: \(reason)"])
+      }
+      layout.end += Int64(bytes.count)
+      layout.segments[key] = (offset, bytes.count)
     }
-    end += Int64(bytes.count)
-    segments[key] = (offset, bytes.count)
   }
 
   private func load(_ key: Key) throws -> [UInt8]? {
-    lock.lock()
-    let segment = segments[key]
-    lock.unlock()
-    guard let segment else { return nil }
+    guard let segment = layout.withLock({ $0.segments[key] }) else { return nil }
     var bytes = [UInt8](repeating: 0, count: segment.length)
     try bytes.withUnsafeMutableBufferPointer { buffer in
       var done = 0

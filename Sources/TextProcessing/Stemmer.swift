@@ -1,15 +1,24 @@
 import CStemmer
 import Foundation
+import Synchronization
 
 /// A Snowball stemmer for one language ("english", "french", "spanish").
 ///
 /// Matching works on stems so that "smugglers" meets "smuggling of migrants" through "smuggl".
-/// libstemmer keeps state per stemmer, so calls are serialized by a lock; stems are cached,
-/// since a document repeats its words.
-public final class Stemmer: @unchecked Sendable {
-  private let stemmer: OpaquePointer
-  private var cache: [String: String] = [:]
-  private let lock = NSLock()
+/// libstemmer keeps state per stemmer, so calls are serialized by a mutex; stems are cached,
+/// since a document repeats its words. The cache holds at most `cacheLimit` words and is
+/// emptied when full: a worker that reads many long documents keeps a bounded memory, and a
+/// document's own words come back into it at once.
+public final class Stemmer: Sendable {
+  /// The C stemmer and the stems found so far, used under the mutex only.
+  private struct State {
+    let stemmer: OpaquePointer
+    var cache: [String: String] = [:]
+  }
+
+  private let state: Mutex<State>
+  /// Words kept in the cache at most (a long report has some 10,000 distinct words).
+  public static let cacheLimit = 50_000
 
   /// Why a stemmer could not be made.
   public struct UnknownLanguage: Error, CustomStringConvertible {
@@ -21,27 +30,32 @@ public final class Stemmer: @unchecked Sendable {
     guard let made = sb_stemmer_new(algorithm, "UTF_8") else {
       throw UnknownLanguage(algorithm: algorithm)
     }
-    stemmer = made
+    state = Mutex(State(stemmer: made))
   }
 
   deinit {
-    sb_stemmer_delete(stemmer)
+    state.withLock { sb_stemmer_delete($0.stemmer) }
   }
+
+  /// The number of words cached now.
+  public var cachedWords: Int { state.withLock { $0.cache.count } }
 
   /// The stem of a lowercase word.
   public func stem(_ word: String) -> String {
-    lock.lock()
-    defer { lock.unlock() }
-    if let known = cache[word] { return known }
-    let bytes = Array(word.utf8)
-    let stemmed: String = bytes.withUnsafeBufferPointer { buffer in
-      guard let base = buffer.baseAddress,
-        let result = sb_stemmer_stem(stemmer, base, Int32(buffer.count))
-      else { return word }
-      let length = Int(sb_stemmer_length(stemmer))
-      return String(decoding: UnsafeBufferPointer(start: result, count: length), as: UTF8.self)
+    state.withLock { state in
+      if let known = state.cache[word] { return known }
+      let stemmer = state.stemmer
+      let bytes = Array(word.utf8)
+      let stemmed: String = bytes.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress,
+          let result = sb_stemmer_stem(stemmer, base, Int32(buffer.count))
+        else { return word }
+        let length = Int(sb_stemmer_length(stemmer))
+        return String(decoding: UnsafeBufferPointer(start: result, count: length), as: UTF8.self)
+      }
+      if state.cache.count >= Self.cacheLimit { state.cache.removeAll(keepingCapacity: true) }
+      state.cache[word] = stemmed
+      return stemmed
     }
-    cache[word] = stemmed
-    return stemmed
   }
 }

@@ -466,3 +466,20 @@ struct SplitMix64: RandomNumberGenerator {
     return z ^ (z >> 31)
   }
 }
+
+@Suite("Stemming")
+struct StemmerTests {
+  @Test("Stems are right, and the cache stays under its bound however many words come")
+  func boundedCache() throws {
+    let stemmer = try Stemmer(algorithm: "english")
+    #expect(stemmer.stem("smugglers") == "smuggler")
+    #expect(stemmer.stem("smuggling") == "smuggl")
+    for index in 0..<(Stemmer.cacheLimit + 5_000) {
+      _ = stemmer.stem("word\(index)s")
+      #expect(stemmer.cachedWords <= Stemmer.cacheLimit, "at word \(index)")
+      if stemmer.cachedWords > Stemmer.cacheLimit { break }
+    }
+    #expect(stemmer.stem("remittances") == "remitt")
+    #expect(throws: Stemmer.UnknownLanguage.self) { try Stemmer(algorithm: "klingon") }
+  }
+}
