@@ -1,5 +1,5 @@
-import Hashing
 import Foundation
+import Hashing
 
 /// What an analyst decided about one category of one passage.
 ///

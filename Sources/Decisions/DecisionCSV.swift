@@ -1,7 +1,7 @@
-import Hashing
 import CSVFormat
 import CorpusConfiguration
 import Foundation
+import Hashing
 import Reports
 
 /// Decisions as CSV, the form in which a team shares them: one row per decision of the history,

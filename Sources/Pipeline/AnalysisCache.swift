@@ -1,7 +1,7 @@
 import CompactCoding
-import Hashing
 import Foundation
 import GCMapCore
+import Hashing
 import OCR
 import PDFText
 import Scoring

@@ -1,7 +1,7 @@
 import CorpusConfiguration
-import Hashing
 import Foundation
 import GCMapCore
+import Hashing
 import Scoring
 import TextProcessing
 

@@ -1,6 +1,6 @@
 import Foundation
-import TextProcessing
 import GCMapCore
+import TextProcessing
 
 /// What `gcmap extract` prints: passages as text, or pages and passages as JSON.
 ///

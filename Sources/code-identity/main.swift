@@ -1,5 +1,5 @@
-import Hashing
 import Foundation
+import Hashing
 
 // Writes CodeIdentity.swift for the Pipeline module (run by CodeIdentityPlugin at build time).
 // Usage: code-identity OUTPUT --level NAME FILE... [--level NAME FILE...]

@@ -1,5 +1,5 @@
-import CSVFormat
 import ArgumentParser
+import CSVFormat
 import Decisions
 import Foundation
 import Pipeline

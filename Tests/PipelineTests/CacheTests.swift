@@ -373,4 +373,3 @@ struct WorkerPoolTests {
     #expect(rows(coverage, document: "a").count == 1 && rows(coverage, document: "b").count == 1)
   }
 }
-

@@ -101,7 +101,8 @@ struct DecisionsTests {
     } catch let error as DecisionStoreError {
       #expect(error.file == path)
       #expect(
-        error.message == "decision row 2: decision 'approve' is none of confirm, reject, add, change")
+        error.message
+          == "decision row 2: decision 'approve' is none of confirm, reject, add, change")
     }
     edit("UPDATE decisions SET decision = 'reject', page = 'three' WHERE id = 2")
     #expect(throws: DecisionStoreError(file: path, message: "decision row 2: no page number")) {

@@ -1,6 +1,6 @@
-import Hashing
 import Foundation
 import GCMapCore
+import Hashing
 import TestSupport
 import Testing
 import TextProcessing
