@@ -27,8 +27,8 @@ import TextProcessing
 /// Entries are written to a temporary name and renamed, so concurrent workers and killed runs
 /// never leave half an entry. Each entry starts with the SHA-256 of its body, checked before
 /// the body is decoded: an entry damaged on disk (a bad sector, a truncated copy, an edit) is
-/// a miss, reported as `damaged` (run.json lists it), re-made and written over. Text of PDFs that needed a
-/// password is never stored. Each read touches the entry's modification time, so `prune`
+/// a miss, reported as `damaged` (run.json lists it), re-made and written over. Text of PDFs
+/// that needed a password is never stored. Each read touches the entry's modification time, so `prune`
 /// removes the least recently used entries first; a run that finds an entry gone in between
 /// treats it as a miss.
 public struct AnalysisCache: Sendable {
@@ -204,10 +204,18 @@ enum EntryFile {
   }
 
   static func framed(_ body: Data) -> Data {
-    var header = prefix
-    header += Array(SHA256.hex([UInt8](body)).utf8)
-    header.append(0x0A)
-    return Data(header) + body
+    var entry = Data(prefix)
+    entry.append(contentsOf: digest(body).utf8)
+    entry.append(0x0A)
+    entry.append(body)
+    return entry
+  }
+
+  /// The SHA-256 of `bytes` as hex, read in place.
+  private static func digest(_ bytes: Data) -> String {
+    var hasher = SHA256()
+    bytes.withUnsafeBytes { hasher.update($0) }
+    return hasher.finalizeHex()
   }
 
   /// The body of an entry whose header and checksum hold.
@@ -217,12 +225,10 @@ enum EntryFile {
     else { return .failure(Damage(reason: "no entry header (cut short or not an entry)")) }
     let stored = data[(data.startIndex + prefix.count)..<(data.startIndex + headerLength - 1)]
     let body = data.suffix(from: data.startIndex + headerLength)
-    var hasher = SHA256()
-    body.withUnsafeBytes { hasher.update($0) }
-    guard stored.elementsEqual(hasher.finalizeHex().utf8) else {
+    guard stored.elementsEqual(digest(body).utf8) else {
       return .failure(Damage(reason: "its checksum does not match (damaged or cut short)"))
     }
-    return .success(Data(body))
+    return .success(body)
   }
 }
 
