@@ -107,6 +107,15 @@ extension BinaryCoding {
 
     func writeTag(_ tag: Tag) { bytes.append(tag.rawValue) }
 
+    /// An unkeyed container of `items`, each written by `write`.
+    func writeList<Item>(_ items: [Item], _ write: (Item) -> Void) {
+      let depth = open.count
+      _ = begin(.unkeyed)
+      open[depth].count = UInt32(truncatingIfNeeded: items.count)
+      for item in items { write(item) }
+      close(downTo: depth)
+    }
+
     func writeVarint(_ value: UInt64) {
       var value = value
       while value >= 0x80 {
@@ -153,6 +162,18 @@ extension BinaryCoding {
     /// containers are closed when it returns. A value that writes nothing is an empty keyed
     /// container.
     func encodeValue<Value: Encodable>(_ value: Value) throws {
+      // Lists of strings and numbers directly (the same bytes as through their `encode(to:)`):
+      // a report spool or a record holds many, and the generic path costs a type look-up per
+      // element.
+      if Value.self == [String].self, let texts = value as? [String] {
+        return writeList(texts) { writeString($0) }
+      }
+      if Value.self == [Int].self, let numbers = value as? [Int] {
+        return writeList(numbers) { writeInteger(Int64($0)) }
+      }
+      if Value.self == [Double].self, let numbers = value as? [Double] {
+        return writeList(numbers) { writeDouble($0) }
+      }
       switch value {
       case let text as String: writeString(text)
       case let number as Int: writeInteger(Int64(number))
@@ -468,8 +489,43 @@ extension BinaryCoding {
         type, .init(codingPath: [], debugDescription: "not a \(type) at byte \(position)"))
     }
 
+    /// The list of values at `position` (an unkeyed container), each read by `element`;
+    /// `position` moves past it.
+    func list<Item>(at position: inout Int, _ element: (inout Int) throws -> Item) throws -> [Item]
+    {
+      guard try tag(at: position) == .unkeyed else { throw mismatch([Item].self, position) }
+      let end = try skip(at: position)
+      let count = try uint32(at: position + 5)
+      guard count <= end - position - 9 else { throw Self.corrupt("element count") }
+      var items: [Item] = []
+      items.reserveCapacity(count)
+      var cursor = position + 9
+      for _ in 0..<count {
+        guard cursor < end else { throw Self.corrupt("read past the last element") }
+        items.append(try element(&cursor))
+      }
+      guard cursor == end else { throw Self.corrupt("container length") }
+      position = end
+      return items
+    }
+
     /// Decodes the value at `position`, which moves past it.
     func decodeValue<Value: Decodable>(_ type: Value.Type, at position: inout Int) throws -> Value {
+      // Lists of strings and numbers directly, as `encodeValue` writes them.
+      if type == [String].self,
+        let texts = try list(at: &position, { try string(at: &$0) }) as? Value
+      {
+        return texts
+      }
+      if type == [Int].self {
+        let numbers: [Int] = try list(at: &position) { try narrow(try integer(at: &$0), at: $0) }
+        if let numbers = numbers as? Value { return numbers }
+      }
+      if type == [Double].self,
+        let numbers = try list(at: &position, { try double(at: &$0) }) as? Value
+      {
+        return numbers
+      }
       // The common primitives directly; the casts cannot fail, the types being equal.
       if type == String.self, let text = try string(at: &position) as? Value { return text }
       if type == Int.self {

@@ -17,36 +17,6 @@ public enum CellValue: Sendable, Equatable {
   }
 }
 
-/// Stored (in the report spool) as a two-element list: the kind's number and the value.
-extension CellValue: Codable {
-  public func encode(to encoder: any Encoder) throws {
-    var container = encoder.unkeyedContainer()
-    switch self {
-    case .text(let text):
-      try container.encode(0)
-      try container.encode(text)
-    case .integer(let value):
-      try container.encode(1)
-      try container.encode(value)
-    case .decimal(let value):
-      try container.encode(2)
-      try container.encode(value)
-    }
-  }
-
-  public init(from decoder: any Decoder) throws {
-    var container = try decoder.unkeyedContainer()
-    switch try container.decode(Int.self) {
-    case 0: self = .text(try container.decode(String.self))
-    case 1: self = .integer(try container.decode(Int.self))
-    case 2: self = .decimal(try container.decode(Double.self))
-    default:
-      throw DecodingError.dataCorruptedError(
-        in: container, debugDescription: "not a kind of cell")
-    }
-  }
-}
-
 /// A table with a header: one source for a CSV file and a workbook sheet, so the two agree.
 ///
 /// Its rows are held, or made on demand by a generator (the passages of a whole batch, read

@@ -78,6 +78,23 @@ struct BinaryCodingTests {
     #expect(try BinaryCoding.decode(Page.self, from: try BinaryCoding.encode(page)) == page)
   }
 
+  @Test("Lists of strings and numbers have the bytes of any other unkeyed container")
+  func listBytes() throws {
+    // Tag 8 (unkeyed), its length (15) and count (2), then each string: tag 6, length, bytes.
+    #expect(
+      [UInt8](try BinaryCoding.encode(["a", "b"])) == [
+        8, 15, 0, 0, 0, 2, 0, 0, 0, 6, 1, 97, 6, 1, 98,
+      ])
+    // The same list inside another container's generic path: an array of optionals.
+    let optionals: [String?] = ["a", "b"]
+    #expect(try BinaryCoding.encode(optionals) == BinaryCoding.encode(["a", "b"]))
+    #expect(try BinaryCoding.decode([Int].self, from: BinaryCoding.encode([3, -4])) == [3, -4])
+    #expect(try BinaryCoding.decode([Double].self, from: BinaryCoding.encode([0.5])) == [0.5])
+    #expect(throws: DecodingError.self) {
+      try BinaryCoding.decode([String].self, from: BinaryCoding.encode([1, 2]))
+    }
+  }
+
   @Test("Cut, extended or altered bytes are errors")
   func damaged() throws {
     let data = try BinaryCoding.encode(Self.sample)
