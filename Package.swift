@@ -88,7 +88,7 @@ let package = Package(
     .target(
       name: "Decisions",
       dependencies: [
-        "GCMapCore", "Hashing", "CSVFormat", "Scoring", "Reports", "Pipeline",
+        "GCMapCore", "Hashing", "CSVFormat", "Scoring", "Pipeline",
         .product(name: "GRDB", package: "GRDB.swift"),
       ]),
     // The identity of the code behind each cache level: SHA-256 of its modules' sources,

@@ -1,8 +1,6 @@
 import CSVFormat
-import CorpusConfiguration
 import Foundation
 import Hashing
-import Reports
 
 /// Decisions as CSV, the form in which a team shares them: one row per decision of the history,
 /// oldest first. Export then import gives the same history back.

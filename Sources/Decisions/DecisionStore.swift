@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Hashing
 
 /// A problem with a decisions store or file, naming it.
 public struct DecisionStoreError: Error, CustomStringConvertible, Equatable {

@@ -1,7 +1,6 @@
 import Foundation
 import GCMapCore
 import Pipeline
-import Reports
 import Scoring
 import Synchronization
 
