@@ -47,12 +47,19 @@ public struct DocumentExtraction: Sendable {
     warnings += slowPagesWarning(skipOCR)
     let extractSeconds = Self.seconds(since: &clock)
     var (pages, report, vocabulary) = try normalize(document, path: path)
-    if document.language != "other", let vocabulary,
-      let reason = Self.unreadable(pages, vocabulary)
-    {
-      (pages, report) = try rereadUnreadable(
-        &document, path: path, reason: reason, skip: skipOCR, recognizers: recognizers,
-        progress: progress, warnings: &warnings)
+    let unreadable =
+      document.language == "other" ? nil : vocabulary.flatMap { Self.unreadable(pages, $0) }
+    if document.language == "" || unreadable != nil {
+      // No language named by its function words, or no words in the one it was read in: the
+      // vocabulary that knows most of its words names it; if none does, a broken encoding,
+      // read again with OCR.
+      if let best = readByVocabulary(document) {
+        (document.language, pages, report) = best
+      } else if let unreadable {
+        (pages, report) = try rereadUnreadable(
+          &document, path: path, reason: unreadable, skip: skipOCR, recognizers: recognizers,
+          progress: progress, warnings: &warnings)
+      }
     }
     let normalizeSeconds = Self.seconds(since: &clock)
     let passages = segmenter.segment(pages, documentID: source.id)

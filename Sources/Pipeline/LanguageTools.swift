@@ -27,6 +27,9 @@ extension DocumentExtraction {
       self.makers = makers
     }
 
+    /// The languages with tools of their own, sorted.
+    var codes: [String] { makers.keys.sorted() }
+
     /// The tools for `language`, else English's; nil if neither can be built.
     func tools(_ language: String) throws -> LanguageTools? {
       try built.withLock { built in

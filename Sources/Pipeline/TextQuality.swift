@@ -28,6 +28,32 @@ extension DocumentExtraction {
     return nil
   }
 
+  /// The document read in the language gcmap has a vocabulary for that knows the largest
+  /// share of its words, and its pages normalized with that language's tools; nil if no
+  /// vocabulary reads it (broken font encodings, or a language gcmap does not read).
+  ///
+  /// Why: the function-word identifier names no language for a text with fewer than 20 of its
+  /// marker words (a one-page text of 60 words), and such a text was then read as English: a
+  /// French page was scored with English lexicons, and a Spanish one reported unreadable, 15%
+  /// of its words known. Limits: each language's pages are normalized once more (a document
+  /// the identifier could not place is short, or in two languages).
+  func readByVocabulary(_ document: RawDocument) -> (
+    language: String, pages: [Page], report: [Normalizer.StageReport]
+  )? {
+    var best: (share: Double, language: String, pages: [Page], report: [Normalizer.StageReport])?
+    for code in languages.codes {
+      guard let tools = try? languages.tools(code), let vocabulary = tools.vocabulary else {
+        continue
+      }
+      let (pages, report) = tools.normalizer.normalize(document.pages, language: code)
+      guard Self.unreadable(pages, vocabulary) == nil else { continue }
+      let counted = TextCounts(pages, vocabulary: vocabulary)
+      let share = Double(counted.known) / Double(max(counted.words, 1))
+      if share > best?.share ?? 0 { best = (share, code, pages, report) }
+    }
+    return best.map { ($0.language, $0.pages, $0.report) }
+  }
+
   /// What pages' characters and words are made of: the evidence `unreadable`, `isGibberish`
   /// and `PageReader.hasBrokenCodes` judge text by.
   struct TextCounts {

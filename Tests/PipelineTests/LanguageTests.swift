@@ -5,6 +5,7 @@ import Reports
 import Scoring
 import TestSupport
 import Testing
+import TextProcessing
 
 @Suite("French and Spanish reviews")
 struct LanguageClassificationTests {
@@ -75,5 +76,28 @@ struct LanguageClassificationTests {
     #expect(record.classifications.allSatisfy { $0.language == "other" && $0.labels.isEmpty })
     #expect(record.warnings.contains { $0.category == "other-language" })
     #expect(record.metadata.language == "other")
+  }
+
+  @Test(
+    "One-page texts too short for the function-word identifier are read in their own language")
+  func shortTexts() throws {
+    let expected = [
+      "short-english.pdf": "en", "short-french.pdf": "fr", "short-spanish.pdf": "es",
+    ]
+    for (fixture, language) in expected.sorted(by: { $0.key < $1.key }) {
+      let pages = try DocumentExtraction(corpus: analysis.corpus).run(
+        path: GeneratedFixtures.path(fixture))
+      // What the test is about: the identifier names no language for these texts.
+      let words = pages.rawPages.map(\.text).joined().split(whereSeparator: \.isWhitespace)
+      #expect((60...200).contains(words.count), "\(fixture): \(words.count) words")
+      #expect(
+        LanguageIdentifier.identify(pages.rawPages.map(\.text).joined(), minimumHits: 20) == "",
+        "\(fixture)")
+      #expect(pages.language == language, "\(fixture)")
+      #expect(pages.rawPages.allSatisfy { $0.ocrConfidence == nil }, "\(fixture) went to OCR")
+      let record = try record(fixture)
+      #expect(record.warnings.isEmpty, "\(fixture): \(record.warnings)")
+      #expect(record.classifications.contains { !$0.labels.isEmpty }, "\(fixture)")
+    }
   }
 }
