@@ -12,12 +12,13 @@ import TextProcessing
 /// - vocabulary: the weights of the apparatus lexicon's terms found (`Corpus/lexicons/LANG/
 ///   apparatus.yml`), per word of the passage (at least 15 words);
 /// - questions: question marks (questionnaires, interview guides, evaluation questions);
-/// - references: URLs, page references ("p. 34", "pg."), years in brackets, "et al.";
+/// - references: URLs, page references ("p. 34", "pg."), years in brackets, author-year
+///   citations ("(IOM, 2019)"), "et al.";
 /// - numbered notes run together (three or more "272 Interviews with..."): note lists;
 /// - dot leaders to page numbers ("Figure 1. ........ 22"): tables of contents;
 /// - form fields: blanks to fill ("______") and coded answers ("1 = Homme");
 /// - heading: the heading above names a section of apparatus ("Methodology", "Annex 3:
-///   Questionnaire").
+///   Questionnaire"); it adds only to other evidence, never alone.
 /// Limits: a reference list without these marks (bare titles) is not recognized, and a
 /// section's apparatus heading reaches only the passages directly under it.
 public struct ApparatusDetector: Sendable {
@@ -81,8 +82,11 @@ public struct ApparatusDetector: Sendable {
       score += cue.weight * Double(min(cue.count, cue.cap))
       cues.append("\(cue.name): \(cue.count)")
     }
+    // A heading names a section, not what each passage under it does ("Challenges and
+    // limitations" heads a review's measures as often as its method): it adds to other
+    // evidence, and alone it is shown but makes no apparatus.
     if let named = section {
-      score += weights.heading
+      if score > 0 { score += weights.heading }
       cues.append("heading: \(named)")
     }
     return Apparatus(score: PassageClassifier.rounded(score), cues: cues)
@@ -194,6 +198,15 @@ public struct ApparatusDetector: Sendable {
           } else if byte == UInt8(ascii: "("), (1...4).allSatisfy({ isDigit(at(index + $0)) }) {
             let close = isLower(at(index + 5)) ? index + 6 : index + 5
             if at(close) == UInt8(ascii: ")") { references += 1 }
+          } else if byte == UInt8(ascii: ","), at(index + 1) == 0x20 {
+            // Author-year citations: "(IOM, 2019)", "(Smith, 2020a)", "(IOM, forthcoming)".
+            let year = index + 2
+            if (0..<4).allSatisfy({ isDigit(at(year + $0)) }) {
+              let close = isLower(at(year + 4)) ? year + 5 : year + 4
+              if at(close) == UInt8(ascii: ")") { references += 1 }
+            } else if hasPrefix("forthcoming)", at: year) {
+              references += 1
+            }
           }
           // Numbered notes: "272 Interviews", after the start, a full stop or a space.
           if isDigit(byte)

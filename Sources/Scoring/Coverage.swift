@@ -30,24 +30,29 @@ public struct CoverageAggregator: Sendable {
     self.slots = slots
   }
 
-  /// The document's row. Report apparatus counts for nothing: not in the passage count, the
-  /// strongest scores or the mentions.
+  /// The document's row. Report apparatus counts for nothing but its explicit mentions: not in
+  /// the passage count or the strongest scores, while an "Objective 7" in a methodology
+  /// section still makes objective 7 mentioned (never addressed).
   public func aggregate(documentID: String, _ classifications: [Classification]) -> DocumentCoverage
   {
-    let body = classifications.filter { !$0.isApparatus }
-    let total = body.count
+    let total = classifications.count { !$0.isApparatus }
     // One pass over the passages, tallying into each category's slot.
     var labelledCounts = [Int](repeating: 0, count: categoryIDs.count)
     var strongestScores = [Double?](repeating: nil, count: categoryIDs.count)
     var mentionCounts = [Int](repeating: 0, count: categoryIDs.count)
-    for classification in body {
-      for label in Set(classification.labels) {
-        if let slot = slots[label] { labelledCounts[slot] += 1 }
+    for classification in classifications {
+      let isBody = !classification.isApparatus
+      if isBody {
+        for label in Set(classification.labels) {
+          if let slot = slots[label] { labelledCounts[slot] += 1 }
+        }
       }
       var seen = Set<String>()
       for score in classification.scores where seen.insert(score.category).inserted {
         guard let slot = slots[score.category] else { continue }
-        strongestScores[slot] = max(strongestScores[slot] ?? score.combined, score.combined)
+        if isBody {
+          strongestScores[slot] = max(strongestScores[slot] ?? score.combined, score.combined)
+        }
         if score.mention > 0 { mentionCounts[slot] += 1 }
       }
     }

@@ -43,11 +43,18 @@ struct CacheDamageTests {
         return EntryFile.framed(Data(body))
       case .hugeStringLength:
         var body = [UInt8](entry.dropFirst(header))
-        // A string value: its tag (6), then its length; the first one with a length under 128
-        // is rewritten as the varint of 2^62 (eight continuation bytes of zeros, then 0x40).
-        let at = try #require(
-          body.indices.dropLast().first { body[$0] == 6 && body[$0 + 1] > 0 && body[$0 + 1] < 0x80 }
-        )
+        // A string value: its tag (6), its length (under 128) and that many ASCII letters;
+        // the length of the first one is rewritten as the varint of 2^62 (eight continuation
+        // bytes of zeros, then 0x40).
+        func isString(at index: Int) -> Bool {
+          guard body[index] == 6, index + 1 < body.count else { return false }
+          let length = Int(body[index + 1])
+          guard (1..<0x80).contains(length), index + 2 + length <= body.count else { return false }
+          return body[(index + 2)..<(index + 2 + length)].allSatisfy {
+            (0x41...0x5A).contains($0) || (0x61...0x7A).contains($0)
+          }
+        }
+        let at = try #require(body.indices.first(where: isString))
         body.replaceSubrange((at + 1)...(at + 1), with: Array(repeating: 0x80, count: 8) + [0x40])
         return EntryFile.framed(Data(body))
       case .otherValue:
@@ -131,7 +138,7 @@ struct CacheDamageTests {
 
   @Test("The decoder refuses forged counts and lengths without trapping")
   func forgedCounts() throws {
-    let body = try BinaryCoding.encode(["alpha": [1, 2, 3], "beta": [4]])
+    let body = try BinaryCoding.encode(["alpha": ["one", "two"], "beta": ["three"]])
     for damage in [Damage.hugeContainerCount, .hugeStringLength] {
       let damaged = try damage.apply(to: EntryFile.framed(body))
       guard case .success(let forged) = EntryFile.body(of: damaged) else {
@@ -139,7 +146,7 @@ struct CacheDamageTests {
         continue
       }
       #expect(throws: DecodingError.self) {
-        try BinaryCoding.decode([String: [Int]].self, from: forged)
+        try BinaryCoding.decode([String: [String]].self, from: forged)
       }
     }
     // Lengths past Int.max and counts past the bytes left.

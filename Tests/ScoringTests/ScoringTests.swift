@@ -440,7 +440,63 @@ struct ApparatusTests {
     let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
     let found = detector.assess(text, tokens: tokenizer.tokens(text), heading: heading)
     #expect(found.cues.contains(cue), "\(found.cues)")
-    #expect(found.score > 0)
+    // A heading is shown as a cue, but alone it adds nothing.
+    #expect(cue.hasPrefix("heading") ? found.score == 0 : found.score > 0)
+  }
+
+  @Test(
+    "Under 'Challenges and limitations' a passage keeps its labels; 'Objective 7' in a method is a mention"
+  )
+  func sectionsOfAReview() throws {
+    let corpus = ShippedCorpus.shared
+    let classifier = PassageClassifier(
+      settings: ClassifierSettings(),
+      models: [
+        "en": .init(
+          tokenizer: corpus.tokenizer, matcher: corpus.matcher, tfidf: corpus.tfidf,
+          apparatus: try Self.detector("en", "english"))
+      ], categories: corpus.taxonomy.categories)
+    let measure = classifier.classify(
+      [
+        passage(
+          "Labour inspectors found that recruitment agencies still charged seasonal migrant "
+            + "workers fees, so the ministry suspended eleven licences and the agencies repaid "
+            + "the workers in full.", heading: "Challenges and limitations")
+      ], documentLanguage: "en")[0]
+    #expect(!measure.isApparatus && !measure.labels.isEmpty, "\(measure.apparatusCues)")
+    let method = classifier.classify(
+      [
+        passage(
+          "Interviews and focus group discussions with forty officials were held for this "
+            + "review, and the questionnaire sent to ministries asked about Objective 7.",
+          heading: "Methodology")
+      ], documentLanguage: "en")[0]
+    #expect(method.isApparatus && method.labels.isEmpty)
+    let coverage = CoverageAggregator(
+      settings: CoverageSettings(), categoryIDs: corpus.taxonomy.ids
+    )
+    .aggregate(documentID: "d", [method])
+    #expect(coverage.cell("O07")?.level == .mentioned && coverage.cell("O07")?.mentions == 1)
+  }
+
+  @Test("A heading alone never makes apparatus; with other evidence it adds its weight")
+  func headingAlone() throws {
+    let detector = try Self.detector("en", "english")
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
+    let threshold = ClassifierSettings().apparatusThreshold
+    let measures =
+      "Labour inspectors found that recruitment agencies still charged seasonal workers fees, "
+      + "so the ministry suspended eleven licences and repaid the workers."
+    for heading in ["Challenges and limitations", "3. Methodology", "Definitions", "References"] {
+      let found = detector.assess(measures, tokens: tokenizer.tokens(measures), heading: heading)
+      #expect(found.score < threshold, "\(heading): \(found)")
+    }
+    let questions = "Which agencies did you use? Did they charge a fee?"
+    let plain = detector.assess(questions, tokens: tokenizer.tokens(questions), heading: nil)
+    let headed = detector.assess(
+      questions, tokens: tokenizer.tokens(questions), heading: "Annex 2: Questionnaire")
+    #expect(plain.score > 0)
+    #expect(headed.score == plain.score + ApparatusDetector.Weights().heading)
   }
 
   @Test("Prose about an evaluation or a review names no document titles")
@@ -512,7 +568,7 @@ struct DocumentShareTests {
 
 @Suite("Coverage without report apparatus")
 struct ApparatusCoverageTests {
-  @Test("Report apparatus counts for nothing: not in the passage count, the scores or the mentions")
+  @Test("Report apparatus counts for nothing but its explicit mentions: mentioned, never addressed")
   func apparatusCountsForNothing() {
     let aggregator = CoverageAggregator(
       settings: CoverageSettings(), categoryIDs: ShippedCorpus.shared.taxonomy.ids)
@@ -528,8 +584,9 @@ struct ApparatusCoverageTests {
       scores: [score], labels: ["O12"])
     let alone = aggregator.aggregate(documentID: "d", [method])
     #expect(alone.passageCount == 0)
-    #expect(alone.cell("O12")?.level == CoverageLevel.none)
-    #expect(alone.cell("O12")?.mentions == 0 && alone.cell("O12")?.strongest == 0)
+    #expect(alone.cell("O12")?.level == CoverageLevel.mentioned)
+    #expect(alone.cell("O12")?.mentions == 1 && alone.cell("O12")?.strongest == 0)
+    #expect(alone.cell("O12")?.passages == 0)
     let both = aggregator.aggregate(documentID: "d", [method, programme])
     #expect(both.passageCount == 1 && both.cell("O12")?.share == 1)
   }
