@@ -31,7 +31,9 @@ public final class Analysis {
     self.extraction = extraction
     var models: [String: PassageClassifier.LanguageModel] = [:]
     for language in corpus.scoringLanguages {
-      models[language] = try Self.model(language: language, corpus: corpus, taxonomy: taxonomy)
+      models[language] = try Self.model(
+        language: language, corpus: corpus, taxonomy: taxonomy,
+        apparatusWeights: settings.classifier.apparatusWeights)
     }
     classifier = PassageClassifier(
       settings: settings.classifier, models: models, categories: taxonomy.categories)
@@ -43,9 +45,10 @@ public final class Analysis {
   /// A language's scoring model. English tf-idf profiles are the Compact's text, with IDF
   /// fitted on its paragraphs; French and Spanish ones are built from their lexicons and the
   /// principles' names, the Corpus having no French or Spanish text of the Compact yet.
-  static func model(language: String, corpus: Corpus, taxonomy: Taxonomy) throws
-    -> PassageClassifier.LanguageModel
-  {
+  static func model(
+    language: String, corpus: Corpus, taxonomy: Taxonomy,
+    apparatusWeights: ApparatusDetector.Weights = ApparatusDetector.Weights()
+  ) throws -> PassageClassifier.LanguageModel {
     let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: stemmers[language] ?? "english"))
     let lexicons = try corpus.lexicons(language: language, ids: taxonomy.ids)
     let stopwords = try corpus.stopwords(language: language)
@@ -74,7 +77,7 @@ public final class Analysis {
         subjects: try corpus.subjects(language: language)),
       tfidf: tfidf,
       apparatus: try corpus.apparatus(language: language).map {
-        ApparatusDetector(lexicon: $0, tokenizer: tokenizer)
+        ApparatusDetector(lexicon: $0, tokenizer: tokenizer, weights: apparatusWeights)
       })
   }
 

@@ -119,8 +119,8 @@ public struct PipelineSettings: Sendable {
     let classify = try yaml.mapping(
       top["classify"] ?? Node(""), "classify",
       allowed: [
-        "threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus", "combination",
-        "intercept", "documentRank", "subject", "subjectFocus",
+        "threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus",
+        "apparatusWeights", "combination", "intercept", "documentRank", "subject", "subjectFocus",
       ])
     if let node = classify["combination"] {
       let name = try yaml.string(node, "classify.combination")
@@ -158,6 +158,22 @@ public struct PipelineSettings: Sendable {
     }
     if let node = classify["apparatus"] {
       classifier.apparatusThreshold = try yaml.double(node, "classify.apparatus", in: 0...100)
+    }
+    if let node = classify["apparatusWeights"] {
+      let names = ["vocabulary", "question", "reference", "formField", "heading"]
+      let fields = try yaml.mapping(node, "classify.apparatusWeights", allowed: names)
+      var weights = classifier.apparatusWeights
+      let slots: [(String, WritableKeyPath<ApparatusDetector.Weights, Double>)] = [
+        ("vocabulary", \.vocabulary), ("question", \.question), ("reference", \.reference),
+        ("formField", \.formField), ("heading", \.heading),
+      ]
+      for (name, path) in slots {
+        if let value = fields[name] {
+          weights[keyPath: path] = try yaml.double(
+            value, "classify.apparatusWeights.\(name)", in: 0...100)
+        }
+      }
+      classifier.apparatusWeights = weights
     }
     if let node = classify["maxLabels"] {
       classifier.maxLabels = try yaml.int(node, "classify.maxLabels", in: 1...33)
@@ -200,7 +216,11 @@ public struct PipelineSettings: Sendable {
       "classify: \(c.combination.rawValue) of the weighted parts (intercept \(number(c.intercept))), "
         + "threshold \(number(c.threshold)), relativeToTop \(number(c.relativeToTop)), "
         + "maxLabels \(c.maxLabels), principleFactor \(number(c.principleFactor)), "
-        + "apparatus \(number(c.apparatusThreshold)), documentRank \(number(c.documentRankWeight)), "
+        + "apparatus \(number(c.apparatusThreshold)) (weights: vocabulary "
+        + "\(number(c.apparatusWeights.vocabulary)), question \(number(c.apparatusWeights.question)), "
+        + "reference \(number(c.apparatusWeights.reference)), form field "
+        + "\(number(c.apparatusWeights.formField)), heading \(number(c.apparatusWeights.heading))), "
+        + "documentRank \(number(c.documentRankWeight)), "
         + "subject \(c.subject ?? "none")"
         + (c.subject == nil
           ? ""

@@ -26,6 +26,9 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// A passage whose apparatus score reaches this is report apparatus: its labels are withheld
   /// (see `ApparatusDetector`).
   public var apparatusThreshold = 0.5
+  /// What each kind of apparatus evidence adds to a passage's apparatus score
+  /// (`classify.apparatusWeights` in a pipeline file).
+  public var apparatusWeights = ApparatusDetector.Weights()
   /// Weight of the share of the document's passages whose strongest lexicon evidence is the
   /// category (what the document as a whole is about).
   public var documentWeight = 0.0

@@ -1,4 +1,6 @@
 import Foundation
+import Pipeline
+import Scoring
 import TestSupport
 import Testing
 
@@ -143,6 +145,42 @@ struct RunTests {
     #expect(
       result.error.contains(
         "\(pipeline.path):6: unknown key \"treshold\" in classify (did you mean \"threshold\"?)"))
+  }
+
+  @Test("Apparatus weights come from the pipeline file, strictly")
+  func apparatusWeights() throws {
+    let folder = Scratch.path("pipelines")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let good = folder.appendingPathComponent("good.yml")
+    try """
+    name: good
+    normalize: [unicode]
+    score:
+      keyword: {weight: 1}
+    classify:
+      apparatusWeights: {vocabulary: 2.5, heading: 0.25}
+    """.write(to: good, atomically: true, encoding: .utf8)
+    let weights = try PipelineSettings.load(good).classifier.apparatusWeights
+    #expect(weights.vocabulary == 2.5 && weights.heading == 0.25)
+    #expect(weights.question == ApparatusDetector.Weights().question)
+    let shipped = try PipelineSettings.load(Corpus(root: Repository.corpus).defaultPipeline)
+    #expect(shipped.classifier.apparatusWeights == ApparatusDetector.Weights())
+
+    let bad = folder.appendingPathComponent("bad.yml")
+    try """
+    name: bad
+    normalize: [unicode]
+    score:
+      keyword: {weight: 1}
+    classify:
+      apparatusWeights: {vocabulary: 2.5, headings: 0.25}
+    """.write(to: bad, atomically: true, encoding: .utf8)
+    #expect {
+      try PipelineSettings.load(bad)
+    } throws: { error in
+      "\(error)".contains("unknown key \"headings\" in classify.apparatusWeights")
+        && "\(error)".contains("did you mean \"heading\"?")
+    }
   }
 
   @Test("An unknown stage name is an error naming the nearest stage")
