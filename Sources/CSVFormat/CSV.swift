@@ -34,15 +34,15 @@ public enum CSV {
   /// the text written (the review page hashes passages read back from passages.csv). Numbers
   /// are not text cells and are never changed: a score of -0.5 stays a number.
   public static func spreadsheetSafe(_ text: String) -> String {
-    guard let first = text.utf8.first, formulaStarts.contains(first) else { return text }
-    return "'" + text
+    switch text.utf8.first {
+    // =, +, -, @, tab, carriage return, and ' itself.
+    case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0x27: return "'" + text
+    default: return text
+    }
   }
 
   /// The text `spreadsheetSafe` was given: one leading `'` removed, if there is one.
   public static func spreadsheetPlain(_ cell: String) -> String {
     cell.utf8.first == UInt8(ascii: "'") ? String(cell.dropFirst()) : cell
   }
-
-  /// `=`, `+`, `-`, `@`, tab, carriage return, and `'` itself.
-  private static let formulaStarts: Set<UInt8> = [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D, 0x27]
 }

@@ -489,17 +489,27 @@ extension BinaryCoding {
         type, .init(codingPath: [], debugDescription: "not a \(type) at byte \(position)"))
     }
 
+    /// The container at `position`: where its first entry starts, where it ends, and how many
+    /// entries it says it has, checked against its bytes at `minimumEntry` bytes an entry (a
+    /// forged count is an error, never an allocation of its size).
+    func container(at position: Int, minimumEntry: Int) throws -> (
+      first: Int, end: Int, count: Int
+    ) {
+      let end = try skip(at: position)
+      let count = try uint32(at: position + 5)
+      guard count <= (end - position - 9) / minimumEntry else { throw Self.corrupt("entry count") }
+      return (position + 9, end, count)
+    }
+
     /// The list of values at `position` (an unkeyed container), each read by `element`;
     /// `position` moves past it.
     func list<Item>(at position: inout Int, _ element: (inout Int) throws -> Item) throws -> [Item]
     {
       guard try tag(at: position) == .unkeyed else { throw mismatch([Item].self, position) }
-      let end = try skip(at: position)
-      let count = try uint32(at: position + 5)
-      guard count <= end - position - 9 else { throw Self.corrupt("element count") }
+      let (first, end, count) = try container(at: position, minimumEntry: 1)
       var items: [Item] = []
       items.reserveCapacity(count)
-      var cursor = position + 9
+      var cursor = first
       for _ in 0..<count {
         guard cursor < end else { throw Self.corrupt("read past the last element") }
         items.append(try element(&cursor))
@@ -576,13 +586,11 @@ extension BinaryCoding {
 
     init(reader: Reader, position: Int) throws {
       self.reader = reader
-      let end = try reader.skip(at: position)
-      let count = try reader.uint32(at: position + 5)
       // An entry takes at least two bytes (its key's length and its value's tag).
-      guard count <= (end - position - 9) / 2 else { throw Reader.corrupt("entry count") }
+      let (first, end, count) = try reader.container(at: position, minimumEntry: 2)
       var entries: [(key: Range<Int>, value: Int)] = []
       entries.reserveCapacity(count)
-      var cursor = position + 9
+      var cursor = first
       for _ in 0..<count {
         let key = try reader.run(at: &cursor)
         entries.append((key, cursor))
@@ -677,12 +685,8 @@ extension BinaryCoding {
 
     init(reader: Reader, position: Int) throws {
       self.reader = reader
-      end = try reader.skip(at: position)
-      let count = try reader.uint32(at: position + 5)
       // An element takes at least one byte (its tag).
-      guard count <= end - position - 9 else { throw Reader.corrupt("element count") }
-      self.count = count
-      self.position = position + 9
+      (self.position, end, count) = try reader.container(at: position, minimumEntry: 1)
     }
 
     private func checkNotAtEnd() throws {

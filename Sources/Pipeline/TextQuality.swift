@@ -10,7 +10,11 @@ extension DocumentExtraction {
   /// controls) or Latin letters that make no words. The second test applies only to text in
   /// Latin script with at least 50 words; other scripts are not judged here.
   static func unreadable(_ pages: [Page], _ vocabulary: Vocabulary) -> String? {
-    let counted = TextCounts(pages, vocabulary: vocabulary)
+    unreadable(TextCounts(pages, vocabulary: vocabulary))
+  }
+
+  /// `unreadable`, judged on the counts of the pages' text against a vocabulary.
+  static func unreadable(_ counted: TextCounts) -> String? {
     let (odd, letters, latin, words, known) = (
       counted.odd, counted.letters, counted.latin, counted.words, counted.known
     )
@@ -46,8 +50,8 @@ extension DocumentExtraction {
         continue
       }
       let (pages, report) = tools.normalizer.normalize(document.pages, language: code)
-      guard Self.unreadable(pages, vocabulary) == nil else { continue }
       let counted = TextCounts(pages, vocabulary: vocabulary)
+      guard Self.unreadable(counted) == nil else { continue }
       let share = Double(counted.known) / Double(max(counted.words, 1))
       if share > best?.share ?? 0 { best = (share, code, pages, report) }
     }
