@@ -115,19 +115,23 @@ public struct Classification: Sendable, Equatable, Codable {
   public var subjectWords: Int
   /// Words of that subject per 1,000 words of the passage's document (its body passages).
   public var subjectDensity: Double
-  /// The subject sets the document as a whole is about (the required one and those as dense
-  /// in it): their generic terms counted in the passage without a word of theirs nearby.
-  public var documentSubjects: [String]
+  /// The subject sets the passage is about by its text, heading, neighbours or document:
+  /// their generic terms counted in the passage without a word of theirs nearby.
+  public var contextSubjects: [String]
+  /// Where the passage's required subject (migration) was found: "passage", "heading",
+  /// "neighbour", "document", or "" (nowhere: only explicit mentions label it).
+  public var subjectSource: String
 
   public init(
     passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en",
     isApparatus: Bool = false, apparatusScore: Double = 0, apparatusCues: [String] = [],
     withheld: [String] = [], relevance: Double = 0, subjectWords: Int = 0,
-    subjectDensity: Double = 0, documentSubjects: [String] = []
+    subjectDensity: Double = 0, contextSubjects: [String] = [], subjectSource: String = ""
   ) {
     self.subjectWords = subjectWords
     self.subjectDensity = subjectDensity
-    self.documentSubjects = documentSubjects
+    self.contextSubjects = contextSubjects
+    self.subjectSource = subjectSource
     self.isApparatus = isApparatus
     self.relevance = relevance
     self.passage = passage

@@ -239,7 +239,7 @@ enum EntryFile {
 public struct CacheIngredients: Sendable, Equatable, Codable {
   /// The layout of cache entries; changes only with `BinaryCoding` or the stored types,
   /// which the code identities cover too.
-  static let format = 3
+  static let format = 4
 
   public var gcmapVersion: String
   /// SHA-256 of the sources that extraction, normalization and segmentation run through.

@@ -35,9 +35,12 @@ public enum Explanation {
         + "document \(DataFiles.decimal(score.document)), "
         + "relevance \(DataFiles.decimal(classification.relevance)), "
         + "subject words \(classification.subjectWords) "
-        + "(document: \(DataFiles.decimal(classification.subjectDensity)) per 1,000 words"
-        + (classification.documentSubjects.isEmpty
-          ? "" : "; about \(classification.documentSubjects.joined(separator: ", "))") + ")\n"
+        + "(document: \(DataFiles.decimal(classification.subjectDensity)) per 1,000 words; "
+        + (classification.subjectSource.isEmpty
+          ? "subject nowhere: only mentions label it"
+          : "subject from the \(classification.subjectSource)")
+        + (classification.contextSubjects.isEmpty
+          ? "" : "; about \(classification.contextSubjects.joined(separator: ", "))") + ")\n"
       if !score.terms.isEmpty {
         let grouped = Dictionary(grouping: score.terms, by: \.term).sorted { $0.key < $1.key }
         out +=

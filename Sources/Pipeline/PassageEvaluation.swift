@@ -79,6 +79,9 @@ public struct PassageEvaluation: Sendable {
 
   public var alone = Figures()
   public var pipeline = Figures()
+  /// The whole pipeline's figures of each PDF's passages: the folds of a cross-validation
+  /// (scripts/evaluate, scripts/fit-classifier leave one document out).
+  public var pipelineByFile: [String: Figures] = [:]
   /// Labelled passages whose PDF could not be analysed, by file, with the reason.
   public var problems: [String: String] = [:]
 
@@ -148,6 +151,7 @@ public struct PassageEvaluation: Sendable {
           positives: labelled.objectives, primary: labelled.primary ?? "none")
       }
       evaluation.pipeline.add(labelled, predicted: pooled)
+      evaluation.pipelineByFile[labelled.file, default: Figures()].add(labelled, predicted: pooled)
     }
     return evaluation
   }
@@ -176,8 +180,22 @@ public struct PassageEvaluation: Sendable {
     return words
   }
 
-  /// The figures of both ways, a line each, and the problems.
-  public func report() -> String {
+  /// The figures of both ways, a line each, and the problems; with `byDocument`, first a line
+  /// of the whole pipeline's counts for each PDF ("document FILE: none N covered C primary P
+  /// hit H objectives TP FP FN principles TP FP FN"), which scripts read to cross-validate.
+  public func report(byDocument: Bool = false) -> String {
+    var counts = ""
+    if byDocument {
+      for (file, figures) in pipelineByFile.sorted(by: { $0.key < $1.key }) {
+        counts +=
+          "document \(file): none \(figures.none) covered \(figures.noneCovered) "
+          + "primary \(figures.withPrimary) hit \(figures.primaryHit) objectives "
+          + "\(figures.objectives.truePositives) \(figures.objectives.falsePositives) "
+          + "\(figures.objectives.falseNegatives) principles "
+          + "\(figures.principles.truePositives) \(figures.principles.falsePositives) "
+          + "\(figures.principles.falseNegatives)\n"
+      }
+    }
     func line(_ name: String, _ figures: Figures) -> String {
       String(
         format:
@@ -188,7 +206,7 @@ public struct PassageEvaluation: Sendable {
         figures.objectives.precision, figures.objectives.recall, figures.objectives.f1,
         figures.principles.precision, figures.principles.recall, figures.principles.f1)
     }
-    var out = line("classifier alone", alone) + line("whole pipeline", pipeline)
+    var out = counts + line("classifier alone", alone) + line("whole pipeline", pipeline)
     for (file, reason) in problems.sorted(by: { $0.key < $1.key }) {
       out += "  not analysed: \(file) (\(reason))\n"
     }

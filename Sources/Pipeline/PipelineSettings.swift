@@ -121,6 +121,7 @@ public struct PipelineSettings: Sendable {
       allowed: [
         "threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus",
         "apparatusWeights", "combination", "intercept", "documentRank", "subject", "subjectFocus",
+        "neighbourRelevance", "documentRelevance",
       ])
     if let node = classify["combination"] {
       let name = try yaml.string(node, "classify.combination")
@@ -140,6 +141,19 @@ public struct PipelineSettings: Sendable {
         throw yaml.error(node, "classify.subjectFocus needs classify.subject")
       }
       classifier.subjectFocus = try yaml.double(node, "classify.subjectFocus", in: 0...1000)
+    }
+    if let node = classify["neighbourRelevance"] {
+      guard classifier.subject != nil else {
+        throw yaml.error(node, "classify.neighbourRelevance needs classify.subject")
+      }
+      classifier.neighbourRelevance = try yaml.double(
+        node, "classify.neighbourRelevance", in: 0...1)
+    }
+    if let node = classify["documentRelevance"] {
+      guard classifier.subjectFocus != nil else {
+        throw yaml.error(node, "classify.documentRelevance needs classify.subjectFocus")
+      }
+      classifier.documentRelevance = try yaml.double(node, "classify.documentRelevance", in: 0...1)
     }
     if let node = classify["documentRank"] {
       classifier.documentRankWeight = try yaml.double(node, "classify.documentRank", in: 0...10)
@@ -225,8 +239,12 @@ public struct PipelineSettings: Sendable {
         + (c.subject == nil
           ? ""
           : c.subjectFocus.map {
-            " (in documents under \(number($0)) subject words per 1,000)"
-          } ?? ""),
+            " (in documents under \(number($0)) subject words per 1,000, from the document at "
+              + "relevance \(number(c.documentRelevance)))"
+          } ?? "")
+        + (c.neighbourRelevance.map {
+          ", from a neighbour at relevance \(number($0))"
+        } ?? ""),
       "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "
         + "substantiveShare \(number(k.substantiveShare))",
     ]

@@ -48,6 +48,17 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// (return words at this density too), "case management" is return case management without
   /// a return word beside it.
   public var subjectFocus: Double?
+  /// A passage with no word of a subject set of its own, nor in its heading, takes that subject
+  /// from an immediate neighbour in its section (the passage before or after it under the same
+  /// heading) when its tf-idf similarity with the Compact (`relevance`) reaches this: the
+  /// sentence after "seasonal migrant workers ..." that says "their contracts ..." is about
+  /// them. nil: neighbours supply nothing.
+  public var neighbourRelevance: Double?
+  /// With `subjectFocus`, the document supplies its subjects only to a passage whose tf-idf
+  /// similarity with the Compact (`relevance`) reaches this: in a migration review, a
+  /// paragraph on "data systems" close to the Compact's wording is about migration data, its
+  /// budget page or data-protection notice is not.
+  public var documentRelevance = 0.0
   /// Added before the link function (used with `logistic`).
   public var intercept = 0.0
 
@@ -145,10 +156,11 @@ public final class PassageClassifier: Sendable {
     let found = gather(passage, documentLanguage: documentLanguage) {
       headingEvidence($0, model: $2)
     }
-    // Alone, the passage is its own document.
+    // Alone, the passage is its own document and has no neighbours.
     return decide(
-      found, documentShares: [:], subjectDensities: subjectDensities(body([found])),
-      evidence: evidence)
+      found,
+      subjects: subjectSources(found, neighbours: [], densities: subjectDensities(body([found]))),
+      documentShares: [:], subjectDensities: subjectDensities(body([found])), evidence: evidence)
   }
 
   /// `classify` for a document's passages in order, each also weighed by what the document as
@@ -169,8 +181,17 @@ public final class PassageClassifier: Sendable {
     let body = body(gathered)
     let shares = documentShares(body)
     let densities = subjectDensities(body)
-    return gathered.map {
-      decide($0, documentShares: shares, subjectDensities: densities, evidence: evidence)
+    return gathered.indices.map { index in
+      let found = gathered[index]
+      // The passages just before and after it in its section, report apparatus left out.
+      let neighbours = [index - 1, index + 1].filter {
+        gathered.indices.contains($0) && gathered[$0].model != nil
+          && gathered[$0].passage.heading == found.passage.heading
+          && gathered[$0].apparatus.score < settings.apparatusThreshold
+      }.map { gathered[$0] }
+      return decide(
+        found, subjects: subjectSources(found, neighbours: neighbours, densities: densities),
+        documentShares: shares, subjectDensities: densities, evidence: evidence)
     }
   }
 
@@ -178,8 +199,8 @@ public final class PassageClassifier: Sendable {
   private struct HeadingEvidence {
     var terms: [String: [TermMatch]]
     var mentions: [Mention]
-    /// Words of the required subject (`ClassifierSettings.subject`) in the heading.
-    var subjectWords: Int
+    /// Words of each subject set in the heading.
+    var subjects: [String: Int]
     /// The section of report apparatus the heading names ("methodology"), if any.
     var apparatusSection: String?
   }
@@ -189,7 +210,7 @@ public final class PassageClassifier: Sendable {
     return HeadingEvidence(
       terms: Dictionary(grouping: found.terms, by: \.category),
       mentions: mentions.mentions(in: heading, inHeading: true),
-      subjectWords: settings.subject.map { found.subjects[$0] ?? 0 } ?? 0,
+      subjects: found.subjects,
       apparatusSection: model.apparatus?.namedSection(heading))
   }
 
@@ -218,6 +239,8 @@ public final class PassageClassifier: Sendable {
     var subjectWords = 0
     /// Words of each subject set in the passage's own text, and its number of words.
     var ownSubjectWords: [String: Int] = [:]
+    /// Words of each subject set in the passage's heading.
+    var headingSubjectWords: [String: Int] = [:]
     var wordCount = 0
   }
 
@@ -236,7 +259,7 @@ public final class PassageClassifier: Sendable {
     }
     let tokens = model.tokenizer.tokens(passage.text)
     let matched = model.matcher.matchesAndSubjects(
-      tokens, unsupported: settings.subject != nil && settings.subjectFocus != nil)
+      tokens, unsupported: settings.subject != nil)
     let termsByCategory = Dictionary(grouping: matched.terms, by: \.category)
     let fromHeading = passage.heading.map { heading($0, code, model) }
     let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
@@ -255,8 +278,9 @@ public final class PassageClassifier: Sendable {
       relevance: Self.rounded(
         min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)),
       subjectWords: (settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0)
-        + (fromHeading?.subjectWords ?? 0),
+        + (settings.subject.map { fromHeading?.subjects[$0] ?? 0 } ?? 0),
       ownSubjectWords: matched.subjects,
+      headingSubjectWords: fromHeading?.subjects ?? [:],
       wordCount: tokens.count)
   }
 
@@ -279,6 +303,43 @@ public final class PassageClassifier: Sendable {
     return subjectWords.mapValues { Self.rounded(1000 * Double($0) / Double(words)) }
   }
 
+  /// The subject sets a passage is about, each with where it was found: its own text
+  /// ("passage"), its heading ("heading"), an immediate neighbour in its section when the
+  /// passage itself is close to the Compact ("neighbour", see
+  /// `ClassifierSettings.neighbourRelevance`), or the document as a whole when the passage is
+  /// close enough to the Compact ("document", see `ClassifierSettings.subjectFocus` and
+  /// `documentRelevance`). Only a subject found here lets its generic terms count
+  /// beyond their window, and only the required subject (migration) lets a passage be labelled
+  /// without naming an objective.
+  private func subjectSources(
+    _ found: Gathered, neighbours: [Gathered], densities: [String: Double]
+  ) -> [String: String] {
+    var sources: [String: String] = [:]
+    for (subject, count) in found.ownSubjectWords where count > 0 { sources[subject] = "passage" }
+    for (subject, count) in found.headingSubjectWords where count > 0 && sources[subject] == nil {
+      sources[subject] = "heading"
+    }
+    if let floor = settings.neighbourRelevance, found.relevance >= floor {
+      for neighbour in neighbours {
+        for (subject, count) in neighbour.ownSubjectWords where count > 0 && sources[subject] == nil
+        {
+          sources[subject] = "neighbour"
+        }
+      }
+    }
+    // The document rule: in a document about the required subject as a whole, every subject
+    // set as dense in it is supplied to each of its passages.
+    if let focus = settings.subjectFocus, let required = settings.subject,
+      densities[required] ?? 0 >= focus,
+      found.relevance >= settings.documentRelevance
+    {
+      for (subject, density) in densities where density >= focus && sources[subject] == nil {
+        sources[subject] = "document"
+      }
+    }
+    return sources
+  }
+
   /// For each category, the share of `body` (a document's scored passages, report apparatus
   /// left out) whose strongest lexicon evidence is that category: what the document as a whole
   /// is about, by its own words.
@@ -295,29 +356,30 @@ public final class PassageClassifier: Sendable {
 
   /// Scores, labels and evidence of a gathered passage.
   private func decide(
-    _ found: Gathered, documentShares: [String: Double], subjectDensities: [String: Double],
-    evidence: Evidence
+    _ found: Gathered, subjects: [String: String], documentShares: [String: Double],
+    subjectDensities: [String: Double], evidence: Evidence
   ) -> Classification {
     guard let model = found.model else {
       return Classification(
         passage: found.passage, scores: [], labels: [], language: found.language)
     }
     var scores: [CategoryScore] = []
-    // In a document about the subject as a whole, its generic terms need no subject word nearby;
-    // in one that is not, the names it quotes (a project's title, a thematic area) are no
-    // evidence of what it discusses.
-    let focus = settings.subjectFocus ?? .infinity
+    // The subjects the passage is about (its text, heading, neighbours or document), sorted by
+    // name: their generic terms count without a word of theirs within the window. Where the
+    // document as a whole is not about the required subject, the names a passage quotes (a
+    // project's title, a thematic area) are no evidence of what it discusses.
     let subjectDensity = settings.subject.flatMap { subjectDensities[$0] } ?? 0
-    let onSubject = subjectDensity >= focus
-    // The subjects the document is about (only when it is about the required one), sorted by
-    // name: their generic terms count without a word of theirs nearby.
-    let documentSubjects =
-      onSubject ? subjectDensities.filter { $0.value >= focus }.keys.sorted() : []
+    // (Found in the passage's own text, a subject already let its generic terms count within
+    // the window; beyond it, its word is too far to say what they are about.)
+    let contextSubjects = subjects.filter { $0.value != "passage" }.keys.sorted()
+    let documentOnSubject = settings.subject.map { subjects[$0] == "document" } ?? false
     let quoted =
-      settings.subject != nil && !onSubject ? Quotations.spans(found.passage.text) : []
+      settings.subject != nil && !documentOnSubject
+        && subjectDensity < (settings.subjectFocus ?? .infinity)
+      ? Quotations.spans(found.passage.text) : []
     for category in categories {
       let id = category.id
-      let context = documentSubjects.flatMap { found.contextTerms[$0]?[id] ?? [] }
+      let context = contextSubjects.flatMap { found.contextTerms[$0]?[id] ?? [] }
       var terms = (found.termsByCategory[id] ?? []) + context
       let own = terms.count
       if !quoted.isEmpty {
@@ -366,11 +428,9 @@ public final class PassageClassifier: Sendable {
       }
     }
     scores.sort { ($0.combined, $1.category) > ($1.combined, $0.category) }
-    // Without a word of the subject (migration), in a document that is not about it as a
-    // whole, only an explicit mention makes a label.
-    let offSubject =
-      settings.subject != nil && found.subjectWords == 0
-      && subjectDensity < (settings.subjectFocus ?? .infinity)
+    // A passage not about the required subject (migration) by its text, heading, neighbours
+    // or document gets only the objectives it names explicitly.
+    let offSubject = settings.subject.map { subjects[$0] == nil } ?? false
     // Objectives and principles are chosen each against the best of their kind: a principle is
     // a way of working that cuts across objectives, not a rival of the passage's objective.
     var chosen: Set<String> = []
@@ -404,7 +464,8 @@ public final class PassageClassifier: Sendable {
       isApparatus: isApparatus, apparatusScore: found.apparatus.score,
       apparatusCues: found.apparatus.cues,
       withheld: withheld, relevance: found.relevance, subjectWords: found.subjectWords,
-      subjectDensity: subjectDensity, documentSubjects: documentSubjects)
+      subjectDensity: subjectDensity, contextSubjects: contextSubjects,
+      subjectSource: settings.subject.flatMap { subjects[$0] } ?? "")
   }
 
   /// 1 - exp(-Σ weights / saturation), each distinct term counted once plus a little for

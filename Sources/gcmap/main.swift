@@ -312,6 +312,12 @@ struct Evaluate: ParsableCommand {
   @Flag(help: "List every practice passage whose top label is not the file's objective.")
   var misses = false
 
+  @Flag(
+    help:
+      "For a passages.csv folder, also print the whole pipeline's counts for each PDF (the folds of a cross-validation)."
+  )
+  var byDocument = false
+
   @Option(help: "The PDFs of a passages.csv folder (default: ../realistic beside it).")
   var documents: String?
 
@@ -337,7 +343,7 @@ struct Evaluate: ParsableCommand {
         let evaluation = try PassageEvaluation.run(
           labels: passages, documents: pdfs, analysis: analysis, features: rows,
           progress: { _ in })
-        print(evaluation.report(), terminator: "")
+        print(evaluation.report(byDocument: byDocument), terminator: "")
       } else {
         let evaluation = try Evaluation.run(
           folder: url, analysis: analysis, features: rows, progress: { _ in })

@@ -34,6 +34,22 @@ public enum GeneratedFixtures {
   }
 }
 
+/// The labelled mock national reviews written by `scripts/make-fixtures --reviews` (English,
+/// French and Spanish PDFs and their passages.csv), generated once per test run.
+public enum MockReviews {
+  public static let directory: URL = {
+    let folder = Repository.root.appendingPathComponent(".build/test-mock-reviews")
+    let status = run(
+      "/usr/bin/env",
+      [
+        "python3", Repository.root.appendingPathComponent("scripts/make-fixtures").path,
+        "--reviews", folder.path,
+      ])
+    precondition(status.code == 0, "scripts/make-fixtures --reviews failed: \(status.error)")
+    return folder
+  }()
+}
+
 /// What a child process printed and how it ended.
 public struct ProcessOutput: Sendable {
   public var code: Int32
