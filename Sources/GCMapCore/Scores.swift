@@ -100,9 +100,12 @@ public struct Classification: Sendable, Equatable, Codable {
   /// The language the passage was scored in ("en", "fr", "es"; "other" or "" if unknown).
   public var language: String
   /// How much the passage is report apparatus (methodology, questionnaires, references...),
-  /// with the evidence; at or over the pipeline's threshold (`isApparatus`) it counts for
-  /// nothing.
+  /// with the evidence; at or over the pipeline's threshold it counts for nothing, as text
+  /// that is not prose does (a table's cells, a chart's labels, contents): `isApparatus`.
   public var isApparatus: Bool
+  /// What the passage is: "body" (prose that counts), "apparatus", or, for text that is not
+  /// prose, "table", "figure" or "contents".
+  public var part: String
   public var apparatusScore: Double
   public var apparatusCues: [String]
   /// The labels an apparatus passage would have had: kept to show what was withheld.
@@ -124,7 +127,8 @@ public struct Classification: Sendable, Equatable, Codable {
 
   public init(
     passage: Passage, scores: [CategoryScore], labels: [String], language: String = "en",
-    isApparatus: Bool = false, apparatusScore: Double = 0, apparatusCues: [String] = [],
+    isApparatus: Bool = false, part: String? = nil, apparatusScore: Double = 0,
+    apparatusCues: [String] = [],
     withheld: [String] = [], relevance: Double = 0, subjectWords: Int = 0,
     subjectDensity: Double = 0, contextSubjects: [String] = [], subjectSource: String = ""
   ) {
@@ -133,6 +137,7 @@ public struct Classification: Sendable, Equatable, Codable {
     self.contextSubjects = contextSubjects
     self.subjectSource = subjectSource
     self.isApparatus = isApparatus
+    self.part = part ?? (isApparatus ? "apparatus" : "body")
     self.relevance = relevance
     self.passage = passage
     self.scores = scores

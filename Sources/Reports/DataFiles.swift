@@ -227,7 +227,7 @@ public enum DataFiles {
     var rows: [[CellValue]] = []
     for classification in document.classifications {
       let passage = classification.passage
-      let part = classification.isApparatus ? "apparatus" : "body"
+      let part = classification.part
       let labelled = classification.labels.map { ($0, $0, "") }
       let withheld = classification.withheld.map { ($0, "", $0) }
       let rejected = classification.rejected.map { ($0, $0, "") }

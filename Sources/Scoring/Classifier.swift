@@ -187,7 +187,7 @@ public final class PassageClassifier: Sendable {
       let neighbours = [index - 1, index + 1].filter {
         gathered.indices.contains($0) && gathered[$0].model != nil
           && gathered[$0].passage.heading == found.passage.heading
-          && gathered[$0].apparatus.score < settings.apparatusThreshold
+          && !gathered[$0].countsForNothing
       }.map { gathered[$0] }
       return decide(
         found, subjects: subjectSources(found, neighbours: neighbours, densities: densities),
@@ -233,6 +233,10 @@ public final class PassageClassifier: Sendable {
     var mentionsByCategory: [String: [Mention]] = [:]
     var headingTerms: [String: [TermMatch]] = [:]
     var apparatus = Apparatus()
+    /// Prose, or a table's cells, a chart's labels, contents (see `TextKind`).
+    var kind = TextKind.prose
+    /// True for report apparatus and for text that is not prose: it counts for nothing.
+    var countsForNothing = false
     /// tf-idf similarity with the Compact as a whole.
     var relevance = 0.0
     /// Words of the required subject in the passage and its heading.
@@ -265,6 +269,10 @@ public final class PassageClassifier: Sendable {
     let found = mentions.mentions(in: passage.text) + (fromHeading?.mentions ?? [])
     let needsSimilarity = settings.tfidfWeight != 0 || settings.relevanceWeight != 0
     let similarity = needsSimilarity ? model.tfidf.cosines(tokens) : (passage: [], cosines: [:])
+    let apparatus =
+      model.apparatus?.assess(
+        passage.text, tokens: tokens, section: fromHeading?.apparatusSection) ?? Apparatus()
+    let kind = TextKind.of(passage.text)
     return Gathered(
       passage: passage, language: language, model: model,
       termsByCategory: termsByCategory,
@@ -273,8 +281,8 @@ public final class PassageClassifier: Sendable {
       similarity: similarity, mentionsByCategory: Dictionary(grouping: found, by: \.category),
       // The heading's own lexicon terms lean the passage too, less than naming the category.
       headingTerms: fromHeading?.terms ?? [:],
-      apparatus: model.apparatus?.assess(
-        passage.text, tokens: tokens, section: fromHeading?.apparatusSection) ?? Apparatus(),
+      apparatus: apparatus, kind: kind,
+      countsForNothing: apparatus.score >= settings.apparatusThreshold || kind != .prose,
       relevance: Self.rounded(
         min(1, (similarity.cosines[TfIdfModel.wholeCompact] ?? 0) / settings.tfidfScale)),
       subjectWords: (settings.subject.map { matched.subjects[$0] ?? 0 } ?? 0)
@@ -287,7 +295,7 @@ public final class PassageClassifier: Sendable {
   /// The passages what a document is about is read on: those scored, report apparatus left
   /// out.
   private func body(_ gathered: [Gathered]) -> [Gathered] {
-    gathered.filter { $0.model != nil && $0.apparatus.score < settings.apparatusThreshold }
+    gathered.filter { $0.model != nil && !$0.countsForNothing }
   }
 
   /// Words of each subject set per 1,000 words of `body` (a document's scored passages,
@@ -445,10 +453,12 @@ public final class PassageClassifier: Sendable {
         .prefix(settings.maxLabels).map(\.category))
     }
     var labels = scores.map(\.category).filter { chosen.contains($0) }
-    // Report apparatus counts for nothing: its labels are withheld, and kept to be shown.
+    // Report apparatus, and text that is not prose (a table's cells, a chart's labels,
+    // contents), counts for nothing: its labels are withheld, and kept to be shown.
     let isApparatus = found.apparatus.score >= settings.apparatusThreshold
+    let part = isApparatus ? "apparatus" : found.kind == .prose ? "body" : found.kind.rawValue
     var withheld: [String] = []
-    if isApparatus {
+    if found.countsForNothing {
       withheld = labels
       labels = []
     }
@@ -461,7 +471,7 @@ public final class PassageClassifier: Sendable {
     }
     return Classification(
       passage: found.passage, scores: scores, labels: labels, language: found.language,
-      isApparatus: isApparatus, apparatusScore: found.apparatus.score,
+      isApparatus: found.countsForNothing, part: part, apparatusScore: found.apparatus.score,
       apparatusCues: found.apparatus.cues,
       withheld: withheld, relevance: found.relevance, subjectWords: found.subjectWords,
       subjectDensity: subjectDensity, contextSubjects: contextSubjects,

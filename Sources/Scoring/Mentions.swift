@@ -48,7 +48,7 @@ public struct MentionDetector: Sendable {
   /// Compiled once: a computed property would parse the pattern on every call.
   nonisolated(unsafe) private static let objectivePattern:
     Regex<(Substring, Substring, Substring)> =
-      #/(?i)\b(?:objectives?|objectifs?|objetivos?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b((?:\s*(?:,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*\d{1,2}\b)*)/#
+      #/(?i)\b(?:objectives?|objectifs?|objetivos?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b(?!\s*(?:%|[.,]\d|\/\s*\d|out\s+of\b|sur\s+\d|de\s+\d))((?:\s*(?:,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*\d{1,2}\b)*)/#
 
   /// Principle ids and the phrases that name them.
   static let principleNames: [(String, [String])] = [
@@ -130,10 +130,15 @@ public struct MentionDetector: Sendable {
   ]
 
   /// Words that make "Objective 3" some other plan's: a project's "Specific Objective 3", a
-  /// programme's "Overall Objective 1", a strategy's "Strategic Objective 2".
+  /// programme's "Overall Objective 1", a strategy's "Strategic Objective 2"; or "objective"
+  /// an adjective ("judgements are objective 4 of 5 times", "more objective"). A number right
+  /// after it that is a percentage, a decimal or a score ("objective 4%", "4.5", "4/5", "4 out
+  /// of 5") is no mention either (the pattern's look-ahead).
   static let qualifiers: Set<String> = [
     "specific", "overall", "strategic", "immediate", "general", "operational", "project",
     "programme", "program", "development", "outcome", "sub", "intermediate",
+    "are", "is", "was", "were", "be", "been", "being", "remain", "remained", "seem", "more",
+    "most", "less", "least", "very", "fully", "sufficiently", "not",
   ]
 
   /// The word just before `index`, lowercased ("" if none).
