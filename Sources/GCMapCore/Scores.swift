@@ -69,6 +69,12 @@ public struct CategoryScore: Sendable, Equatable, Codable {
   public var terms: [TermMatch]
   public var contributors: [TermContribution]
   public var mentions: [Mention]
+  /// The action of the Compact the passage is closest to, for a label of an objective
+  /// ("5(c)": objective 5's action (c); "5 (commitment)"), with its tf-idf cosine: evidence
+  /// to check the label against the Compact's own words. nil when none shares a term, for
+  /// principles, and for French and Spanish passages (no text of the Compact in the corpus).
+  public var closestAction: String?
+  public var actionSimilarity: Double = 0
   /// An analyst's decision that made this category a label (confirmed, added, changed); a
   /// rejected category is listed in `Classification.rejected` instead.
   public var review: ReviewMark?

@@ -54,6 +54,16 @@ public enum Explanation {
           + score.contributors.map { "\($0.stem) \(DataFiles.decimal($0.weight))" }
           .joined(separator: ", ") + "\n"
       }
+      if let action = score.closestAction {
+        // "5(c)" names action (c) of the category; "5 (commitment)" its commitment.
+        let letter = action.split(separator: "(").last.map { String($0.dropLast()) } ?? ""
+        let words =
+          category.actions.first { $0.letter == letter }?.text ?? category.commitment
+        out +=
+          "  closest to action \(action) of the Compact (cosine "
+          + "\(DataFiles.decimal(score.actionSimilarity))): \(words.prefix(160))"
+          + (words.count > 160 ? "…" : "") + "\n"
+      }
       for mention in score.mentions {
         out += "  mention\(mention.inHeading ? " in heading" : ""): \"\(mention.text)\"\n"
       }

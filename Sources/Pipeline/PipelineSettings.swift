@@ -121,7 +121,7 @@ public struct PipelineSettings: Sendable {
       allowed: [
         "threshold", "relativeToTop", "maxLabels", "principleFactor", "apparatus",
         "apparatusWeights", "combination", "intercept", "documentRank", "subject", "subjectFocus",
-        "neighbourRelevance", "documentRelevance",
+        "neighbourRelevance", "documentShare",
       ])
     if let node = classify["combination"] {
       let name = try yaml.string(node, "classify.combination")
@@ -149,11 +149,11 @@ public struct PipelineSettings: Sendable {
       classifier.neighbourRelevance = try yaml.double(
         node, "classify.neighbourRelevance", in: 0...1)
     }
-    if let node = classify["documentRelevance"] {
+    if let node = classify["documentShare"] {
       guard classifier.subjectFocus != nil else {
-        throw yaml.error(node, "classify.documentRelevance needs classify.subjectFocus")
+        throw yaml.error(node, "classify.documentShare needs classify.subjectFocus")
       }
-      classifier.documentRelevance = try yaml.double(node, "classify.documentRelevance", in: 0...1)
+      classifier.documentShare = try yaml.double(node, "classify.documentShare", in: 0...1)
     }
     if let node = classify["documentRank"] {
       classifier.documentRankWeight = try yaml.double(node, "classify.documentRank", in: 0...10)
@@ -239,8 +239,8 @@ public struct PipelineSettings: Sendable {
         + (c.subject == nil
           ? ""
           : c.subjectFocus.map {
-            " (in documents under \(number($0)) subject words per 1,000, from the document at "
-              + "relevance \(number(c.documentRelevance)))"
+            " (in documents under \(number($0)) subject words per 1,000; from the document, "
+              + "categories of share \(number(c.documentShare)))"
           } ?? "")
         + (c.neighbourRelevance.map {
           ", from a neighbour at relevance \(number($0))"

@@ -210,7 +210,8 @@ public enum DataFiles {
         "withheld", "score", "keyword", "tfidf", "mention", "heading", "document_share",
         "relevance", "subject_words", "subject_density",
         "apparatus", "terms",
-        "mentions", "apparatus_cues", "heading_text", "review", "text",
+        "mentions", "closest_action", "action_similarity", "subject_from", "apparatus_cues",
+        "heading_text", "review", "text",
       ]
     ) { emit in
       for document in documents {
@@ -253,7 +254,10 @@ public enum DataFiles {
           .decimal(classification.relevance),
           .integer(classification.subjectWords), .decimal(classification.subjectDensity),
           .decimal(classification.apparatusScore), .text(terms),
-          .text(mentions), .text(classification.apparatusCues.joined(separator: "; ")),
+          .text(mentions), .text(score?.closestAction ?? ""),
+          score?.closestAction == nil ? .text("") : .decimal(score?.actionSimilarity ?? 0),
+          .text(classification.subjectSource),
+          .text(classification.apparatusCues.joined(separator: "; ")),
           .text(passage.heading ?? ""), .text(review?.rawValue ?? ""), .text(passage.text),
         ]
       }

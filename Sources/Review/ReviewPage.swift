@@ -202,6 +202,7 @@ enum ReviewPage {
         + ", mention " + label.mention + ", heading " + label.heading + ")" : ""), status));
       box.append(marked(p.text, label ? label.terms : []));
       if (label && label.terms.length) box.append(el("div", {class: "meta"}, "why: " + label.terms.join("; ")));
+      if (label && label.closestAction) box.append(el("div", {class: "meta"}, "closest to action " + label.closestAction + " of the Compact"));
       const note = el("input", {class: "note", placeholder: "note (optional)", value: d ? d.note : ""});
       if (mode === "label") {
         const change = categorySelect("change-to", category);

@@ -30,6 +30,8 @@ struct RunData: Codable, Sendable {
     var mention: String
     var heading: String
     var terms: [String]
+    /// The Compact's action the passage is closest to ("5(c)"), "" if none.
+    var closestAction: String
     /// The review mark the run itself applied (a run made with --decisions), else "".
     var review: String
   }
@@ -99,7 +101,8 @@ struct RunData: Codable, Sendable {
           tfidf: field("tfidf"), mention: field("mention"), heading: field("heading"),
           terms: field("terms").split(separator: ";").map {
             $0.trimmingCharacters(in: .whitespaces)
-          }.filter { !$0.isEmpty }, review: field("review")))
+          }.filter { !$0.isEmpty }, closestAction: field("closest_action"),
+          review: field("review")))
     }
     return RunData(
       categories: coverage.categories.map {

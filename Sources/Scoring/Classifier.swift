@@ -54,11 +54,12 @@ public struct ClassifierSettings: Sendable, Equatable, Codable {
   /// sentence after "seasonal migrant workers ..." that says "their contracts ..." is about
   /// them. nil: neighbours supply nothing.
   public var neighbourRelevance: Double?
-  /// With `subjectFocus`, the document supplies its subjects only to a passage whose tf-idf
-  /// similarity with the Compact (`relevance`) reaches this: in a migration review, a
-  /// paragraph on "data systems" close to the Compact's wording is about migration data, its
-  /// budget page or data-protection notice is not.
-  public var documentRelevance = 0.0
+  /// With `subjectFocus`, a passage that is about migration only because its document is gets
+  /// as labels only the categories that make at least this share of the document's passages
+  /// (those whose strongest lexicon evidence is the category): in a guidance note on one
+  /// objective, a practice paragraph without a migration word is about that objective; in a
+  /// review covering many, its budget page or data-protection notice is about none.
+  public var documentShare = 0.0
   /// Added before the link function (used with `logistic`).
   public var intercept = 0.0
 
@@ -314,9 +315,9 @@ public final class PassageClassifier: Sendable {
   /// The subject sets a passage is about, each with where it was found: its own text
   /// ("passage"), its heading ("heading"), an immediate neighbour in its section when the
   /// passage itself is close to the Compact ("neighbour", see
-  /// `ClassifierSettings.neighbourRelevance`), or the document as a whole when the passage is
-  /// close enough to the Compact ("document", see `ClassifierSettings.subjectFocus` and
-  /// `documentRelevance`). Only a subject found here lets its generic terms count
+  /// `ClassifierSettings.neighbourRelevance`), or the document as a whole ("document", see
+  /// `ClassifierSettings.subjectFocus`; such a passage's labels are limited by
+  /// `documentShare`). Only a subject found here lets its generic terms count
   /// beyond their window, and only the required subject (migration) lets a passage be labelled
   /// without naming an objective.
   private func subjectSources(
@@ -338,8 +339,7 @@ public final class PassageClassifier: Sendable {
     // The document rule: in a document about the required subject as a whole, every subject
     // set as dense in it is supplied to each of its passages.
     if let focus = settings.subjectFocus, let required = settings.subject,
-      densities[required] ?? 0 >= focus,
-      found.relevance >= settings.documentRelevance
+      densities[required] ?? 0 >= focus
     {
       for (subject, density) in densities where density >= focus && sources[subject] == nil {
         sources[subject] = "document"
@@ -439,6 +439,10 @@ public final class PassageClassifier: Sendable {
     // A passage not about the required subject (migration) by its text, heading, neighbours
     // or document gets only the objectives it names explicitly.
     let offSubject = settings.subject.map { subjects[$0] == nil } ?? false
+    // A passage about migration only because its document is gets only the categories the
+    // document is about (their share of its passages) or names: a return evaluation's
+    // paragraph on caseworkers is about return, a review's budget page about nothing.
+    let fromDocument = settings.subject.map { subjects[$0] == "document" } ?? false
     // Objectives and principles are chosen each against the best of their kind: a principle is
     // a way of working that cuts across objectives, not a rival of the passage's objective.
     var chosen: Set<String> = []
@@ -449,6 +453,8 @@ public final class PassageClassifier: Sendable {
         ofKind.filter {
           $0.combined >= settings.threshold && $0.combined >= settings.relativeToTop * best
             && (!offSubject || $0.mention > 0 || !$0.mentions.isEmpty)
+            && (!fromDocument || $0.mention > 0 || !$0.mentions.isEmpty
+              || $0.document >= settings.documentShare)
         }
         .prefix(settings.maxLabels).map(\.category))
     }
@@ -461,6 +467,15 @@ public final class PassageClassifier: Sendable {
     if found.countsForNothing {
       withheld = labels
       labels = []
+    }
+    // The closest action of each label (withheld ones too): one pass for all of them.
+    let shown = Set(labels + withheld)
+    let closest = model.tfidf.closestActions(found.similarity.passage, categories: shown)
+    for index in scores.indices {
+      if let action = closest[scores[index].category] {
+        scores[index].closestAction = action.name
+        scores[index].actionSimilarity = Self.rounded(action.cosine)
+      }
     }
     for index in scores.indices where found.similarity.cosines[scores[index].category] != nil {
       let kept =

@@ -22,6 +22,10 @@ public struct TfIdfModel: Sendable {
   private let longestStopword: Int
   /// Each category's place in `profiles`.
   private let profileIndex: [String: Int]
+  /// The Compact's actions one by one (and each objective's commitment), for the action a
+  /// passage is closest to: (category, its name such as "5(c)", vector).
+  private let actionProfiles: [(category: String, name: String)]
+  private let actionPostings: [String: [(profile: Int, weight: Double)]]
 
   /// The profile of the Compact as a whole (every category's text): a passage's cosine with it
   /// tells how close the passage is to the Compact's subject at all.
@@ -33,17 +37,24 @@ public struct TfIdfModel: Sendable {
       reference += [category.title, category.commitment] + category.actions.map(\.text)
     }
     let profiles = taxonomy.categories.map { ($0.id, $0.referenceText) }
+    var actions: [(category: String, name: String, text: String)] = []
+    for category in taxonomy.categories where category.kind == .objective {
+      actions.append((category.id, "\(category.number) (commitment)", category.commitment))
+      for action in category.actions {
+        actions.append((category.id, "\(category.number)(\(action.letter))", action.text))
+      }
+    }
     self.init(
       reference: reference,
       profiles: profiles + [(Self.wholeCompact, profiles.map(\.1).joined(separator: "\n"))],
-      tokenizer: tokenizer,
-      stopwords: stopwords)
+      actions: actions, tokenizer: tokenizer, stopwords: stopwords)
   }
 
   /// A model whose IDF is fitted on `reference` (one string a document) and whose category
   /// profiles are the given texts.
   public init(
-    reference: [String], profiles texts: [(category: String, text: String)], tokenizer: Tokenizer,
+    reference: [String], profiles texts: [(category: String, text: String)],
+    actions: [(category: String, name: String, text: String)] = [], tokenizer: Tokenizer,
     stopwords: Set<String>
   ) {
     self.stopwords = stopwords
@@ -78,6 +89,15 @@ public struct TfIdfModel: Sendable {
     for (index, profile) in profiles.enumerated() { profileIndex[profile.category] = index }
     self.profileIndex = profileIndex
     self.postings = postings.mapValues { $0.sorted { $0.profile < $1.profile } }
+    var actionPostings: [String: [(profile: Int, weight: Double)]] = [:]
+    for (index, action) in actions.enumerated() {
+      let vector = Self.sortedVector(
+        Self.terms(tokenizer.tokens(action.text), stopwords, longestStopword: longestStopword),
+        idf: idf, unseen: unseen)
+      for (term, weight) in vector { actionPostings[term, default: []].append((index, weight)) }
+    }
+    self.actionProfiles = actions.map { ($0.category, $0.name) }
+    self.actionPostings = actionPostings
   }
 
   /// The terms of `tokens`: stems of words of two letters or more that are neither stopwords
@@ -155,6 +175,31 @@ public struct TfIdfModel: Sendable {
       result[profile.category] = sums[index]
     }
     return (passage, result)
+  }
+
+  /// For each objective in `categories`, the action (or commitment) of the Compact closest to
+  /// `passage` (its tf-idf vector, from `cosines`), with the cosine: "5(c)" is objective 5's
+  /// action (c). One pass over the passage's terms and the actions' postings, however many
+  /// categories are asked for. Empty when the model has no actions (French and Spanish: the
+  /// corpus has no text of the Compact in those languages).
+  public func closestActions(
+    _ passage: [(term: String, weight: Double)], categories: Set<String>
+  ) -> [String: (name: String, cosine: Double)] {
+    guard !actionProfiles.isEmpty, !categories.isEmpty else { return [:] }
+    var sums = [Double](repeating: 0, count: actionProfiles.count)
+    for (term, weight) in passage {
+      guard let holders = actionPostings[term] else { continue }
+      for holder in holders { sums[holder.profile] += weight * holder.weight }
+    }
+    var closest: [String: (name: String, cosine: Double)] = [:]
+    for (index, action) in actionProfiles.enumerated()
+    where sums[index] > 0 && categories.contains(action.category) {
+      // Ties go to the action listed first (the commitment, then (a), (b)...).
+      if sums[index] > closest[action.category]?.cosine ?? 0 {
+        closest[action.category] = (action.name, sums[index])
+      }
+    }
+    return closest
   }
 
   /// The terms of `passage` that contribute most to its cosine with `category`, largest first.

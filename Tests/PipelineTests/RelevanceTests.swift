@@ -72,8 +72,24 @@ struct RelevanceTests {
     #expect(found[2].labels.isEmpty, "privacy: \(found[2].labels) from \(found[2].subjectSource)")
   }
 
-  @Test("A passage takes its subject from its heading or a neighbour in its section")
-  func headingAndNeighbours() {
+  @Test("In a document about one objective, a paragraph without a migration word keeps it")
+  func documentAboutOneObjective() {
+    let guidance = passages([
+      "Remittances sent by migrant workers are a lifeline for families in countries of origin.",
+      "Remittance service providers should publish their fees, and migrants should be able to "
+        + "compare the cost of remittances between banks and money transfer operators.",
+      "Lowering remittance costs to three per cent for migrant families is a shared target.",
+      "Mobile money operators cut the fees on small transfers, and the central bank publishes "
+        + "a monthly comparison of what each provider charges for sending money home.",
+      "The national strategy on remittances also trains migrants in financial literacy.",
+    ])
+    let found = classifier.classify(guidance, documentLanguage: "en")
+    #expect(found[3].subjectSource == "document")
+    #expect(found[3].labels.first == "O20", "\(found[3].labels)")
+  }
+
+  @Test("A passage takes its subject from its heading, or a neighbour in its section when asked")
+  func headingAndNeighbours() throws {
     let underHeading = classifier.classify(
       passages(
         ["Employers must pay the return ticket, and contracts are checked before departure."],
@@ -86,8 +102,44 @@ struct RelevanceTests {
         "Their contracts are checked by labour inspectors, recruitment fees are forbidden and "
           + "employers pay for the journey.",
       ], heading: "Labour")
-    let found = classifier.classify(section, documentLanguage: "en")
+    // Off in the default pipeline (cross-validation found no gain), neighbours supply the
+    // subject with classify.neighbourRelevance.
+    #expect(classifier.classify(section, documentLanguage: "en")[1].subjectSource != "neighbour")
+    let corpus = Corpus(root: Repository.corpus)
+    var settings = try PipelineSettings.load(corpus.defaultPipeline)
+    settings.classifier.neighbourRelevance = 0
+    let withNeighbours = try Analysis(corpus: corpus, settings: settings).classifier
+    let found = withNeighbours.classify(section, documentLanguage: "en")
     #expect(found[1].subjectSource == "neighbour")
     #expect(found[1].labels.contains("O06"), "\(found[1].labels)")
+  }
+}
+
+@Suite("Closest action")
+struct ClosestActionTests {
+  @Test("A label names the Compact's action its passage is closest to, shown in passages.csv")
+  func closestAction() throws {
+    let corpus = Corpus(root: Repository.corpus)
+    let classifier = try Analysis(
+      corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline)
+    ).classifier
+    let text =
+      "The central bank now publishes a comparison of remittance transfer costs, and mobile "
+      + "money operators may offer cheaper transfers to migrants' families at home."
+    let found = classifier.classify(
+      Passage(
+        id: "p1", documentID: "d", page: 1, endPage: 1, start: 0, end: text.unicodeScalars.count,
+        heading: nil, text: text), documentLanguage: "en")
+    let score = try #require(found.score("O20"))
+    #expect(found.labels.contains("O20"))
+    // Objective 20's actions: the closest is one of them, named by number and letter.
+    let action = try #require(score.closestAction)
+    #expect(action.hasPrefix("20(") || action == "20 (commitment)", "\(action)")
+    #expect(score.actionSimilarity > 0)
+    // Categories that are not labels carry none (it is evidence for a label).
+    #expect(
+      found.scores.filter { !found.labels.contains($0.category) }.allSatisfy {
+        $0.closestAction == nil
+      })
   }
 }
