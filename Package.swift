@@ -62,7 +62,12 @@ let package = Package(
     // pkg-config: its .pc file adds a define SwiftPM refuses (-DUTF8PROC_EXPORTS).
     .systemLibrary(
       name: "CUtf8proc", providers: [.apt(["libutf8proc-dev"])]),
-    .target(name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer", "CUtf8proc"]),
+    // Compact Language Detector 2 (Debian libcld2-dev), whose API is C++: a C shim, called by
+    // TextProcessing's LanguageIdentifier only.
+    .target(
+      name: "CLD2", linkerSettings: [.linkedLibrary("cld2")]),
+    .target(
+      name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer", "CUtf8proc", "CLD2"]),
     .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
     // tesseract (Debian libtesseract-dev, with its language models tesseract-ocr-eng, -fra,
     // -spa), for pages without a text layer.

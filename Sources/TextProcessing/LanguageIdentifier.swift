@@ -1,4 +1,12 @@
-/// Tells English, French and Spanish apart by their most frequent function words.
+import CLD2
+
+/// Identifies a text's language: Compact Language Detector 2 (cld2) first, and, where it is not
+/// sure, the most frequent function words of English, French and Spanish.
+///
+/// cld2 (Google's n-gram detector, Debian libcld2-dev) knows some 80 languages and every
+/// script: a text it identifies reliably, with at least half of its letters in one language,
+/// is that language ("en", "fr", "es"), or "other" for any language gcmap has no lexicons for.
+/// Short texts, lists of names and mixtures it is not sure of go to the function words below.
 ///
 /// Each language has a list of short words that are frequent in it and rare in the other
 /// two ("the", "des", "los"); words the languages share ("la", "en", "que") are left out. A
@@ -64,8 +72,37 @@ public enum LanguageIdentifier {
     var value: UInt64? { count <= 8 ? bits : nil }
   }
 
-  /// The language of a text: "en", "fr", "es", "other", or "" when it cannot tell.
+  /// The languages gcmap scores in; cld2's other languages are "other".
+  static let scored: Set<String> = ["en", "fr", "es"]
+
+  /// cld2's language for `text` when it is reliable and holds at least half of the text's
+  /// letters ("en", "fr", "es", or "other"), else nil.
+  public static func detected(_ text: String) -> String? {
+    var text = text
+    let result = text.withUTF8 { bytes -> gcmap_cld2_result in
+      bytes.withMemoryRebound(to: CChar.self) { chars in
+        gcmap_cld2_detect(chars.baseAddress, Int32(clamping: chars.count))
+      }
+    }
+    let code = withUnsafeBytes(of: result.code) { raw in
+      String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+    }
+    guard result.reliable != 0, result.percent >= 50, code != "un", !code.isEmpty else {
+      return nil
+    }
+    return scored.contains(code) ? code : "other"
+  }
+
+  /// The language of a text: "en", "fr", "es", "other", or "" when it cannot tell. cld2's
+  /// reliable answer first; else the function words (`minimumHits` of them, half as many
+  /// again as the runner-up's).
   public static func identify(_ text: String, minimumHits: Int = 3) -> String {
+    if let found = detected(text) { return found }
+    return byFunctionWords(text, minimumHits: minimumHits)
+  }
+
+  /// The language of a text by its function words alone.
+  public static func byFunctionWords(_ text: String, minimumHits: Int) -> String {
     var hitsByLanguage = [Int](repeating: 0, count: markers.count)
     var latin = 0
     var letters = 0
