@@ -10,7 +10,7 @@ import Scoring
 ///
 /// Two ways, as the set's README describes: the classifier alone (each labelled text as one
 /// passage, no heading), and the whole pipeline (every PDF analysed; a labelled passage takes
-/// the labels of the gcmap passages starting on its page that hold at least half of its words,
+/// the labels of the gcmap passages on its page (any page they span) that hold at least half of its words,
 /// lower-cased words of three letters or more, each label with its best score). Figures: false
 /// coverage (passages about no objective that get one), primary top-1 (the best-scoring
 /// objective is the readers' primary), micro precision, recall and F1 over objectives and over
@@ -131,7 +131,16 @@ public struct PassageEvaluation: Sendable {
         let record = try analysis.analyze(
           path: documents.appendingPathComponent(file).path,
           id: String(file.dropLast(4)), file: file, timings: &timings)
-        passagesByPage[file] = Dictionary(grouping: record.classifications, by: \.passage.page)
+        // A passage stands on every page it spans (a paragraph continued on the next page),
+        // as the set's scorer reads it.
+        var byPage: [Int: [Classification]] = [:]
+        for classification in record.classifications {
+          let passage = classification.passage
+          for page in passage.page...max(passage.page, passage.endPage) {
+            byPage[page, default: []].append(classification)
+          }
+        }
+        passagesByPage[file] = byPage
       } catch {
         evaluation.problems[file] = error.reason
       }
