@@ -254,7 +254,13 @@ public final class PassageClassifier: Sendable {
     _ passage: Passage, documentLanguage: String,
     heading: (String, String, LanguageModel) -> HeadingEvidence
   ) -> Gathered {
-    var language = LanguageIdentifier.identify(passage.text)
+    // A passage whose function words name its document's language is in it; cld2 (the cost
+    // of identifying every passage) reads only the others: a French paragraph in an English
+    // review, a Portuguese one, one too short to tell.
+    let byWords = LanguageIdentifier.byFunctionWords(passage.text, minimumHits: 3)
+    var language =
+      !byWords.isEmpty && byWords == documentLanguage
+      ? byWords : LanguageIdentifier.identify(passage.text)
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.
     if language == "other" { return Gathered(passage: passage, language: language) }

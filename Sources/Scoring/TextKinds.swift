@@ -18,14 +18,32 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
   case prose, table, figure, contents
 
   /// The kind of `text`.
+  ///
+  /// Read on the UTF-8 bytes, a word at a time: every passage of every document is read, and
+  /// splitting it into `Character`s (grapheme breaking and property look-ups on each) cost more
+  /// than the rest of its classification.
   public static func of(_ text: String) -> TextKind {
-    let words = text.split(whereSeparator: \.isWhitespace)
+    var text = text
+    return text.withUTF8 { kind(of: $0) }
+  }
+
+  /// A word as the kind reader sees it.
+  struct Word {
+    var hasLetter = false
+    var startsUpper = false
+    var startsLower = false
+    var endsSentence = false
+    var isMarker = false
+  }
+
+  static func kind(of bytes: UnsafeBufferPointer<UInt8>) -> TextKind {
+    let words = Self.words(bytes)
     guard !words.isEmpty else { return .prose }
-    if leaders(in: text) >= 2 { return .contents }
-    if chartCounts(in: text) >= 2 { return .figure }
+    if leaders(in: bytes) >= 2 { return .contents }
+    if chartCounts(in: bytes) >= 2 { return .figure }
     if hasSentence(words) { return .prose }
-    let lettered = words.filter { $0.contains(where: \.isLetter) }
-    let capitalized = lettered.filter { $0.first?.isUppercase == true }.count
+    let lettered = words.filter(\.hasLetter)
+    let capitalized = lettered.count { $0.startsUpper }
     // Without a sentence: names in title case are a list of titles; the rest (numbers, short
     // cells) a table.
     if lettered.count >= 4 && capitalized * 2 >= lettered.count { return .contents }
@@ -33,76 +51,175 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
   }
 
   /// True when `words` hold a sentence (see the type's limits).
-  static func hasSentence(_ words: [Substring]) -> Bool {
-    var span: [Substring] = []
-    func isProse(_ span: [Substring]) -> Bool {
-      let lettered = span.filter { $0.contains(where: \.isLetter) }
+  static func hasSentence(_ words: [Word]) -> Bool {
+    func isProse(_ span: ArraySlice<Word>) -> Bool {
+      let lettered = span.filter(\.hasLetter)
       guard lettered.count >= 3 else { return false }
-      let lower = lettered.dropFirst().filter { $0.first?.isLowercase == true }.count
+      let lower = lettered.dropFirst().count { $0.startsLower }
       return lower * 2 >= lettered.count - 1
     }
-    for word in words {
-      span.append(word)
-      if endsSentence(word) {
-        if isProse(span) { return true }
-        span.removeAll(keepingCapacity: true)
-      }
+    var start = 0
+    for (index, word) in words.enumerated() where word.endsSentence {
+      if isProse(words[start...index]) { return true }
+      start = index + 1
     }
     // A list item needs no full stop.
-    if let first = words.first, Self.isMarker(first), isProse(Array(words.dropFirst())) {
-      return true
-    }
+    if let first = words.first, first.isMarker, isProse(words.dropFirst()) { return true }
     return false
   }
 
-  /// True when `word` ends a sentence: a full stop, "!" or "?", perhaps followed by a note's
+  /// The words of `bytes`, split at ASCII white space.
+  static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> [Word] {
+    var words: [Word] = []
+    var start = 0
+    func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    while start < bytes.count {
+      while start < bytes.count && isSpace(bytes[start]) { start += 1 }
+      var end = start
+      while end < bytes.count && !isSpace(bytes[end]) { end += 1 }
+      if end > start { words.append(word(UnsafeBufferPointer(rebasing: bytes[start..<end]))) }
+      start = end
+    }
+    return words
+  }
+
+  static func word(_ bytes: UnsafeBufferPointer<UInt8>) -> Word {
+    var word = Word()
+    for byte in bytes where isLetter(byte) || byte >= 0x80 {
+      word.hasLetter = true
+      break
+    }
+    if let first = bytes.first {
+      if first >= 0x41 && first <= 0x5A {
+        word.startsUpper = true
+      } else if first >= 0x61 && first <= 0x7A {
+        word.startsLower = true
+      } else if first >= 0x80 {
+        let scalar = String(decoding: bytes.prefix(4), as: UTF8.self).unicodeScalars.first
+        word.startsUpper = scalar?.properties.isUppercase ?? false
+        word.startsLower = scalar?.properties.isLowercase ?? false
+      }
+    }
+    word.endsSentence = endsSentence(bytes)
+    word.isMarker = isMarker(bytes)
+    return word
+  }
+
+  static func isLetter(_ byte: UInt8) -> Bool {
+    (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+  }
+
+  /// True when a word ends a sentence: a full stop, "!" or "?", perhaps followed by a note's
   /// number or a closing quote or bracket ("2022.56", "return.92", "done.”"). "e.g.", "U.S."
   /// and an initial ("J.") do not.
-  static func endsSentence(_ word: Substring) -> Bool {
-    var core = word
-    while let last = core.last, ")]”’\"»".contains(last) { core = core.dropLast() }
-    if let last = core.last, last.isNumber {
-      let digits = core.reversed().prefix { $0.isNumber }.count
-      let rest = core.dropLast(digits)
-      guard let mark = rest.last, ".!?".contains(mark), digits <= 3 else { return false }
-      core = rest
+  static func endsSentence(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    var end = bytes.count
+    // Closing brackets and quotes: ) ] " ' and the UTF-8 of ” ’ ».
+    while end > 0 {
+      let last = bytes[end - 1]
+      if last == 0x29 || last == 0x5D || last == 0x22 || last == 0x27 {
+        end -= 1
+      } else if end >= 3 && bytes[end - 3] == 0xE2 && bytes[end - 2] == 0x80
+        && (last == 0x9D || last == 0x99)
+      {
+        end -= 3
+      } else if end >= 2 && bytes[end - 2] == 0xC2 && last == 0xBB {
+        end -= 2
+      } else {
+        break
+      }
     }
-    guard let last = core.last, ".!?".contains(last) else { return false }
-    let pieces = core.split(separator: ".")
-    let abbreviation = pieces.allSatisfy { $0.count <= 2 && $0.allSatisfy(\.isLetter) }
+    var digits = 0
+    while end - digits > 0 && bytes[end - digits - 1] >= 0x30 && bytes[end - digits - 1] <= 0x39 {
+      digits += 1
+    }
+    if digits > 0 {
+      guard digits <= 3 else { return false }
+      end -= digits
+    }
+    let mark = end > 0 ? bytes[end - 1] : 0
+    guard mark == 0x2E || mark == 0x21 || mark == 0x3F else { return false }
+    // An abbreviation: pieces of one or two letters between full stops ("e.g.", "U.S.", "J.").
+    var piece = 0
+    var abbreviation = true
+    for byte in bytes[0..<end] {
+      if byte == 0x2E {
+        piece = 0
+      } else if isLetter(byte) && piece < 2 {
+        piece += 1
+      } else {
+        abbreviation = false
+        break
+      }
+    }
     return !abbreviation
   }
 
   /// A bullet or a list label ("•", "-", "a)", "(b)", "1.").
-  static func isMarker(_ word: Substring) -> Bool {
-    if word.count == 1, let scalar = word.unicodeScalars.first {
+  static func isMarker(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    let text = String(decoding: bytes, as: UTF8.self)
+    if text.unicodeScalars.count == 1, let scalar = text.unicodeScalars.first {
       return "•▪◦‣●○■□➢►▶✓✔-–—*".unicodeScalars.contains(scalar)
     }
-    let core = word.trimmingCharacters(in: CharacterSet(charactersIn: "().)"))
-    return word.count <= 4 && !core.isEmpty && core.count <= 2
-      && (core.allSatisfy(\.isNumber) || core.allSatisfy(\.isLetter))
-      && (word.hasSuffix(")") || word.hasSuffix("."))
+    guard bytes.count <= 4, let last = bytes.last, last == 0x29 || last == 0x2E else {
+      return false
+    }
+    let core = bytes.filter { $0 != 0x28 && $0 != 0x29 && $0 != 0x2E }
+    return !core.isEmpty && core.count <= 2
+      && (core.allSatisfy { $0 >= 0x30 && $0 <= 0x39 } || core.allSatisfy(isLetter))
   }
 
-  /// Dot leaders of a table of contents ("Introduction ........ 4").
-  static func leaders(in text: String) -> Int {
+  /// Dot leaders of a table of contents ("Introduction ........ 4", or with "…").
+  static func leaders(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
     var count = 0
     var run = 0
-    for scalar in text.unicodeScalars {
-      if scalar == "." || scalar == "…" {
-        run += scalar == "…" ? 3 : 1
-      } else if scalar == " " && run > 0 {
-        continue
+    var index = 0
+    while index < bytes.count {
+      let byte = bytes[index]
+      if byte == 0x2E {
+        run += 1
+      } else if byte == 0xE2 && index + 2 < bytes.count && bytes[index + 1] == 0x80
+        && bytes[index + 2] == 0xA6
+      {
+        run += 3
+        index += 2
+      } else if byte == 0x20 && run > 0 {
+        // ". . . ." counts as a run.
       } else {
         if run >= 4 { count += 1 }
         run = 0
       }
+      index += 1
     }
     return count + (run >= 4 ? 1 : 0)
   }
 
-  /// A chart's counts by label: "(n = 5)", "(n=12)".
-  static func chartCounts(in text: String) -> Int {
-    text.matches(of: #/\(\s*[nN]\s*=\s*\d+\s*\)/#).count
+  /// A chart's counts by label: "(n = 5)", "(n=12)", "( N = 3 )".
+  static func chartCounts(in bytes: UnsafeBufferPointer<UInt8>) -> Int {
+    var count = 0
+    var index = 0
+    func skipSpaces() { while index < bytes.count && bytes[index] == 0x20 { index += 1 } }
+    while index < bytes.count {
+      guard bytes[index] == 0x28 else {
+        index += 1
+        continue
+      }
+      index += 1
+      skipSpaces()
+      guard index < bytes.count, bytes[index] == 0x6E || bytes[index] == 0x4E else { continue }
+      index += 1
+      skipSpaces()
+      guard index < bytes.count, bytes[index] == 0x3D else { continue }
+      index += 1
+      skipSpaces()
+      var digits = 0
+      while index < bytes.count && bytes[index] >= 0x30 && bytes[index] <= 0x39 {
+        digits += 1
+        index += 1
+      }
+      skipSpaces()
+      if digits > 0 && index < bytes.count && bytes[index] == 0x29 { count += 1 }
+    }
+    return count
   }
 }
