@@ -384,8 +384,18 @@ public final class PassageClassifier: Sendable {
     // project's title, a thematic area) are no evidence of what it discusses.
     let subjectDensity = settings.subject.flatMap { subjectDensities[$0] } ?? 0
     // (Found in the passage's own text, a subject already let its generic terms count within
-    // the window; beyond it, its word is too far to say what they are about.)
-    let contextSubjects = subjects.filter { $0.value != "passage" }.keys.sorted()
+    // the window; beyond it, its word is too far to say what they are about, unless it is a
+    // subject that gives shared terms their sense and the document as a whole is about it too:
+    // in a return study, a caseworker's "case management" is return case management.)
+    let focus = settings.subjectFocus ?? .infinity
+    let onSubject = settings.subject.map { subjectDensities[$0] ?? 0 >= focus } ?? false
+    let documentAbout: Set<String> =
+      onSubject
+      ? Set(subjectDensities.filter { $0.value >= focus && $0.key != settings.subject }.keys)
+      : []
+    let contextSubjects = subjects.filter {
+      $0.value != "passage" || documentAbout.contains($0.key)
+    }.keys.sorted()
     let documentOnSubject = settings.subject.map { subjects[$0] == "document" } ?? false
     let quoted =
       settings.subject != nil && !documentOnSubject
