@@ -29,6 +29,7 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
 
   /// A word as the kind reader sees it.
   struct Word {
+    var isDecimal = false
     var hasLetter = false
     var startsUpper = false
     var startsLower = false
@@ -52,15 +53,22 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
 
   /// True when `words` hold a sentence (see the type's limits).
   static func hasSentence(_ words: [Word]) -> Bool {
-    func isProse(_ span: ArraySlice<Word>) -> Bool {
+    // At least half of the words after the first in lower case; two thirds where the span
+    // ends with a number (a table row of names ends with amounts, a sentence with a note).
+    func isProse(_ span: ArraySlice<Word>, strict: Bool = false) -> Bool {
       let lettered = span.filter(\.hasLetter)
       guard lettered.count >= 3 else { return false }
       let lower = lettered.dropFirst().count { $0.startsLower }
-      return lower * 2 >= lettered.count - 1
+      return strict ? lower * 3 >= 2 * (lettered.count - 1) : lower * 2 >= lettered.count - 1
     }
     var start = 0
-    for (index, word) in words.enumerated() where word.endsSentence {
-      if isProse(words[start...index]) { return true }
+    for (index, word) in words.enumerated() {
+      // "42.53 There": a number, a full stop and a note's number, then a new sentence (or the
+      // passage's end: "by the end of 2022.56").
+      let noteAfterNumber =
+        word.isDecimal && (index + 1 == words.count || words[index + 1].startsUpper)
+      guard word.endsSentence || noteAfterNumber else { continue }
+      if isProse(words[start...index], strict: !word.endsSentence) { return true }
       start = index + 1
     }
     // A list item needs no full stop.
@@ -101,6 +109,7 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
       }
     }
     word.endsSentence = endsSentence(bytes)
+    word.isDecimal = isDecimal(bytes)
     word.isMarker = isMarker(bytes)
     return word
   }
@@ -110,9 +119,12 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
   }
 
   /// True when a word ends a sentence: a full stop, "!" or "?", perhaps followed by a note's
-  /// number or a closing quote or bracket ("2022.56", "return.92", "done.”"). "e.g.", "U.S."
-  /// and an initial ("J.") do not.
+  /// number or a closing quote or bracket ("return.92", "done.”", "in 2022."). A decimal ("1.2",
+  /// "2022.56"), "e.g.", "U.S." and an initial ("J.") do not.
   static func endsSentence(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    // A number with a decimal point ("1.2", "2.1.3") ends no sentence on its own: a table's
+    // cells are full of them (see `isDecimal`). A number then a full stop ("in 2022.") does.
+    if isDecimal(bytes) { return false }
     var end = bytes.count
     // Closing brackets and quotes: ) ] " ' and the UTF-8 of ” ’ ».
     while end > 0 {
@@ -153,6 +165,13 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
       }
     }
     return !abbreviation
+  }
+
+  /// A number with a point inside ("1.2", "42.53"): a decimal, or a number, a full stop and a
+  /// note's number ("the target of 42.53 There are..."), told apart by the word after it.
+  static func isDecimal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    bytes.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2E || $0 == 0x2C }
+      && bytes.dropLast().contains(0x2E)
   }
 
   /// A bullet or a list label ("•", "-", "a)", "(b)", "1.").

@@ -10,6 +10,7 @@ struct TextKindTests {
     let texts = [
       "Recruitment agencies may no longer charge fees to the workers they place abroad.",
       "The number of partners rose from 25 in 2017 to 180 by the end of 2022.56 Most were local.",
+      "The survey found that 136 partners used the data, above the target of 42.53",
       "• training of labour inspectors on the rights of workers hired in other countries",
       "Remittance costs fell.",
     ]
@@ -23,6 +24,11 @@ struct TextKindTests {
         "Counter-trafficking Labour migration Border management Donor A Donor B 2019 2020 12 7")
         == .contents)
     #expect(TextKind.of("2019 2020 2021 14 27 31 12% 45% 3,200 4,100") == .table)
+    // Decimals end no sentence: a budget table's areas and amounts are not prose.
+    #expect(
+      TextKind.of(
+        "Thematic area Border management Counter-trafficking Labour migration Remittances and "
+          + "diaspora 2024 1.2 0.8 0.5 0.3 2025 1.4 0.9 0.7 0.3") != .prose)
     #expect(
       TextKind.of("Return assistance (n = 5) Counter-trafficking (n = 7) Migration health (n = 4)")
         == .figure)
