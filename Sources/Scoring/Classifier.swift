@@ -158,10 +158,10 @@ public final class PassageClassifier: Sendable {
       headingEvidence($0, model: $2)
     }
     // Alone, the passage is its own document and has no neighbours.
+    let densities = subjectDensities(body([found]))
     return decide(
-      found,
-      subjects: subjectSources(found, neighbours: [], densities: subjectDensities(body([found]))),
-      documentShares: [:], subjectDensities: subjectDensities(body([found])), evidence: evidence)
+      found, subjects: subjectSources(found, neighbours: [], densities: densities),
+      documentShares: [:], subjectDensities: densities, evidence: evidence)
   }
 
   /// `classify` for a document's passages in order, each also weighed by what the document as
@@ -260,7 +260,7 @@ public final class PassageClassifier: Sendable {
     let byWords = LanguageIdentifier.byFunctionWords(passage.text, minimumHits: 3)
     var language =
       !byWords.isEmpty && byWords == documentLanguage
-      ? byWords : LanguageIdentifier.identify(passage.text)
+      ? byWords : LanguageIdentifier.detected(passage.text) ?? byWords
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.
     if language == "other" { return Gathered(passage: passage, language: language) }
@@ -388,7 +388,7 @@ public final class PassageClassifier: Sendable {
     // subject that gives shared terms their sense and the document as a whole is about it too:
     // in a return study, a caseworker's "case management" is return case management.)
     let focus = settings.subjectFocus ?? .infinity
-    let onSubject = settings.subject.map { subjectDensities[$0] ?? 0 >= focus } ?? false
+    let onSubject = settings.subject != nil && subjectDensity >= focus
     let documentAbout: Set<String> =
       onSubject
       ? Set(subjectDensities.filter { $0.value >= focus && $0.key != settings.subject }.keys)
@@ -396,11 +396,8 @@ public final class PassageClassifier: Sendable {
     let contextSubjects = subjects.filter {
       $0.value != "passage" || documentAbout.contains($0.key)
     }.keys.sorted()
-    let documentOnSubject = settings.subject.map { subjects[$0] == "document" } ?? false
     let quoted =
-      settings.subject != nil && !documentOnSubject
-        && subjectDensity < (settings.subjectFocus ?? .infinity)
-      ? Quotations.spans(found.passage.text) : []
+      settings.subject != nil && !onSubject ? Quotations.spans(found.passage.text) : []
     for category in categories {
       let id = category.id
       let context = contextSubjects.flatMap { found.contextTerms[$0]?[id] ?? [] }
