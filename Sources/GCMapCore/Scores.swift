@@ -161,8 +161,9 @@ public struct Classification: Sendable, Equatable, Codable {
 
 /// How far a document covers a category.
 ///
-/// none: no passage signals it; mentioned: named or weakly signalled, but no passage is about
-/// it; addressed: at least one passage is labelled with it; substantive: several passages are.
+/// none: no passage signals it; mentioned: named or weakly signalled (labelled only by weak
+/// passages, see `CoverageSettings.addressedScore`); addressed: at least one firmly labelled
+/// passage; substantive: several labelled passages, one of them firm.
 public enum CoverageLevel: String, Sendable, Codable, CaseIterable, Comparable {
   case none, mentioned, addressed, substantive
 

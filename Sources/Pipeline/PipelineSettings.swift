@@ -197,10 +197,14 @@ public struct PipelineSettings: Sendable {
     if let coverage = top["coverage"] {
       let fields = try yaml.mapping(
         coverage, "coverage",
-        allowed: ["mentionedScore", "substantivePassages", "substantiveShare"])
+        allowed: ["mentionedScore", "addressedScore", "substantivePassages", "substantiveShare"])
       if let node = fields["mentionedScore"] {
         settings.coverage.mentionedScore = try yaml.double(
           node, "coverage.mentionedScore", in: 0...10)
+      }
+      if let node = fields["addressedScore"] {
+        settings.coverage.addressedScore = try yaml.double(
+          node, "coverage.addressedScore", in: 0...10)
       }
       if let node = fields["substantivePassages"] {
         settings.coverage.substantivePassages = try yaml.int(
@@ -245,7 +249,8 @@ public struct PipelineSettings: Sendable {
         + (c.neighbourRelevance.map {
           ", from a neighbour at relevance \(number($0))"
         } ?? ""),
-      "coverage: mentionedScore \(number(k.mentionedScore)), substantivePassages \(k.substantivePassages), "
+      "coverage: mentionedScore \(number(k.mentionedScore)), "
+        + "addressedScore \(number(k.addressedScore)), substantivePassages \(k.substantivePassages), "
         + "substantiveShare \(number(k.substantiveShare))",
     ]
   }

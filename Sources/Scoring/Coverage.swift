@@ -5,6 +5,11 @@ public struct CoverageSettings: Sendable, Equatable, Codable {
   /// A category no passage is labelled with is "mentioned" if a passage names it or scores at
   /// least this much for it.
   public var mentionedScore = 0.5
+  /// A labelled category is "addressed" only when one of its labelled passages scores at least
+  /// this much for it, names it, or carries an analyst's decision for it; labels all weaker
+  /// than this make it "mentioned". Why: a cell is a claim an analyst signs, and one passage
+  /// labelled just over the threshold rarely survives being read (0: every label addresses).
+  public var addressedScore = 0.0
   /// "substantive" needs this many labelled passages and this share of the document's
   /// passages (report apparatus left out). The default share, 1/23, is an even share among
   /// the 23 objectives: a real part of the document, relative to its length, not three
@@ -38,13 +43,16 @@ public struct CoverageAggregator: Sendable {
     let total = classifications.count { !$0.isApparatus }
     // One pass over the passages, tallying into each category's slot.
     var labelledCounts = [Int](repeating: 0, count: categoryIDs.count)
+    var firmCounts = [Int](repeating: 0, count: categoryIDs.count)
     var strongestScores = [Double?](repeating: nil, count: categoryIDs.count)
     var mentionCounts = [Int](repeating: 0, count: categoryIDs.count)
     for classification in classifications {
       let isBody = !classification.isApparatus
       if isBody {
         for label in Set(classification.labels) {
-          if let slot = slots[label] { labelledCounts[slot] += 1 }
+          guard let slot = slots[label] else { continue }
+          labelledCounts[slot] += 1
+          if isFirm(label, in: classification) { firmCounts[slot] += 1 }
         }
       }
       var seen = Set<String>()
@@ -61,7 +69,9 @@ public struct CoverageAggregator: Sendable {
       let labelled = labelledCounts[slot]
       let strongest = strongestScores[slot] ?? 0
       let mentions = mentionCounts[slot]
-      return cell(id, labelled: labelled, total: total, strongest: strongest, mentions: mentions)
+      return cell(
+        id, labelled: labelled, firm: firmCounts[slot], total: total, strongest: strongest,
+        mentions: mentions)
     }
     return DocumentCoverage(documentID: documentID, passageCount: total, cells: cells)
   }
@@ -73,28 +83,40 @@ public struct CoverageAggregator: Sendable {
     -> DocumentCoverage
   {
     var labelledCounts: [String: Int] = [:]
+    var firmCounts: [String: Int] = [:]
     for classification in classifications where !classification.isApparatus {
-      for label in Set(classification.labels) { labelledCounts[label, default: 0] += 1 }
+      for label in Set(classification.labels) {
+        labelledCounts[label, default: 0] += 1
+        if isFirm(label, in: classification) { firmCounts[label, default: 0] += 1 }
+      }
     }
     var revised = coverage
     revised.cells = coverage.cells.map { old in
       cell(
-        old.category, labelled: labelledCounts[old.category] ?? 0, total: coverage.passageCount,
+        old.category, labelled: labelledCounts[old.category] ?? 0,
+        firm: firmCounts[old.category] ?? 0, total: coverage.passageCount,
         strongest: old.strongest, mentions: old.mentions)
     }
     return revised
   }
 
-  private func cell(_ id: String, labelled: Int, total: Int, strongest: Double, mentions: Int)
-    -> CategoryCoverage
-  {
+  /// Whether `category`, a label of `classification`, can make its cell addressed: its score
+  /// reaches `addressedScore`, the passage names it, or an analyst decided it.
+  private func isFirm(_ category: String, in classification: Classification) -> Bool {
+    guard let score = classification.score(category) else { return true }
+    return score.combined >= settings.addressedScore || score.mention > 0 || score.review != nil
+  }
+
+  private func cell(
+    _ id: String, labelled: Int, firm: Int, total: Int, strongest: Double, mentions: Int
+  ) -> CategoryCoverage {
     let share = total > 0 ? Double(labelled) / Double(total) : 0
     let level: CoverageLevel
-    if labelled >= settings.substantivePassages && share >= settings.substantiveShare {
+    if firm > 0 && labelled >= settings.substantivePassages && share >= settings.substantiveShare {
       level = .substantive
-    } else if labelled > 0 {
+    } else if firm > 0 {
       level = .addressed
-    } else if mentions > 0 || strongest >= settings.mentionedScore {
+    } else if labelled > 0 || mentions > 0 || strongest >= settings.mentionedScore {
       level = .mentioned
     } else {
       level = .none

@@ -379,6 +379,46 @@ struct CoverageTests {
     #expect(coverage.cell("O09")?.mentions == 1)
     #expect(ShippedCorpus.shared.taxonomy.topObjective(coverage) == "O20")
   }
+
+  @Test(
+    "A cell is addressed only by a firm label: strong enough, naming the category, or an analyst's")
+  func firmLabels() throws {
+    let classifier = ShippedCorpus.shared.classifier()
+    let weak = classifier.classify(passage("Consulates assist nationals abroad."))
+    let strength = try #require(weak.score("O14")).combined
+    #expect(weak.labels.contains("O14"))
+    func level(_ classifications: [Classification], addressedScore: Double) -> CoverageLevel? {
+      var settings = CoverageSettings()
+      settings.addressedScore = addressedScore
+      let aggregator = CoverageAggregator(
+        settings: settings, categoryIDs: ShippedCorpus.shared.taxonomy.ids)
+      return aggregator.aggregate(documentID: "d", classifications).cell("O14")?.level
+    }
+    #expect(level([weak], addressedScore: 0) == .addressed)
+    #expect(level([weak], addressedScore: strength) == .addressed)
+    // Labelled, but only just over the threshold: the document touches the objective.
+    #expect(level([weak], addressedScore: strength + 0.01) == .mentioned)
+    // Three weak passages are no more substantive than one.
+    #expect(level([weak, weak, weak], addressedScore: strength + 0.01) == .mentioned)
+
+    let named = classifier.classify(
+      passage("Under objective 14, consulates assist nationals abroad."))
+    #expect(named.labels.contains("O14"))
+    #expect(level([named], addressedScore: 10) == .addressed)
+
+    // An analyst who confirms the weak label signs the claim: the revised cell is addressed.
+    var confirmed = weak
+    if let index = confirmed.scores.firstIndex(where: { $0.category == "O14" }) {
+      confirmed.scores[index].review = .confirmed
+    }
+    var settings = CoverageSettings()
+    settings.addressedScore = strength + 0.01
+    let aggregator = CoverageAggregator(
+      settings: settings, categoryIDs: ShippedCorpus.shared.taxonomy.ids)
+    let before = aggregator.aggregate(documentID: "d", [weak])
+    #expect(before.cell("O14")?.level == .mentioned)
+    #expect(aggregator.revised(before, [confirmed]).cell("O14")?.level == .addressed)
+  }
 }
 
 @Suite("Report apparatus")
