@@ -41,10 +41,13 @@ public struct TextLine: Sendable, Equatable, Codable {
   public var isVertical: Bool
   /// True when layout or a blank line says a new block (paragraph, heading, cell) starts here.
   public var startsBlock: Bool
+  /// Set when the line is a cell's line in a table found from the page's geometry: the row
+  /// of column headers or a body row (each row one block, its cells left to right).
+  public var table: TableRole?
 
   public init(
     text: String, box: Box? = nil, fontSize: Double? = nil, isBold: Bool = false,
-    isVertical: Bool = false, startsBlock: Bool = false
+    isVertical: Bool = false, startsBlock: Bool = false, table: TableRole? = nil
   ) {
     self.text = text
     self.box = box
@@ -52,7 +55,13 @@ public struct TextLine: Sendable, Equatable, Codable {
     self.isBold = isBold
     self.isVertical = isVertical
     self.startsBlock = startsBlock
+    self.table = table
   }
+}
+
+/// A table line's place: in the row of column headers, or in a body row.
+public enum TableRole: String, Sendable, Equatable, Codable {
+  case header, row
 }
 
 /// One page of a document: its 1-based number, size and lines in reading order.
@@ -141,12 +150,15 @@ public struct Passage: Sendable, Equatable, Codable {
   /// For text read by OCR, the lowest mean word confidence of its pages (0–100); nil for text
   /// from the PDF's text layer.
   public var ocrConfidence: Double?
+  /// True for a table's row found from the page's geometry (its cells left to right).
+  public var isTableRow: Bool
 
   public init(
     id: String, documentID: String, page: Int, endPage: Int, start: Int, end: Int,
-    heading: String?, text: String, ocrConfidence: Double? = nil
+    heading: String?, text: String, ocrConfidence: Double? = nil, isTableRow: Bool = false
   ) {
     self.ocrConfidence = ocrConfidence
+    self.isTableRow = isTableRow
     self.id = id
     self.documentID = documentID
     self.page = page

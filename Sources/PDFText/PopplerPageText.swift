@@ -75,9 +75,50 @@ enum PopplerPageText {
     let vertical = fragments.filter(\.isVertical).sorted {
       ($0.box.x0, $0.box.y0) < ($1.box.x0, $1.box.y0)
     }
-    let ordered = ReadingOrder.order(horizontal.map(\.box)).map { horizontal[$0] } + vertical
-    return Page(
-      number: number, width: width, height: height, lines: markBlocks(ordered))
+    var lines = tableAwareOrder(horizontal)
+    lines += markBlocks(vertical)
+    return Page(number: number, width: width, height: height, lines: lines)
+  }
+
+  /// `fragments` in reading order with their block marks, each table found by `TableLayout`
+  /// read in place as one unit: row by row, a row's cells left to right, each row one block
+  /// (the column headers marked as such).
+  private static func tableAwareOrder(_ fragments: [Fragment]) -> [TextLine] {
+    var heights = fragments.map(\.height)
+    let tables = TableLayout.find(
+      fragments.map(\.box), texts: fragments.map(\.text), bold: fragments.map(\.bold),
+      lineHeight: median(&heights))
+    guard !tables.isEmpty else {
+      return markBlocks(ReadingOrder.order(fragments.map(\.box)).map { fragments[$0] })
+    }
+    var inTable = Set<Int>()
+    for table in tables { inTable.formUnion(table.members) }
+    // Each table takes part in the reading order as one box, after the loose lines.
+    let loose = fragments.indices.filter { !inTable.contains($0) }
+    let boxes = loose.map { fragments[$0].box } + tables.map(\.box)
+    var lines: [TextLine] = []
+    var run: [Fragment] = []
+    for slot in ReadingOrder.order(boxes) {
+      if slot < loose.count {
+        run.append(fragments[loose[slot]])
+        continue
+      }
+      lines += markBlocks(run)
+      run.removeAll()
+      let table = tables[slot - loose.count]
+      for (rowIndex, row) in table.rows.enumerated() {
+        let role: TableRole = rowIndex == 0 && table.hasHeader ? .header : .row
+        for (lineIndex, member) in row.flatMap({ $0 }).enumerated() {
+          let fragment = fragments[member]
+          lines.append(
+            TextLine(
+              text: fragment.text, box: fragment.box, fontSize: fragment.height,
+              isBold: fragment.bold, startsBlock: lineIndex == 0, table: role))
+        }
+      }
+    }
+    lines += markBlocks(run)
+    return lines
   }
 
   /// Lines without geometry, for pages whose layout poppler could not give.
@@ -119,7 +160,8 @@ enum PopplerPageText {
   private static let boldMarkers = ["bold", "black", "heavy", "semibold", "demi"]
 
   /// Splits a poppler line where the space between two glyphs is wider than three line
-  /// heights: table cells or side-by-side columns that poppler put on one line. Returns
+  /// heights: table cells or side-by-side columns that poppler put on one line, on its
+  /// baseline or, at a cell's end, on another. Returns
   /// ranges of the line's glyphs; `scratch` is working space reused across lines.
   private static func splitAtWideGaps(
     _ glyphs: ArraySlice<Glyph>, scratch: inout [Double]
@@ -134,9 +176,9 @@ enum PopplerPageText {
     for index in glyphs.indices {
       let glyph = glyphs[index]
       guard !glyph.scalar.isSpace else { continue }
-      if let previous = lastVisible, glyph.box.x0 - previous.box.x1 > 3 * lineHeight,
-        abs(glyph.box.y0 - previous.box.y0) < lineHeight
-      {
+      // Far to the right on the same baseline: another cell or column. Far to the right and
+      // on another baseline: poppler ran the end of one cell into the next cell's first line.
+      if let previous = lastVisible, glyph.box.x0 - previous.box.x1 > 3 * lineHeight {
         parts.append(partStart..<index)
         partStart = index
       }

@@ -7,7 +7,8 @@ import GCMapCore
 /// The cut tries a vertical gutter first (columns are read one after the other), then the
 /// widest horizontal gap; where a region holds columns under a full-width line, only gaps
 /// next to such spanning lines are cut, so that two columns are never sliced into rows.
-/// Limits: left-to-right scripts only; a table is read column by column.
+/// Limits: left-to-right scripts only; a table `TableLayout` did not find is read column by
+/// column (those it found come here as one box each).
 public enum ReadingOrder {
   /// Indices of `boxes` in reading order.
   public static func order(_ boxes: [Box]) -> [Int] {

@@ -279,7 +279,7 @@ public final class PassageClassifier: Sendable {
     let apparatus =
       model.apparatus?.assess(
         passage.text, tokens: tokens, section: fromHeading?.apparatusSection) ?? Apparatus()
-    let kind = TextKind.of(passage.text)
+    let kind = TextKind.of(passage.text, isTableRow: passage.isTableRow)
     return Gathered(
       passage: passage, language: language, model: model,
       termsByCategory: termsByCategory,

@@ -22,9 +22,13 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
   /// Read on the UTF-8 bytes, a word at a time: every passage of every document is read, and
   /// splitting it into `Character`s (grapheme breaking and property look-ups on each) cost more
   /// than the rest of its classification.
-  public static func of(_ text: String) -> TextKind {
+  ///
+  /// A table's row (`isTableRow`, found from the page's geometry) is prose only with a sentence
+  /// in the strict sense: ended by `.`, `!` or `?` and two thirds of its words in lower case. Its
+  /// cells side by side can make a sentence of names and numbers in the loose sense.
+  public static func of(_ text: String, isTableRow: Bool = false) -> TextKind {
     var text = text
-    return text.withUTF8 { kind(of: $0) }
+    return text.withUTF8 { kind(of: $0, strict: isTableRow) }
   }
 
   /// A word as the kind reader sees it.
@@ -37,12 +41,12 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
     var isMarker = false
   }
 
-  static func kind(of bytes: UnsafeBufferPointer<UInt8>) -> TextKind {
+  static func kind(of bytes: UnsafeBufferPointer<UInt8>, strict: Bool = false) -> TextKind {
     let words = Self.words(bytes)
     guard !words.isEmpty else { return .prose }
     if leaders(in: bytes) >= 2 { return .contents }
     if chartCounts(in: bytes) >= 2 { return .figure }
-    if hasSentence(words) { return .prose }
+    if hasSentence(words, strict: strict) { return .prose }
     let lettered = words.filter(\.hasLetter)
     let capitalized = lettered.count { $0.startsUpper }
     // Without a sentence: names in title case are a list of titles; the rest (numbers, short
@@ -52,7 +56,7 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
   }
 
   /// True when `words` hold a sentence (see the type's limits).
-  static func hasSentence(_ words: [Word]) -> Bool {
+  static func hasSentence(_ words: [Word], strict: Bool = false) -> Bool {
     // At least half of the words after the first in lower case; two thirds where the span
     // ends with a number (a table row of names ends with amounts, a sentence with a note).
     func isProse(_ span: ArraySlice<Word>, strict: Bool = false) -> Bool {
@@ -67,12 +71,14 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
       // passage's end: "by the end of 2022.56").
       let noteAfterNumber =
         word.isDecimal && (index + 1 == words.count || words[index + 1].startsUpper)
-      guard word.endsSentence || noteAfterNumber else { continue }
-      if isProse(words[start...index], strict: !word.endsSentence) { return true }
+      guard word.endsSentence || (noteAfterNumber && !strict) else { continue }
+      if isProse(words[start...index], strict: strict || !word.endsSentence) { return true }
       start = index + 1
     }
     // A list item needs no full stop.
-    if let first = words.first, first.isMarker, isProse(words.dropFirst()) { return true }
+    if let first = words.first, first.isMarker, isProse(words.dropFirst(), strict: strict) {
+      return true
+    }
     return false
   }
 

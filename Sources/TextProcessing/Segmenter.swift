@@ -30,11 +30,14 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var lines: [LineRef]
     var isHeading = false
     var text: String { lines.map(\.line.text).joined(separator: " ") }
+    var table: TableRole? { lines.first?.line.table }
   }
 
   struct Paragraph {
     var lines: [LineRef]
     var heading: String?
+    /// A table's row: never joined with another paragraph.
+    var isTableRow = false
   }
 
   public func segment(_ pages: [Page], documentID: String) -> [Passage] {
@@ -51,7 +54,8 @@ public struct Segmenter: Sendable, Equatable, Codable {
           Passage(
             id: "\(documentID)#\(passages.count + 1)", documentID: documentID,
             page: piece.page, endPage: piece.endPage, start: piece.start, end: piece.end,
-            heading: paragraph.heading, text: piece.text, ocrConfidence: read.min()))
+            heading: paragraph.heading, text: piece.text, ocrConfidence: read.min(),
+            isTableRow: paragraph.isTableRow))
       }
     }
     return passages
@@ -91,7 +95,10 @@ public struct Segmenter: Sendable, Equatable, Codable {
         if index > 0 { offset += line.startsBlock ? 2 : 1 }
         let ref = LineRef(pageNumber: page.number, start: offset, line: line)
         offset += line.text.unicodeScalars.count
-        if index == 0 || line.startsBlock || Self.isListItem(line.text) || blocks.isEmpty {
+        let leavesTable = index > 0 && page.lines[index - 1].table != line.table
+        if index == 0 || line.startsBlock || leavesTable || blocks.isEmpty
+          || (line.table == nil && Self.isListItem(line.text))
+        {
           blocks.append(Block(lines: [ref]))
         } else {
           blocks[blocks.count - 1].lines.append(ref)
@@ -119,7 +126,11 @@ public struct Segmenter: Sendable, Equatable, Codable {
       / Double(max(1, bodyLines.map(\.text.characterCount).reduce(0, +)))
     return blocks.map { block in
       var block = block
-      block.isHeading = isHeading(block, bodySize: bodySize, bodyIsBold: boldShare > 0.5)
+      switch block.table {
+      case .header: block.isHeading = true
+      case .row: block.isHeading = false
+      case nil: block.isHeading = isHeading(block, bodySize: bodySize, bodyIsBold: boldShare > 0.5)
+      }
       return block
     }
   }
@@ -210,18 +221,32 @@ public struct Segmenter: Sendable, Equatable, Codable {
   }
 
   /// Paragraphs from body blocks; a block in lower case after an unfinished paragraph
-  /// continues it, across columns, headings and pages.
+  /// continues it, across columns, headings and pages. A table's row is a paragraph of its
+  /// own, under the section's heading and its table's column headers ("Measures taken by
+  /// objective / Objective · Measures taken in 2025 · Lead ministry").
   private func joinContinuations(_ blocks: [Block]) -> [Paragraph] {
     var paragraphs: [Paragraph] = []
     var heading: String?
+    var columnHeaders: String?
     for block in blocks {
+      if block.table == .header {
+        columnHeaders = block.lines.map(\.line.text).joined(separator: " · ")
+        continue
+      }
+      if block.table == nil { columnHeaders = nil }
       if block.isHeading {
         heading = block.text
         continue
       }
+      if block.table == .row {
+        let context = [heading, columnHeaders].compactMap { $0 }.joined(separator: " / ")
+        paragraphs.append(
+          Paragraph(lines: block.lines, heading: context.isEmpty ? nil : context, isTableRow: true))
+        continue
+      }
       let text = block.text
-      if let previous = paragraphs.last, Self.startsLowercase(text), !Self.isListItem(text),
-        !Self.endsSentence(Self.ending(of: previous))
+      if let previous = paragraphs.last, !previous.isTableRow, Self.startsLowercase(text),
+        !Self.isListItem(text), !Self.endsSentence(Self.ending(of: previous))
       {
         paragraphs[paragraphs.count - 1].lines += block.lines
       } else {
@@ -237,6 +262,13 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var result: [Paragraph] = []
     var carry: Paragraph?
     for var paragraph in paragraphs {
+      if paragraph.isTableRow {
+        // A row is read on its own: no fragment joins it, it joins none.
+        if let pending = carry { appendFragment(pending, to: &result) }
+        carry = nil
+        result.append(paragraph)
+        continue
+      }
       if let pending = carry {
         if pending.lines.last?.pageNumber == paragraph.lines.first?.pageNumber,
           pending.heading == paragraph.heading
@@ -258,7 +290,8 @@ public struct Segmenter: Sendable, Equatable, Codable {
   }
 
   private func appendFragment(_ fragment: Paragraph, to result: inout [Paragraph]) {
-    if let last = result.last, last.lines.last?.pageNumber == fragment.lines.first?.pageNumber,
+    if let last = result.last, !last.isTableRow,
+      last.lines.last?.pageNumber == fragment.lines.first?.pageNumber,
       last.heading == fragment.heading
     {
       result[result.count - 1].lines += fragment.lines
