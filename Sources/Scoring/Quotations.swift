@@ -17,6 +17,11 @@ enum Quotations {
 
   /// The quoted spans of `text`, as Unicode scalar offsets (quotation marks excluded).
   static func spans(_ text: String) -> [Range<Int>] {
+    // Most passages quote nothing: their bytes hold no `"` and none of the openers' first
+    // bytes (“ and „ start E2 80, « is C2 AB), and they are not read scalar by scalar.
+    guard text.utf8.contains(where: { $0 == 0x22 || $0 == 0xE2 || $0 == 0xC2 }) else {
+      return []
+    }
     let scalars = Array(text.unicodeScalars)
     var spans: [Range<Int>] = []
     var index = 0

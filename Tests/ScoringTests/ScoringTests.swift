@@ -547,6 +547,21 @@ struct ApparatusTests {
     #expect(ApparatusDetector.documentTitles(prose) == 0)
   }
 
+  @Test(
+    "Document titles counted on bytes, with punctuation, accents and other spaces",
+    arguments: [
+      ("Mid-Term Review; Final Evaluation: “Interim Narrative Report”", 3),
+      ("Évaluation Finale du projet, Rapport Annuel 2023", 2),
+      ("Informe\u{A0}Final y Estudio de Caso", 1),
+      ("Review of the plan. Evaluation of the law.", 0),
+      ("Annual Report\tCountry Study\nThematic Assessment", 3),
+      ("(Evaluation) 2021 Review", 0),
+      ("", 0),
+    ])
+  func documentTitleForms(text: String, expected: Int) {
+    #expect(ApparatusDetector.documentTitles(text) == expected)
+  }
+
   @Test("An apparatus passage keeps its scores, loses its labels and says which were withheld")
   func withheld() throws {
     let corpus = ShippedCorpus.shared
