@@ -33,16 +33,18 @@ enum TableLayout {
     var index = 0
     while index < bands.count {
       guard bands[index].count >= 2,
-        let grown = grow(from: index, bands, boxes, texts: texts, height: height)
+        let grown = grow(from: index, bands, boxes, height: height)
       else {
         index += 1
         continue
       }
       if isTable(grown.rows, boxes, texts: texts) {
-        let members = grown.rows.flatMap { $0.flatMap { $0 } }
-        let box = members.dropFirst().reduce(boxes[members[0]]) { $0.union(boxes[$1]) }
-        let header = grown.rows[0].allSatisfy { cell in cell.allSatisfy { bold[$0] } }
-        tables.append(Table(rows: grown.rows, hasHeader: header, box: box))
+        var table = Table(
+          rows: grown.rows,
+          hasHeader: grown.rows[0].allSatisfy { cell in cell.allSatisfy { bold[$0] } },
+          box: boxes[grown.rows[0][0][0]])
+        table.box = table.members.reduce(table.box) { $0.union(boxes[$1]) }
+        tables.append(table)
         index = grown.nextBand
       } else {
         index += 1
@@ -78,7 +80,7 @@ enum TableLayout {
   /// The rows of the table that starts at band `start`, and the first band after it; nil when
   /// not even a second row follows.
   private static func grow(
-    from start: Int, _ bands: [[Int]], _ boxes: [Box], texts: [String], height: Double
+    from start: Int, _ bands: [[Int]], _ boxes: [Box], height: Double
   ) -> (rows: [[[Int]]], nextBand: Int)? {
     var columns = bands[start].map { (boxes[$0].x0, boxes[$0].x1) }
     var rows: [[[Int]]] = [bands[start].map { [$0] }]
