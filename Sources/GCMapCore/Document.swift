@@ -136,7 +136,8 @@ public struct SourceDocument: Sendable, Equatable, Codable {
 /// `start` is an offset into `Page.text` of page `page`, `end` into that of `endPage`
 /// (both count Unicode scalars, end exclusive). Most passages sit on one page; a paragraph
 /// that runs on from one page to the next keeps both page numbers. `text` is that span with
-/// line breaks folded into single spaces.
+/// line breaks folded into single spaces, except that a paragraph continued past its page's
+/// footnotes spans them while its text leaves them out (they are passages of their own).
 public struct Passage: Sendable, Equatable, Codable {
   public var id: String
   public var documentID: String
@@ -152,13 +153,17 @@ public struct Passage: Sendable, Equatable, Codable {
   public var ocrConfidence: Double?
   /// True for a table's row found from the page's geometry (its cells left to right).
   public var isTableRow: Bool
+  /// True for a page's footnotes, found from their size and place at the page's foot.
+  public var isFootnote: Bool
 
   public init(
     id: String, documentID: String, page: Int, endPage: Int, start: Int, end: Int,
-    heading: String?, text: String, ocrConfidence: Double? = nil, isTableRow: Bool = false
+    heading: String?, text: String, ocrConfidence: Double? = nil, isTableRow: Bool = false,
+    isFootnote: Bool = false
   ) {
     self.ocrConfidence = ocrConfidence
     self.isTableRow = isTableRow
+    self.isFootnote = isFootnote
     self.id = id
     self.documentID = documentID
     self.page = page

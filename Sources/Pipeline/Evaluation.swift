@@ -10,7 +10,8 @@ import TextProcessing
 /// coverage is their label; (2) among "practice" passages, those that neither quote the
 /// Compact (share a run of eight words with a title, commitment or action) nor mention an
 /// objective number, the share whose top label is the file's objective. Passages that list
-/// SDG targets ("10.7: Facilitate orderly …", "ODS 8: …") quote the 2030 Agenda, and those
+/// SDG targets ("10.7: Facilitate orderly …", "ODS 8: …", or a target's text under its goal's
+/// heading) quote the 2030 Agenda, and those
 /// under the Compact's list of actions quote it in any language: they are left out too. The second is the
 /// honest one: quoting and numbering make the first easy.
 public struct Evaluation {
@@ -60,6 +61,7 @@ public struct Evaluation {
         let practice = record.classifications.filter { classification in
           !quotes.quotes(classification.passage.text)
             && !Self.listsSDGTargets(classification.passage.text)
+            && !Self.underSDGHeading(classification.passage)
             && !Self.underActionList(classification.passage)
             && !mentions.mentions(in: classification.passage.text).contains {
               analysis.taxonomy.isObjective($0.category)
@@ -97,6 +99,13 @@ public struct Evaluation {
       of:
         #/^(?:[▪•]\s*)?(?:(?:SDG|ODS|ODD)\s*\d{1,2}\s*:|\d{1,2}[.:][0-9a-z]{1,2}\s*:|By 20\d\d,|D[’']ici à 20\d\d,|De aquí a 20\d\d,)/#
     ) != nil
+  }
+
+  /// True for a passage under a goal's heading ("SDG 10: Reduced inequalities", "ODS 3"): a
+  /// target's text whose number the layout set apart (or drew as a picture).
+  static func underSDGHeading(_ passage: Passage) -> Bool {
+    guard let heading = passage.heading else { return false }
+    return heading.firstMatch(of: #/^(?:SDG|ODS|ODD)\s*\d{1,2}(?:\D|$)/#) != nil
   }
 
   /// True for a passage under the heading of the Compact's own list of actions ("Associated

@@ -65,7 +65,8 @@ public enum ExtractListing {
       passages: raw ? nil : result.passages,
       offsets:
         "start and end count Unicode code points in pages[page].text and pages[endPage].text; "
-        + "end is exclusive; passage text folds line breaks into spaces")
+        + "end is exclusive; passage text folds line breaks into spaces and leaves out the "
+        + "footnotes a paragraph continued on the next page spans")
     let encoder = JSONEncoder()
     encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
     return String(decoding: try encoder.encode(listing), as: UTF8.self) + "\n"

@@ -174,12 +174,12 @@ public struct PipelineSettings: Sendable {
       classifier.apparatusThreshold = try yaml.double(node, "classify.apparatus", in: 0...100)
     }
     if let node = classify["apparatusWeights"] {
-      let names = ["vocabulary", "question", "reference", "formField", "heading"]
+      let names = ["vocabulary", "question", "reference", "formField", "heading", "footnote"]
       let fields = try yaml.mapping(node, "classify.apparatusWeights", allowed: names)
       var weights = classifier.apparatusWeights
       let slots: [(String, WritableKeyPath<ApparatusDetector.Weights, Double>)] = [
         ("vocabulary", \.vocabulary), ("question", \.question), ("reference", \.reference),
-        ("formField", \.formField), ("heading", \.heading),
+        ("formField", \.formField), ("heading", \.heading), ("footnote", \.footnote),
       ]
       for (name, path) in slots {
         if let value = fields[name] {
@@ -237,7 +237,8 @@ public struct PipelineSettings: Sendable {
         + "apparatus \(number(c.apparatusThreshold)) (weights: vocabulary "
         + "\(number(c.apparatusWeights.vocabulary)), question \(number(c.apparatusWeights.question)), "
         + "reference \(number(c.apparatusWeights.reference)), form field "
-        + "\(number(c.apparatusWeights.formField)), heading \(number(c.apparatusWeights.heading))), "
+        + "\(number(c.apparatusWeights.formField)), heading \(number(c.apparatusWeights.heading)), "
+        + "footnote \(number(c.apparatusWeights.footnote))), "
         + "documentRank \(number(c.documentRankWeight)), "
         + "subject \(c.subject ?? "none")"
         + (c.subject == nil

@@ -18,7 +18,8 @@ import TextProcessing
 /// - dot leaders to page numbers ("Figure 1. ........ 22"): tables of contents;
 /// - form fields: blanks to fill ("______") and coded answers ("1 = Homme");
 /// - heading: the heading above names a section of apparatus ("Methodology", "Annex 3:
-///   Questionnaire"); it adds only to other evidence, never alone.
+///   Questionnaire"); it adds only to other evidence, never alone;
+/// - footnote: the passage is a note set small at a page's foot (`Passage.isFootnote`).
 /// Limits: a reference list without these marks (bare titles) is not recognized, and a
 /// section's apparatus heading reaches only the passages directly under it.
 public struct ApparatusDetector: Sendable {
@@ -31,6 +32,8 @@ public struct ApparatusDetector: Sendable {
     public var reference = 0.1
     public var formField = 0.2
     public var heading = 0.5
+    /// A footnote (set small at a page's foot, found by the segmenter).
+    public var footnote = 0.3
 
     public init() {}
   }
@@ -56,9 +59,17 @@ public struct ApparatusDetector: Sendable {
 
   /// `assess` with the heading's apparatus section already found (`namedSection`): a run of
   /// passages under one heading looks it up once.
-  public func assess(_ text: String, tokens: [Token], section: String?) -> Apparatus {
+  public func assess(_ text: String, tokens: [Token], section: String?, isFootnote: Bool = false)
+    -> Apparatus
+  {
     var cues: [String] = []
     var score = 0.0
+    // A note is mostly a source or an aside; one that states what a programme did (the
+    // coding guide's exception) is still read for it, so the note adds weight, not a verdict.
+    if isFootnote {
+      score += weights.footnote
+      cues.append("footnote")
+    }
     let found = matcher.matches(tokens)
     if !found.isEmpty {
       let sum = found.reduce(0) { $0 + $1.weight }

@@ -278,8 +278,10 @@ public final class PassageClassifier: Sendable {
     let similarity = needsSimilarity ? model.tfidf.cosines(tokens) : (passage: [], cosines: [:])
     let apparatus =
       model.apparatus?.assess(
-        passage.text, tokens: tokens, section: fromHeading?.apparatusSection) ?? Apparatus()
-    let kind = TextKind.of(passage.text, isTableRow: passage.isTableRow)
+        passage.text, tokens: tokens, section: fromHeading?.apparatusSection,
+        isFootnote: passage.isFootnote) ?? Apparatus()
+    let kind = TextKind.of(
+      passage.text, isTableRow: passage.isTableRow, isFootnote: passage.isFootnote)
     return Gathered(
       passage: passage, language: language, model: model,
       termsByCategory: termsByCategory,

@@ -12,8 +12,9 @@ import Foundation
 ///
 /// Limits: read on the text alone, not on the page's geometry. Prose is a span of three words or
 /// more, ended by `.`, `!` or `?`, at least half of whose words (after the first) start in
-/// lower case; a list item (a bullet or "a)") of such words needs no full stop. A bullet
-/// list of title-case names, or prose that never ends a sentence, is not prose.
+/// lower case; a list item (a bullet or "a)") of such words needs no full stop, nor does a
+/// footnote's last words, two thirds in lower case. A bullet list of title-case names, or
+/// prose that never ends a sentence, is not prose.
 public enum TextKind: String, Sendable, Codable, CaseIterable {
   case prose, table, figure, contents
 
@@ -26,9 +27,11 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
   /// A table's row (`isTableRow`, found from the page's geometry) is prose only with a sentence
   /// in the strict sense: ended by `.`, `!` or `?` and two thirds of its words in lower case. Its
   /// cells side by side can make a sentence of names and numbers in the loose sense.
-  public static func of(_ text: String, isTableRow: Bool = false) -> TextKind {
+  public static func of(_ text: String, isTableRow: Bool = false, isFootnote: Bool = false)
+    -> TextKind
+  {
     var text = text
-    return text.withUTF8 { kind(of: $0, strict: isTableRow) }
+    return text.withUTF8 { kind(of: $0, strict: isTableRow, endsOpen: isFootnote) }
   }
 
   /// A word as the kind reader sees it.
@@ -41,12 +44,16 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
     var isMarker = false
   }
 
-  static func kind(of bytes: UnsafeBufferPointer<UInt8>, strict: Bool = false) -> TextKind {
+  static func kind(
+    of bytes: UnsafeBufferPointer<UInt8>, strict: Bool = false, endsOpen: Bool = false
+  )
+    -> TextKind
+  {
     let words = Self.words(bytes)
     guard !words.isEmpty else { return .prose }
     if leaders(in: bytes) >= 2 { return .contents }
     if chartCounts(in: bytes) >= 2 { return .figure }
-    if hasSentence(words, strict: strict) { return .prose }
+    if hasSentence(words, strict: strict, endsOpen: endsOpen) { return .prose }
     let lettered = words.filter(\.hasLetter)
     let capitalized = lettered.count { $0.startsUpper }
     // Without a sentence: names in title case are a list of titles; the rest (numbers, short
@@ -56,7 +63,7 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
   }
 
   /// True when `words` hold a sentence (see the type's limits).
-  static func hasSentence(_ words: [Word], strict: Bool = false) -> Bool {
+  static func hasSentence(_ words: [Word], strict: Bool = false, endsOpen: Bool = false) -> Bool {
     // At least half of the words after the first in lower case; two thirds where the span
     // ends with a number (a table row of names ends with amounts, a sentence with a note).
     func isProse(_ span: ArraySlice<Word>, strict: Bool = false) -> Bool {
@@ -75,6 +82,9 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
       if isProse(words[start...index], strict: strict || !word.endsSentence) { return true }
       start = index + 1
     }
+    // A footnote often ends without a full stop (on a bracket, a list of places): its
+    // closing words in lower case make a sentence.
+    if endsOpen, isProse(words[start...], strict: true) { return true }
     // A list item needs no full stop.
     if let first = words.first, first.isMarker, isProse(words.dropFirst(), strict: strict) {
       return true

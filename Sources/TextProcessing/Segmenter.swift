@@ -29,6 +29,8 @@ public struct Segmenter: Sendable, Equatable, Codable {
   struct Block {
     var lines: [LineRef]
     var isHeading = false
+    /// Set small at its page's foot, below the last line of body text: a footnote.
+    var isFootnote = false
     var text: String { lines.map(\.line.text).joined(separator: " ") }
     var table: TableRole? { lines.first?.line.table }
   }
@@ -38,6 +40,11 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var heading: String?
     /// A table's row: never joined with another paragraph.
     var isTableRow = false
+    /// A footnote: never joined with prose, and skipped by the paragraph that continues on
+    /// the next page.
+    var isFootnote = false
+    /// Read on its own: no fragment joins it, it joins none.
+    var standsAlone: Bool { isTableRow || isFootnote }
   }
 
   public func segment(_ pages: [Page], documentID: String) -> [Passage] {
@@ -55,7 +62,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
             id: "\(documentID)#\(passages.count + 1)", documentID: documentID,
             page: piece.page, endPage: piece.endPage, start: piece.start, end: piece.end,
             heading: paragraph.heading, text: piece.text, ocrConfidence: read.min(),
-            isTableRow: paragraph.isTableRow))
+            isTableRow: paragraph.isTableRow, isFootnote: paragraph.isFootnote))
       }
     }
     return passages
@@ -124,7 +131,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
     let boldShare =
       Double(bodyLines.filter(\.isBold).map(\.text.characterCount).reduce(0, +))
       / Double(max(1, bodyLines.map(\.text.characterCount).reduce(0, +)))
-    return blocks.map { block in
+    var classified = blocks.map { block in
       var block = block
       switch block.table {
       case .header: block.isHeading = true
@@ -132,6 +139,110 @@ public struct Segmenter: Sendable, Equatable, Codable {
       case nil: block.isHeading = isHeading(block, bodySize: bodySize, bodyIsBold: boldShare > 0.5)
       }
       return block
+    }
+    if let bodySize { markFootnotes(&classified, pages: pages, bodySize: bodySize) }
+    return classified
+  }
+
+  /// Marks each page's footnotes: the blocks from the first one opening with a note mark
+  /// ("12 ", "3See", "*", "[4]") to the page's end, all set at most nine tenths of the body
+  /// text's size, in the lower half of the page. A stray page number after them is
+  /// passed over. Limits: notes set at the body's size, or followed by body text on the same
+  /// page (a note in the middle of a two-column page), stay paragraphs.
+  private func markFootnotes(_ blocks: inout [Block], pages: [Page], bodySize: Double) {
+    let heights = Dictionary(
+      pages.map { ($0.number, $0.height) }, uniquingKeysWith: { first, _ in first })
+    var index = blocks.count - 1
+    while index >= 0 {
+      guard let page = blocks[index].lines.first?.pageNumber else {
+        index -= 1
+        continue
+      }
+      // The blocks of this page, from its end back to the first that is not small print.
+      var firstMark: Int?
+      var cursor = index
+      while cursor >= 0, blocks[cursor].lines.first?.pageNumber == page {
+        let block = blocks[cursor]
+        if cursor == index, Self.isStrayNumber(block.text) {
+          cursor -= 1
+          continue
+        }
+        guard Self.isSmallPrintAtFoot(block, bodySize: bodySize, pageHeight: heights[page] ?? nil)
+        else { break }
+        if Self.noteMark(block.text) != .none { firstMark = cursor }
+        cursor -= 1
+      }
+      if let firstMark {
+        for marked in firstMark...index where !Self.isStrayNumber(blocks[marked].text) {
+          blocks[marked].isFootnote = true
+          blocks[marked].isHeading = false
+        }
+      }
+      // On to the previous page's last block.
+      while index >= 0, blocks[index].lines.first?.pageNumber == page { index -= 1 }
+    }
+  }
+
+  private static func isSmallPrintAtFoot(_ block: Block, bodySize: Double, pageHeight: Double?)
+    -> Bool
+  {
+    guard block.table == nil, let pageHeight, pageHeight > 0 else { return false }
+    return block.lines.allSatisfy { ref in
+      guard let size = ref.line.fontSize, let box = ref.line.box else { return false }
+      return size <= 0.9 * bodySize && box.y0 >= 0.5 * pageHeight
+    }
+  }
+
+  /// A line of digits alone (a page number left in place).
+  private static func isStrayNumber(_ text: String) -> Bool {
+    let trimmed = text.trimmingBlanks
+    return !trimmed.isEmpty && trimmed.count <= 4 && trimmed.allSatisfy(\.isNumber)
+  }
+
+  /// How a line of small print opens: with a note's number ("12 IOM (2019)", "3See"), a
+  /// note symbol ("*", "†", "‡", "[4]", "(4)"), or not like a note.
+  enum NoteMark: Equatable {
+    case number(Int)
+    case symbol
+    case none
+  }
+
+  /// The note mark `text` opens with: one to three digits then a letter, space or quote, a
+  /// symbol, or a bracketed number.
+  static func noteMark(_ text: String) -> NoteMark {
+    let scalars = Array(text.unicodeScalars.prefix(6))
+    guard let first = scalars.first else { return .none }
+    if "*†‡§".unicodeScalars.contains(first) { return .symbol }
+    if first == "[" || first == "(" {
+      var position = 1
+      while position < scalars.count, scalars[position].isDigit { position += 1 }
+      let closed =
+        position > 1 && position < scalars.count
+        && (scalars[position] == "]" || scalars[position] == ")")
+      return closed ? .symbol : .none
+    }
+    var digits = 0
+    var value = 0
+    while digits < scalars.count, scalars[digits].isDigit {
+      value = value * 10 + Int(scalars[digits].value - 0x30)
+      digits += 1
+    }
+    guard (1...3).contains(digits), digits < scalars.count else { return .none }
+    let next = scalars[digits]
+    let opensText = next.isSpace || next.properties.isAlphabetic || next == "\"" || next == "“"
+    return opensText ? .number(value) : .none
+  }
+
+  /// True when a line opening with `mark` starts a new note after note `last`: a symbol
+  /// always; a number when it is the first note read or follows `last` closely (notes count
+  /// up, a date or an amount in a note's text rarely does).
+  static func startsNote(_ mark: NoteMark, after last: Int?) -> Bool {
+    switch mark {
+    case .none: return false
+    case .symbol: return true
+    case .number(let number):
+      guard let last else { return true }
+      return number > last && number <= last + 3
     }
   }
 
@@ -228,6 +339,8 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var paragraphs: [Paragraph] = []
     var heading: String?
     var columnHeaders: String?
+    // The number of the last note read: notes count up through a document.
+    var noteNumber: Int?
     for block in blocks {
       if block.table == .header {
         columnHeaders = block.lines.map(\.line.text).joined(separator: " · ")
@@ -244,16 +357,51 @@ public struct Segmenter: Sendable, Equatable, Codable {
           Paragraph(lines: block.lines, heading: context.isEmpty ? nil : context, isTableRow: true))
         continue
       }
+      let afterNote = paragraphs.last.map { previous in
+        previous.isFootnote && previous.lines.last?.pageNumber == block.lines.first?.pageNumber
+      }
+      // Small print too short to be a note on its own (a page number beside a side label,
+      // "49 et papiers": a mark and fewer than three words) is read as any other fragment.
+      if block.isFootnote, afterNote == true || wordCount(block.lines) >= 4 {
+        // Each note is a paragraph of its own, from a line opening with its mark; a line
+        // without one continues the note before it on its page. After note 15, a line opening
+        // "16 " is note 16, one opening "2008 " or "3 " the note's text.
+        for line in block.lines {
+          let mark = Self.noteMark(line.line.text)
+          if let previous = paragraphs.last, previous.isFootnote,
+            previous.lines.last?.pageNumber == line.pageNumber,
+            !Self.startsNote(mark, after: noteNumber)
+          {
+            paragraphs[paragraphs.count - 1].lines.append(line)
+          } else {
+            paragraphs.append(Paragraph(lines: [line], heading: heading, isFootnote: true))
+          }
+          if case .number(let number) = mark, Self.startsNote(mark, after: noteNumber) {
+            noteNumber = number
+          }
+        }
+        continue
+      }
       let text = block.text
-      if let previous = paragraphs.last, !previous.isTableRow, Self.startsLowercase(text),
-        !Self.isListItem(text), !Self.endsSentence(Self.ending(of: previous))
+      // The paragraph a block in lower case may continue: the last one, or across the
+      // previous page's notes the last before them (its evidence then cites both pages).
+      let open = paragraphs.lastIndex { !$0.isFootnote }
+      if let open, !paragraphs[open].isTableRow, Self.startsLowercase(text),
+        !Self.isListItem(text), Self.runsOn(Self.ending(of: paragraphs[open]))
       {
-        paragraphs[paragraphs.count - 1].lines += block.lines
+        paragraphs[open].lines += block.lines
       } else {
         paragraphs.append(Paragraph(lines: block.lines, heading: heading))
       }
     }
     return paragraphs
+  }
+
+  /// True when a paragraph ending so is left open for a block in lower case: no sentence
+  /// ends there, or it ends in a colon that the next block completes ("via two pillars:" /
+  /// "gathering and sharing data ...").
+  private static func runsOn(_ ending: String) -> Bool {
+    !endsSentence(ending) || ending.trimmingBlanks.hasSuffix(":")
   }
 
   /// Joins paragraphs of fewer than `minimumWords` words to the next one on the same page
@@ -262,8 +410,8 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var result: [Paragraph] = []
     var carry: Paragraph?
     for var paragraph in paragraphs {
-      if paragraph.isTableRow {
-        // A row is read on its own: no fragment joins it, it joins none.
+      if paragraph.standsAlone {
+        // A row or a page's notes is read on its own: no fragment joins it, it joins none.
         if let pending = carry { appendFragment(pending, to: &result) }
         carry = nil
         result.append(paragraph)
@@ -290,7 +438,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
   }
 
   private func appendFragment(_ fragment: Paragraph, to result: inout [Paragraph]) {
-    if let last = result.last, !last.isTableRow,
+    if let last = result.last, !last.standsAlone,
       last.lines.last?.pageNumber == fragment.lines.first?.pageNumber,
       last.heading == fragment.heading
     {
@@ -300,8 +448,10 @@ public struct Segmenter: Sendable, Equatable, Codable {
     }
   }
 
-  private func wordCount(_ paragraph: Paragraph) -> Int {
-    paragraph.lines.reduce(0) { $0 + Self.spaceSeparatedCount($1.line.text) }
+  private func wordCount(_ paragraph: Paragraph) -> Int { wordCount(paragraph.lines) }
+
+  private func wordCount(_ lines: [LineRef]) -> Int {
+    lines.reduce(0) { $0 + Self.spaceSeparatedCount($1.line.text) }
   }
 
   /// `split(separator: " ").count`, counted on the bytes for ASCII text.

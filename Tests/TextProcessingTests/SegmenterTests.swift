@@ -81,6 +81,76 @@ struct SegmenterTests {
     #expect(span(passages[0], in: pages) == passages[0].text)
   }
 
+  @Test(
+    "Footnotes at a page's foot are passages of their own; the paragraph they interrupt joins its next page"
+  )
+  func footnotes() {
+    func small(_ text: String, y: Double, startsBlock: Bool = true) -> TextLine {
+      TextLine(
+        text: text, box: Box(x0: 56, y0: y, x1: 400, y1: y + 7), fontSize: 7,
+        startsBlock: startsBlock)
+    }
+    let pages = [
+      a4(
+        1,
+        [
+          line("The labour ministry opened a desk for seasonal workers hired abroad.", y: 80),
+          line("It answers questions on contracts, visas and fees in four languages,", y: 120),
+          line(
+            "and since March it has also been sending officers to the two", y: 132,
+            startsBlock: false),
+          small("4 Ministry of Labour, annual report 2024, p. 12.", y: 760),
+          small("5 The figures cover the first half of the year only and were", y: 772),
+          small(
+            "revised in June after a count of the regional offices.", y: 782, startsBlock: false),
+        ]),
+      a4(
+        2,
+        [
+          line("border crossings where recruiters meet workers before they leave.", y: 80),
+          line("A second desk will open in the capital next year.", y: 120),
+        ]),
+    ]
+    let passages = segmenter.segment(pages, documentID: "d")
+    let texts = passages.map(\.text)
+    let continued = passages.first { $0.text.hasPrefix("It answers") }
+    #expect(
+      continued?.text
+        == "It answers questions on contracts, visas and fees in four languages, and since March it "
+        + "has also been sending officers to the two border crossings where recruiters meet "
+        + "workers before they leave.", "\(texts)")
+    #expect(continued?.page == 1 && continued?.endPage == 2)
+    // Its offsets run from its first line to its last, over the notes between them.
+    let spanned = continued.map { span($0, in: pages) } ?? ""
+    #expect(spanned.hasPrefix("It answers questions") && spanned.hasSuffix("before they leave."))
+    #expect(continued?.pageReference == "pp. 1-2")
+    // Each note on its own, its second line with it; neither joined to prose.
+    let notes = passages.filter(\.isFootnote)
+    #expect(
+      notes.map(\.text) == [
+        "4 Ministry of Labour, annual report 2024, p. 12.",
+        "5 The figures cover the first half of the year only and were revised in June after a "
+          + "count of the regional offices.",
+      ])
+    #expect(
+      passages.filter { !$0.isFootnote }.allSatisfy { !$0.text.contains("Ministry of Labour") })
+  }
+
+  @Test("Small print that opens with a number is a note only as the notes run on")
+  func noteMarks() {
+    #expect(Segmenter.noteMark("12 IOM (2019), p. 4.") == .number(12))
+    #expect(Segmenter.noteMark("3See the annex.") == .number(3))
+    #expect(Segmenter.noteMark("* Provisional figures.") == .symbol)
+    #expect(Segmenter.noteMark("[4] Ibid.") == .symbol)
+    #expect(Segmenter.noteMark("2008/115/EC") == .none)
+    #expect(Segmenter.noteMark("The figures") == .none)
+    // After note 15, "16 ..." opens note 16; "2008 ..." and "3 ..." go on with the note.
+    #expect(Segmenter.startsNote(.number(16), after: 15))
+    #expect(!Segmenter.startsNote(.number(2008), after: 15))
+    #expect(!Segmenter.startsNote(.number(3), after: 15))
+    #expect(Segmenter.startsNote(.number(40), after: nil))
+  }
+
   @Test("Short fragments join the next paragraph")
   func fragments() {
     let pages = [
