@@ -19,7 +19,8 @@ import TextProcessing
 /// - form fields: blanks to fill ("______") and coded answers ("1 = Homme");
 /// - heading: the heading above names a section of apparatus ("Methodology", "Annex 3:
 ///   Questionnaire"); it adds only to other evidence, never alone;
-/// - footnote: the passage is a note set small at a page's foot (`Passage.isFootnote`).
+/// - footnote: the passage is a note set small at a page's foot (`Passage.isFootnote`); a
+///   note of fewer than 15 words counts twice.
 /// Limits: a reference list without these marks (bare titles) is not recognized, and a
 /// section's apparatus heading reaches only the passages directly under it.
 public struct ApparatusDetector: Sendable {
@@ -66,9 +67,12 @@ public struct ApparatusDetector: Sendable {
     var score = 0.0
     // A note is mostly a source or an aside; one that states what a programme did (the
     // coding guide's exception) is still read for it, so the note adds weight, not a verdict.
+    // A note of a few words ("Interview with staff.", "Except the indicator on
+    // satisfaction.") names a source or qualifies a figure: its weight counts twice.
     if isFootnote {
-      score += weights.footnote
-      cues.append("footnote")
+      let isShort = tokens.count < 15
+      score += weights.footnote * (isShort ? 2 : 1)
+      cues.append(isShort ? "short footnote" : "footnote")
     }
     let found = matcher.matches(tokens)
     if !found.isEmpty {

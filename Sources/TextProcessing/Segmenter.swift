@@ -368,17 +368,18 @@ public struct Segmenter: Sendable, Equatable, Codable {
         // "16 " is note 16, one opening "2008 " or "3 " the note's text.
         for line in block.lines {
           let mark = Self.noteMark(line.line.text)
-          if let previous = paragraphs.last, previous.isFootnote,
-            previous.lines.last?.pageNumber == line.pageNumber,
-            !Self.startsNote(mark, after: noteNumber)
-          {
+          let continuesNote =
+            paragraphs.last.map { previous in
+              previous.isFootnote && previous.lines.last?.pageNumber == line.pageNumber
+            } ?? false
+          if continuesNote && !Self.startsNote(mark, after: noteNumber) {
             paragraphs[paragraphs.count - 1].lines.append(line)
-          } else {
-            paragraphs.append(Paragraph(lines: [line], heading: heading, isFootnote: true))
+            continue
           }
-          if case .number(let number) = mark, Self.startsNote(mark, after: noteNumber) {
-            noteNumber = number
-          }
+          paragraphs.append(Paragraph(lines: [line], heading: heading, isFootnote: true))
+          // Each note read sets the count, the first on a page afresh: a number misread as a
+          // note earlier must not hold back the notes that follow.
+          if case .number(let number) = mark { noteNumber = number }
         }
         continue
       }

@@ -430,6 +430,28 @@ struct ApparatusTests {
       lexicon: lexicon, tokenizer: Tokenizer(stemmer: try Stemmer(algorithm: algorithm)))
   }
 
+  @Test("A footnote of a few words is apparatus; a note that reports what was done is still read")
+  func footnotes() throws {
+    let detector = try Self.detector("en", "english")
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
+    let threshold = ClassifierSettings().apparatusThreshold
+    func assess(_ text: String, isFootnote: Bool) -> Apparatus {
+      detector.assess(text, tokens: tokenizer.tokens(text), section: nil, isFootnote: isFootnote)
+    }
+    let aside = "12 Except for the figure on how satisfied returnees were with their grants."
+    #expect(assess(aside, isFootnote: true).score >= threshold)
+    #expect(assess(aside, isFootnote: true).cues == ["short footnote"])
+    // The same words in the body are no apparatus.
+    #expect(assess(aside, isFootnote: false).score == 0)
+    let report =
+      "7 Besides the four main countries, the programme also paid for the journeys home of "
+      + "some two hundred migrants stranded in neighbouring states and helped them find work."
+    #expect(assess(report, isFootnote: true).score < threshold)
+    #expect(assess(report, isFootnote: true).cues == ["footnote"])
+    let groups = "31 FGDs and KIIs held with returnees in the three provinces."
+    #expect(assess(groups, isFootnote: false).score >= threshold, "acronyms' plurals")
+  }
+
   @Test(
     "Each language's apparatus examples: match sentences reach the default threshold, noMatch ones score nothing",
     arguments: [("en", "english"), ("fr", "french"), ("es", "spanish")])
