@@ -21,6 +21,10 @@ import TextProcessing
 ///   Questionnaire"); it adds only to other evidence, never alone;
 /// - footnote: the passage is a note set small at a page's foot (`Passage.isFootnote`); a
 ///   note of fewer than 15 words counts twice.
+/// Apparatus terms that name the sources of a finding, in a sentence before a verb of finding
+/// and "that" ("Interviews and desk research confirm that ...", "les entretiens montrent
+/// que ..."), do not count: they say where a finding comes from, not how a study was done
+/// (shown as "sources of a finding").
 /// Limits: a reference list without these marks (bare titles) is not recognized, and a
 /// section's apparatus heading reaches only the passages directly under it.
 public struct ApparatusDetector: Sendable {
@@ -74,11 +78,25 @@ public struct ApparatusDetector: Sendable {
       score += weights.footnote * (isShort ? 2 : 1)
       cues.append(isShort ? "short footnote" : "footnote")
     }
-    let found = matcher.matches(tokens)
+    // Method words that name the source of a finding ("Desk research and interviews confirm
+    // that the programme ...") say where a finding comes from, not how the study was done.
+    let attributed = Self.attributionStarts(text, tokens: tokens)
+    var found: [TermMatch] = []
+    var sources: Set<String> = []
+    for match in matcher.matches(tokens) {
+      if attributed.contains(where: { $0.sentence <= match.start && match.end <= $0.verb }) {
+        sources.insert(match.term)
+      } else {
+        found.append(match)
+      }
+    }
     if !found.isEmpty {
       let sum = found.reduce(0) { $0 + $1.weight }
       score += weights.vocabulary * sum / Double(max(tokens.count, 15))
       cues += Array(Set(found.map(\.term))).sorted()
+    }
+    if !sources.isEmpty {
+      cues.append("sources of a finding: " + sources.sorted().joined(separator: ", "))
     }
     // Counted cues: what each adds per occurrence, up to a cap, from a minimum count.
     // Numbered notes run together ("272 Interviews with IOM staff. 273 Interviews with...")
@@ -188,6 +206,45 @@ public struct ApparatusDetector: Sendable {
       }
     }
     return count
+  }
+
+  /// Verbs that report a finding when "that" ("que") follows them, folded.
+  static let findingVerbs: Set<String> = [
+    "confirm", "confirms", "confirmed", "reveal", "reveals", "revealed", "show", "shows",
+    "showed", "shown", "conclude", "concludes", "concluded", "found", "finds", "indicate",
+    "indicates", "indicated", "suggest", "suggests", "suggested", "demonstrate", "demonstrates",
+    "demonstrated", "montre", "montrent", "revele", "revelent", "confirme", "confirment",
+    "indique", "indiquent", "conclure", "conclut", "constate", "constatent", "muestra",
+    "muestran", "revela", "revelan", "confirma", "confirman", "indica", "indican", "concluir",
+    "concluye", "constata", "demuestra", "demuestran",
+  ]
+
+  /// Where a sentence reports a finding: for each finding verb followed by "that" ("que",
+  /// "qu"), the scalar offset of its sentence's start and of the verb. Apparatus terms
+  /// between the two are the finding's sources.
+  static func attributionStarts(_ text: String, tokens: [Token]) -> [(sentence: Int, verb: Int)] {
+    var verbs: [Int] = []
+    for index in tokens.indices.dropLast() where findingVerbs.contains(tokens[index].folded) {
+      let next = tokens[index + 1].folded
+      if next == "that" || next == "que" || next == "qu" {
+        verbs.append(tokens[index].range.lowerBound)
+      }
+    }
+    guard !verbs.isEmpty else { return [] }
+    let scalars = Array(text.unicodeScalars)
+    return verbs.map { verb in
+      var start = min(verb, scalars.count)
+      while start > 0 {
+        let previous = scalars[start - 1]
+        if (previous == "." || previous == "!" || previous == "?" || previous == ";"),
+          start < scalars.count, scalars[start].isSpace
+        {
+          break
+        }
+        start -= 1
+      }
+      return (start, verb)
+    }
   }
 
   /// The apparatus section a heading names, if any: one of the heading phrases as whole words.

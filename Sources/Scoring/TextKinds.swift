@@ -13,7 +13,7 @@ import Foundation
 /// Limits: read on the text alone, not on the page's geometry. Prose is a span of three words or
 /// more, ended by `.`, `!` or `?`, at least half of whose words (after the first) start in
 /// lower case; a list item (a bullet or "a)") of such words needs no full stop, nor does a
-/// footnote's last words, two thirds in lower case. A bullet list of title-case names, or
+/// footnote's last words. A bullet list of title-case names, or
 /// prose that never ends a sentence, is not prose.
 public enum TextKind: String, Sendable, Codable, CaseIterable {
   case prose, table, figure, contents
@@ -83,8 +83,8 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
       start = index + 1
     }
     // A footnote often ends without a full stop (on a bracket, a list of places): its
-    // closing words in lower case make a sentence.
-    if endsOpen, isProse(words[start...], strict: true) { return true }
+    // closing words, half in lower case, make a sentence.
+    if endsOpen, isProse(words[start...], strict: strict) { return true }
     // A list item needs no full stop.
     if let first = words.first, first.isMarker, isProse(words.dropFirst(), strict: strict) {
       return true

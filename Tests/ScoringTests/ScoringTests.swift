@@ -430,6 +430,31 @@ struct ApparatusTests {
       lexicon: lexicon, tokenizer: Tokenizer(stemmer: try Stemmer(algorithm: algorithm)))
   }
 
+  @Test("Method words that name a finding's sources are no apparatus; a method described still is")
+  func findingSources() throws {
+    let threshold = ClassifierSettings().apparatusThreshold
+    for (code, algorithm, finding, method) in [
+      (
+        "en", "english",
+        "Interviews, focus groups and desk research confirm that returnees were paid their grants within a month.",
+        "The team held interviews and focus groups and carried out desk research over six weeks."
+      ),
+      (
+        "fr", "french",
+        "Les entretiens et les focus groups montrent que les personnes de retour ont reçu leur aide en un mois.",
+        "L'équipe a mené des entretiens et des focus groups pendant six semaines dans trois régions."
+      ),
+    ] {
+      let detector = try Self.detector(code, algorithm)
+      let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: algorithm))
+      let reported = detector.assess(finding, tokens: tokenizer.tokens(finding), heading: nil)
+      #expect(reported.score < threshold, "\(code): \(reported)")
+      #expect(reported.cues.contains { $0.hasPrefix("sources of a finding: ") }, "\(reported)")
+      let described = detector.assess(method, tokens: tokenizer.tokens(method), heading: nil)
+      #expect(described.score >= threshold, "\(code): \(described)")
+    }
+  }
+
   @Test("A footnote of a few words is apparatus; a note that reports what was done is still read")
   func footnotes() throws {
     let detector = try Self.detector("en", "english")
