@@ -9,7 +9,8 @@ import GCMapCore
 /// "Objective 7") and not ending in a word like "for" or "the"; in plain text, a short line standing alone. Headings are not passages; each
 /// passage records the latest heading above it. A block that starts in lower case continues
 /// the paragraph before it if that one did not end a sentence (a paragraph broken by a column
-/// or page). Fragments under `minimumWords` words join the next paragraph on the page; a
+/// or page). Fragments under `minimumWords` words join the next paragraph on the page in
+/// their column, or else the previous one; a
 /// paragraph over `maximumLength` characters is split at sentence ends into pieces of at most
 /// `targetLength` where sentences allow. A piece of fewer than two words is dropped.
 public struct Segmenter: Sendable, Equatable, Codable {
@@ -420,7 +421,8 @@ public struct Segmenter: Sendable, Equatable, Codable {
       }
       if let pending = carry {
         if pending.lines.last?.pageNumber == paragraph.lines.first?.pageNumber,
-          pending.heading == paragraph.heading
+          pending.heading == paragraph.heading,
+          Self.sameColumn(pending.lines.last, paragraph.lines.first)
         {
           paragraph.lines = pending.lines + paragraph.lines
         } else {
@@ -439,14 +441,28 @@ public struct Segmenter: Sendable, Equatable, Codable {
   }
 
   private func appendFragment(_ fragment: Paragraph, to result: inout [Paragraph]) {
+    // A fragment with no paragraph of its own column beside it joins the one before it all
+    // the same when it is a label of a few words (a side tab, a margin title): standing alone
+    // it would be a passage of its own with nothing to say.
+    let isLabel = wordCount(fragment) <= 8 && !Self.endsSentence(Self.ending(of: fragment))
     if let last = result.last, !last.standsAlone,
       last.lines.last?.pageNumber == fragment.lines.first?.pageNumber,
-      last.heading == fragment.heading
+      last.heading == fragment.heading,
+      isLabel || Self.sameColumn(last.lines.last, fragment.lines.first)
     {
       result[result.count - 1].lines += fragment.lines
     } else {
       result.append(fragment)
     }
+  }
+
+  /// True when two lines sit in one column: they share at least half the narrower one's
+  /// width (lines without a place, from plain text, always do). A fragment joins a
+  /// neighbour in its own column only: a caption beside a paragraph is not part of it.
+  static func sameColumn(_ first: LineRef?, _ second: LineRef?) -> Bool {
+    guard let a = first?.line.box, let b = second?.line.box else { return true }
+    let overlap = min(a.x1, b.x1) - max(a.x0, b.x0)
+    return overlap >= 0.5 * min(a.x1 - a.x0, b.x1 - b.x0)
   }
 
   private func wordCount(_ paragraph: Paragraph) -> Int { wordCount(paragraph.lines) }

@@ -136,6 +136,29 @@ struct SegmenterTests {
       passages.filter { !$0.isFootnote }.allSatisfy { !$0.text.contains("Ministry of Labour") })
   }
 
+  @Test("A short fragment joins a paragraph of its own column, not one beside it")
+  func fragmentsInColumns() {
+    var segmenter = Segmenter()
+    segmenter.minimumWords = 12
+    let left = (1...4).map { row in
+      line(
+        "Row \(row) of a paragraph on the labour attaches sent to the consulates abroad.",
+        y: 200 + 12 * Double(row), width: 240, startsBlock: row == 1)
+    }
+    let pages = [
+      a4(
+        1,
+        [line("Attaches were trained in six weeks.", y: 180, width: 240)] + left + [
+          line("A sidebar: the desk is funded by the national budget.", y: 212, x: 330, width: 200)
+        ])
+    ]
+    let passages = segmenter.segment(pages, documentID: "d")
+    // The left fragment opens the left paragraph; the sidebar stays a passage of its own.
+    #expect(passages.first?.text.hasPrefix("Attaches were trained in six weeks. Row 1") == true)
+    #expect(
+      passages.contains { $0.text == "A sidebar: the desk is funded by the national budget." })
+  }
+
   @Test("Small print that opens with a number is a note only as the notes run on")
   func noteMarks() {
     #expect(Segmenter.noteMark("12 IOM (2019), p. 4.") == .number(12))
