@@ -7,12 +7,13 @@ import GCMapCore
 /// paragraphs. Here a table is a run of at least two rows. A row is a band of two or more
 /// lines side by side whose tops align; a cell's further lines sit below it in its column.
 /// Three tests tell a table from text set in columns: one column of two cells or more is at
-/// most half as wide as the widest (equal columns are a two- or three-column page); rows
+/// most half as wide as the widest (equal columns are a two- or three-column page), unless
+/// every cell is one line of at most three words (a grid of names and figures); rows
 /// follow each other closely (a page's footer is no row) and are set apart by more than
 /// a cell's own leading (a margin note beside a paragraph is not a row); and the cells of a
 /// wide column do not run on from row to row in lower case (a sentence continued on the next
 /// line is prose). Limits: cells spanning columns, cells centred vertically in their row and
-/// tables of equal-width text columns are not found, and are read as before.
+/// tables of equal-width columns of longer text are not found, and are read as before.
 enum TableLayout {
   struct Table {
     /// Per row, its cells left to right, each the indices of its lines top to bottom.
@@ -150,6 +151,12 @@ enum TableLayout {
         }
       }
     }
+    // A grid of short cells (one line of at most three words each: names, figures) is a
+    // table whatever its columns' widths; text set in columns has longer lines.
+    let shortCells = rows.allSatisfy { row in
+      row.allSatisfy { cell in cell.count == 1 && texts[cell[0]].split(separator: " ").count <= 3 }
+    }
+    if shortCells && widths.count >= 2 { return true }
     // The narrow column holds at least two cells, each narrow: a paragraph's short last line
     // beside a full line of the next column makes no column narrow.
     guard widths.count >= 2, let widest = widths.map(\.width).max(), widest > 0,

@@ -41,6 +41,31 @@ struct ReadingOrderTests {
     #expect(order == [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12])
   }
 
+  @Test("A grid of short cells in equal columns is a table; two columns of text are not")
+  func shortGrid() {
+    func line(_ x: Double, _ y: Double, _ width: Double) -> Box {
+      Box(x0: x, y0: y, x1: x + width, y1: y + 10)
+    }
+    // Countries over their scores, three equal columns, then a heading below the grid.
+    let boxes = [
+      line(56, 460, 50), line(206, 460, 50), line(356, 460, 40),
+      line(56, 490, 18), line(206, 490, 18), line(356, 490, 18), line(96, 525, 220),
+    ]
+    let texts = ["KENYA", "GHANA", "PERU", "0.68", "0.67", "0.65", "Functioning of the desks"]
+    let tables = TableLayout.find(
+      boxes, texts: texts, bold: Array(repeating: false, count: 7), lineHeight: 10)
+    #expect(tables.count == 1)
+    #expect(tables.first?.rows.map { $0.map { $0[0] } } == [[0, 1, 2], [3, 4, 5]])
+    // Two columns of prose lines on one grid stay text.
+    let prose = column(x: 56, top: 100, count: 4) + column(x: 310, top: 100, count: 4)
+    let sentences = Array(
+      repeating: "the ministry opened two desks for workers going abroad this year", count: 8)
+    #expect(
+      TableLayout.find(
+        prose, texts: sentences, bold: Array(repeating: false, count: 8), lineHeight: 10
+      ).isEmpty)
+  }
+
   @Test("A block placed out of order in the stream is read where it stands on the page")
   func streamOrderIgnored() {
     // What poppler did on a real page: the second block came before the first.
