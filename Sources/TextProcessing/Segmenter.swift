@@ -358,22 +358,21 @@ public struct Segmenter: Sendable, Equatable, Codable {
           Paragraph(lines: block.lines, heading: context.isEmpty ? nil : context, isTableRow: true))
         continue
       }
-      let afterNote = paragraphs.last.map { previous in
-        previous.isFootnote && previous.lines.last?.pageNumber == block.lines.first?.pageNumber
+      // True when the last paragraph is a note on `page`.
+      func followsNote(onPage page: Int?) -> Bool {
+        paragraphs.last.map { $0.isFootnote && $0.lines.last?.pageNumber == page } ?? false
       }
       // Small print too short to be a note on its own (a page number beside a side label,
       // "49 et papiers": a mark and fewer than three words) is read as any other fragment.
-      if block.isFootnote, afterNote == true || wordCount(block.lines) >= 4 {
+      if block.isFootnote,
+        followsNote(onPage: block.lines.first?.pageNumber) || wordCount(block.lines) >= 4
+      {
         // Each note is a paragraph of its own, from a line opening with its mark; a line
         // without one continues the note before it on its page. After note 15, a line opening
         // "16 " is note 16, one opening "2008 " or "3 " the note's text.
         for line in block.lines {
           let mark = Self.noteMark(line.line.text)
-          let continuesNote =
-            paragraphs.last.map { previous in
-              previous.isFootnote && previous.lines.last?.pageNumber == line.pageNumber
-            } ?? false
-          if continuesNote && !Self.startsNote(mark, after: noteNumber) {
+          if followsNote(onPage: line.pageNumber) && !Self.startsNote(mark, after: noteNumber) {
             paragraphs[paragraphs.count - 1].lines.append(line)
             continue
           }
@@ -413,7 +412,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var carry: Paragraph?
     for var paragraph in paragraphs {
       if paragraph.standsAlone {
-        // A row or a page's notes is read on its own: no fragment joins it, it joins none.
+        // A row or a note is read on its own: no fragment joins it, it joins none.
         if let pending = carry { appendFragment(pending, to: &result) }
         carry = nil
         result.append(paragraph)
