@@ -231,19 +231,10 @@ public struct ApparatusDetector: Sendable {
       }
     }
     guard !verbs.isEmpty else { return [] }
-    let scalars = Array(text.unicodeScalars)
+    // The segmenter's sentences (abbreviations and initials are no ends).
+    let sentences = Segmenter.sentenceRanges(Array(text.unicodeScalars))
     return verbs.map { verb in
-      var start = min(verb, scalars.count)
-      while start > 0 {
-        let previous = scalars[start - 1]
-        if (previous == "." || previous == "!" || previous == "?" || previous == ";"),
-          start < scalars.count, scalars[start].isSpace
-        {
-          break
-        }
-        start -= 1
-      }
-      return (start, verb)
+      (sentences.first { $0.contains(verb) }?.lowerBound ?? 0, verb)
     }
   }
 

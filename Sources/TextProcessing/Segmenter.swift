@@ -570,7 +570,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
 
   /// Sentence ranges: an end is [.!?] followed by a space and a capital, digit or quote, not
   /// after a known abbreviation or a single capital (an initial).
-  static func sentenceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
+  public static func sentenceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
     var start = 0
     var index = 0
