@@ -2,7 +2,6 @@ import Foundation
 import GCMapCore
 import Pipeline
 import Scoring
-import Synchronization
 
 /// Analysts' decisions applied to a run (`gcmap run --decisions FILE`).
 ///
@@ -19,9 +18,9 @@ public final class ReviewDecisions: LabelDecisions {
   /// The decisions that apply (the latest of each key), by document and passage hash.
   private let byPassage: [String: [String: [Decision]]]
   private let latest: [Decision]
-  private let matched = Mutex<Set<DecisionKey>>([])
+  private let matched = Locked<Set<DecisionKey>>([])
   /// Per category, gcmap's labels confirmed and rejected (changed ones count as rejected).
-  private let tallies = Mutex<[String: (confirmed: Int, rejected: Int)]>([:])
+  private let tallies = Locked<[String: (confirmed: Int, rejected: Int)]>([:])
 
   /// Reads a store or a CSV export.
   public init(file: String) throws {

@@ -2,7 +2,6 @@ import Foundation
 import GCMapCore
 import Reports
 import Scoring
-import Synchronization
 
 /// Sending each document to a worker (or the cache) and taking each record as it arrives.
 extension BatchRun {
@@ -103,9 +102,9 @@ extension BatchRun {
 
 /// Per-index results filled in by the pool's threads.
 final class Slots<Value: Sendable>: Sendable {
-  private let values: Mutex<[Value?]>
+  private let values: Locked<[Value?]>
 
-  init(count: Int) { values = Mutex(Array(repeating: nil, count: count)) }
+  init(count: Int) { values = Locked(Array(repeating: nil, count: count)) }
 
   func set(_ index: Int, _ value: Value) {
     values.withLock { $0[index] = value }

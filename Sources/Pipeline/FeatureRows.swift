@@ -2,7 +2,6 @@ import CSVFormat
 import Foundation
 import GCMapCore
 import Reports
-import Synchronization
 
 /// The scorers' outputs of labelled passages, one row per passage and objective, for
 /// `scripts/fit-classifier` to fit the combination's weights and thresholds on.
@@ -18,7 +17,7 @@ public final class FeatureRows: Sendable {
     "set", "unit", "passage", "category", "y", "primary", "keyword", "tfidf", "mention",
     "heading", "document", "relevance",
   ])
-  private let lines = Mutex<[String]>([])
+  private let lines = Locked<[String]>([])
 
   public init() {}
 

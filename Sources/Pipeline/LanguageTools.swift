@@ -1,6 +1,5 @@
 import Foundation
 import GCMapCore
-import Synchronization
 import TextProcessing
 
 /// Each language's normalization and vocabulary, and how a document's language is told.
@@ -20,7 +19,7 @@ extension DocumentExtraction {
   /// Each language's tools, built the first time a document in that language comes: a
   /// word list takes a moment to read, and most runs need one or two languages.
   public final class Toolbox: Sendable {
-    private let built = Mutex<[String: LanguageTools]>([:])
+    private let built = Locked<[String: LanguageTools]>([:])
     private let makers: [String: @Sendable () throws -> LanguageTools]
 
     public init(_ makers: [String: @Sendable () throws -> LanguageTools]) {

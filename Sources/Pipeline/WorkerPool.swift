@@ -2,7 +2,6 @@ import CompactCoding
 import Foundation
 import GCMapCore
 import Reports
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -211,7 +210,7 @@ public final class WorkerPool: Sendable {
   /// One worker's place: the process running there, if any. Each slot has its own lock: a
   /// slot is used by one thread of the batch at a time, but `shutdown` may reach every slot.
   private final class Slot: Sendable {
-    private let running = Mutex<Running?>(nil)
+    private let running = Locked<Running?>(nil)
 
     /// The running worker, if any.
     var current: Running? { running.withLock { $0 } }
@@ -470,7 +469,7 @@ public enum Parallel {
 
 /// A shared count: the next index to take, or how many are done.
 final class Counter: Sendable {
-  private let value = Mutex(0)
+  private let value = Locked(0)
 
   /// The next index below `limit`, or nil when all are taken.
   func take(below limit: Int) -> Int? {

@@ -1,5 +1,5 @@
 import Foundation
-import Synchronization
+import GCMapCore
 
 /// Runs independent tasks at the same time and rethrows the first error in task order.
 ///
@@ -17,10 +17,10 @@ public enum Concurrently {
 
 /// The error of each task, if any.
 private final class ErrorSlots: Sendable {
-  private let errors: Mutex<[(any Error)?]>
+  private let errors: Locked<[(any Error)?]>
 
   init(count: Int) {
-    errors = Mutex(Array(repeating: nil, count: count))
+    errors = Locked(Array(repeating: nil, count: count))
   }
 
   func set(_ index: Int, _ error: any Error) {

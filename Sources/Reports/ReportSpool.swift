@@ -2,7 +2,6 @@ import CSVFormat
 import CompactCoding
 import Foundation
 import GCMapCore
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -34,7 +33,7 @@ public final class ReportSpool: Sendable {
 
   private let descriptor: Int32
   /// Held while a segment is appended, so that segments never overlap.
-  private let layout = Mutex(Layout())
+  private let layout = Locked(Layout())
 
   /// A spool in `folder` (the output folder: what it holds is about as large as the outputs).
   public init(folder: URL) throws {

@@ -1,10 +1,10 @@
 import Decisions
 import Foundation
+import GCMapCore
 import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
-import Synchronization
 
 /// `gcmap review`: a local web application over a finished run, where analysts confirm,
 /// reject, change and add labels.
@@ -52,7 +52,7 @@ public enum ReviewServer {
       },
       logger: quietLogger())
     let finished = DispatchSemaphore(value: 0)
-    let failure = Mutex<(any Error)?>(nil)
+    let failure = Locked<(any Error)?>(nil)
     Task {
       do { try await app.runService() } catch { failure.withLock { $0 = error } }
       finished.signal()
@@ -129,7 +129,7 @@ final class ServerState: Sendable {
   let token: String
   /// The nonce of the page's script and style (one per server start).
   let nonce: String
-  let port = Mutex<Int>(0)
+  let port = Locked<Int>(0)
   let runJSON: Data
   private let passagesByKey: [String: RunData.Passage]
   private let categoryIDs: Set<String>

@@ -1,6 +1,6 @@
 import CStemmer
 import Foundation
-import Synchronization
+import GCMapCore
 
 /// A Snowball stemmer for one language ("english", "french", "spanish").
 ///
@@ -16,7 +16,7 @@ public final class Stemmer: Sendable {
     var cache: [String: String] = [:]
   }
 
-  private let state: Mutex<State>
+  private let state: Locked<State>
   /// Words kept in the cache at most (a long report has some 10,000 distinct words).
   public static let cacheLimit = 50_000
 
@@ -30,7 +30,7 @@ public final class Stemmer: Sendable {
     guard let made = sb_stemmer_new(algorithm, "UTF_8") else {
       throw UnknownLanguage(algorithm: algorithm)
     }
-    state = Mutex(State(stemmer: made))
+    state = Locked(State(stemmer: made))
   }
 
   deinit {
