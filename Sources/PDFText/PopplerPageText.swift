@@ -22,6 +22,13 @@ enum PopplerPageText {
     var isVertical: Bool
     var text: String
     var bold: Bool
+
+    /// The fragment as a page's line.
+    func line(startsBlock: Bool, table: TableRole? = nil) -> TextLine {
+      TextLine(
+        text: text, box: box, fontSize: height, isBold: bold, isVertical: isVertical,
+        startsBlock: startsBlock, table: table)
+    }
   }
 
   static func read(_ page: OpaquePointer, number: Int) -> Page {
@@ -109,11 +116,7 @@ enum PopplerPageText {
       for (rowIndex, row) in table.rows.enumerated() {
         let role: TableRole = rowIndex == 0 && table.hasHeader ? .header : .row
         for (lineIndex, member) in row.flatMap({ $0 }).enumerated() {
-          let fragment = fragments[member]
-          lines.append(
-            TextLine(
-              text: fragment.text, box: fragment.box, fontSize: fragment.height,
-              isBold: fragment.bold, startsBlock: lineIndex == 0, table: role))
+          lines.append(fragments[member].line(startsBlock: lineIndex == 0, table: role))
         }
       }
     }
@@ -253,10 +256,7 @@ enum PopplerPageText {
           !below || !overlapsX || !sameSize || headingEnds
           || gap > usualLeading + 0.4 * previous.height
       }
-      lines.append(
-        TextLine(
-          text: fragment.text, box: fragment.box, fontSize: fragment.height,
-          isBold: fragment.bold, isVertical: fragment.isVertical, startsBlock: startsBlock))
+      lines.append(fragment.line(startsBlock: startsBlock))
       previous = fragment
     }
     return lines

@@ -12,9 +12,9 @@ import Foundation
 ///
 /// Limits: read on the text alone, not on the page's geometry. Prose is a span of three words or
 /// more, ended by `.`, `!` or `?`, at least half of whose words (after the first) start in
-/// lower case; a list item (a bullet or "a)") of such words needs no full stop, nor does a
-/// footnote's last words. A bullet list of title-case names, or
-/// prose that never ends a sentence, is not prose.
+/// lower case; a list item (a bullet or "a)") of such words needs no full stop, nor do a
+/// footnote's last words. A bullet list of title-case names, or prose that never ends a
+/// sentence, is not prose.
 public enum TextKind: String, Sendable, Codable, CaseIterable {
   case prose, table, figure, contents
 

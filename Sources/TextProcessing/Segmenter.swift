@@ -419,10 +419,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
         continue
       }
       if let pending = carry {
-        if pending.lines.last?.pageNumber == paragraph.lines.first?.pageNumber,
-          pending.heading == paragraph.heading,
-          Self.sameColumn(pending.lines.last, paragraph.lines.first)
-        {
+        if Self.adjoins(pending, paragraph, anyColumn: false) {
           paragraph.lines = pending.lines + paragraph.lines
         } else {
           appendFragment(pending, to: &result)
@@ -444,15 +441,19 @@ public struct Segmenter: Sendable, Equatable, Codable {
     // the same when it is a label of a few words (a side tab, a margin title): standing alone
     // it would be a passage of its own with nothing to say.
     let isLabel = wordCount(fragment) <= 8 && !Self.endsSentence(Self.ending(of: fragment))
-    if let last = result.last, !last.standsAlone,
-      last.lines.last?.pageNumber == fragment.lines.first?.pageNumber,
-      last.heading == fragment.heading,
-      isLabel || Self.sameColumn(last.lines.last, fragment.lines.first)
-    {
+    if let last = result.last, !last.standsAlone, Self.adjoins(last, fragment, anyColumn: isLabel) {
       result[result.count - 1].lines += fragment.lines
     } else {
       result.append(fragment)
     }
+  }
+
+  /// True when `second` follows `first` where a fragment may join it: on the same page, under
+  /// the same heading, and in the same column unless `anyColumn`.
+  private static func adjoins(_ first: Paragraph, _ second: Paragraph, anyColumn: Bool) -> Bool {
+    first.lines.last?.pageNumber == second.lines.first?.pageNumber
+      && first.heading == second.heading
+      && (anyColumn || sameColumn(first.lines.last, second.lines.first))
   }
 
   /// True when two lines sit in one column: they share at least half the narrower one's
