@@ -473,6 +473,13 @@ struct ApparatusTests {
       + "some two hundred migrants stranded in neighbouring states and helped them find work."
     #expect(assess(report, isFootnote: true).score < threshold)
     #expect(assess(report, isFootnote: true).cues == ["footnote"])
+    // A long note that cites its source is apparatus, though its title is on topic.
+    let citation =
+      "44 Ministry of Labour (2021). Guidance for caseworkers supporting people who come back "
+      + "home after working abroad, chapter two on their first weeks."
+    #expect(assess(citation, isFootnote: true).score >= threshold)
+    #expect(assess(citation, isFootnote: true).cues == ["footnote", "references: 1"])
+    #expect(assess(citation, isFootnote: false).score < threshold)
     let groups = "31 FGDs and KIIs held with returnees in the three provinces."
     #expect(assess(groups, isFootnote: false).score >= threshold, "acronyms' plurals")
   }

@@ -290,6 +290,46 @@ struct PageFurnitureTests {
     #expect(!kept.contains("Even header") && !kept.contains("Odd header"))
   }
 
+  @Test("Footnotes that differ only in their note number stay; numbered footers go")
+  func footnotesAreNotFurniture() {
+    // Notes 31, 38, 44... on pages 10-14 say the same thing; the footer's number is the
+    // printed page (the PDF page plus 2) and its year is the same on every page.
+    let noteNumbers = [31, 38, 44, 52, 57]
+    let pages = (10...14).map { number in
+      a4(
+        number,
+        [
+          line("Body text of page \(number) on the assistance given.", y: 300),
+          line("\(noteNumbers[number - 10]) Group discussion with returning workers.", y: 760),
+          line("Annual review 2025 | \(number + 2)", y: 810),
+        ])
+    }
+    let kept = PageFurniture().apply(to: pages).pages
+    #expect(
+      kept[2].lines.map(\.text) == [
+        "Body text of page 12 on the assistance given.",
+        "44 Group discussion with returning workers.",
+      ])
+    #expect(kept.lineTexts.filter { $0.hasSuffix("returning workers.") }.count == 5)
+  }
+
+  @Test("A number recurs as itself or at the page number's distance")
+  func recurringNumbers() {
+    func occurrence(_ page: Int, _ numbers: [Substring]) -> PageFurniture.Occurrence {
+      PageFurniture.Occurrence(page: page, numbers: numbers)
+    }
+    // "Page 4 of 9": the first number follows the page, the second is the same.
+    let pageOf = [
+      occurrence(4, ["4", "9"]), occurrence(5, ["5", "9"]), occurrence(6, ["6", "9"]),
+    ]
+    #expect(PageFurniture.recurring(pageOf) == pageOf)
+    // Chapter 3 on two pages recurs; chapter 4 on one page does not.
+    let chapters = [occurrence(4, ["3"]), occurrence(6, ["3"]), occurrence(9, ["4"])]
+    #expect(PageFurniture.recurring(chapters).map(\.page) == [4, 6])
+    #expect(PageFurniture.numbers("Page 4 of 9", key: "page # of #") == ["4", "9"])
+    #expect(PageFurniture.numbers("Annual report", key: "annual report").isEmpty)
+  }
+
   @Test(
     "Page numbers", arguments: ["4", "- 4 -", "Page 4", "page 4 of 20", "iv", "4 / 20", "Página 4"])
   func pageNumbers(text: String) {
