@@ -6,9 +6,9 @@ import PackageDescription
 // gcmap → Review → Decisions → Pipeline → {Reports, CorpusConfiguration → Scoring → TextProcessing,
 // PDFText, OCR} → GCMapCore, with the leaves CompactCoding (the binary coder), Hashing (SHA-256)
 // and CSVFormat (CSV reading and writing). Only Decisions imports GRDB; only Review imports
-// Hummingbird. Only PDFText imports CPoppler; only OCR imports COCR; only TextProcessing imports
-// CStemmer and CUtf8proc; only Hashing imports CCrypto; only CorpusConfiguration and Pipeline
-// read YAML.
+// Hummingbird. Only PDFText imports CPoppler and CPopplerLines; only OCR imports COCR; only
+// TextProcessing imports CStemmer and CUtf8proc; only Hashing imports CCrypto; only
+// CorpusConfiguration and Pipeline read YAML.
 // Linux only: the worker pool reads /proc/self/exe and uses Glibc, so no Apple platform is named.
 /// Release builds of the small leaf modules on hot paths (the binary coder, CSV writing) let
 /// their callers specialize and inline them, as when they were part of the callers' modules.
@@ -68,7 +68,14 @@ let package = Package(
       name: "CLD2", linkerSettings: [.linkedLibrary("cld2")]),
     .target(
       name: "TextProcessing", dependencies: ["GCMapCore", "CStemmer", "CUtf8proc", "CLD2"]),
-    .target(name: "PDFText", dependencies: ["CPoppler", "GCMapCore"]),
+    // A page's text lines from poppler's core text layout (Debian libpoppler-private-dev, the
+    // same poppler as poppler-glib), whose API is C++: a C shim for the pages poppler-glib's
+    // selections read badly (right-to-left text). Called by PDFText only.
+    .target(
+      name: "CPopplerLines",
+      cxxSettings: [.unsafeFlags(["-I/usr/include/poppler"])],
+      linkerSettings: [.linkedLibrary("poppler")]),
+    .target(name: "PDFText", dependencies: ["CPoppler", "CPopplerLines", "GCMapCore"]),
     // tesseract (Debian libtesseract-dev, with its language models tesseract-ocr-eng, -fra,
     // -spa), for pages without a text layer.
     .systemLibrary(

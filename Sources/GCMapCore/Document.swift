@@ -18,6 +18,11 @@ public struct Box: Sendable, Equatable, Codable {
   public var width: Double { x1 - x0 }
   public var height: Double { y1 - y0 }
 
+  /// The box reflected left to right on a page `width` wide.
+  public func mirrored(width: Double) -> Box {
+    Box(x0: width - x1, y0: y0, x1: width - x0, y1: y1)
+  }
+
   /// The smallest box holding both.
   public func union(_ other: Box) -> Box {
     Box(

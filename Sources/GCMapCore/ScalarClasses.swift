@@ -27,6 +27,21 @@ extension Unicode.Scalar {
   /// An ASCII digit 0-9.
   @inlinable public var isDigit: Bool { value &- 0x30 < 10 }
 
+  /// A letter of a script written right to left: Hebrew, Arabic (with its supplements and
+  /// presentation forms), Syriac, Thaana, N'Ko.
+  @inlinable public var isRightToLeftLetter: Bool {
+    guard value >= 0x590 else { return false }
+    let rightToLeft =
+      value <= 0x8FF || (0xFB1D...0xFDFF).contains(value) || (0xFE70...0xFEFF).contains(value)
+    return rightToLeft && properties.isAlphabetic
+  }
+
+  /// A bidirectional formatting character that poppler writes around right-to-left runs
+  /// (embeddings, overrides, isolates and their ends): it has no glyph.
+  @inlinable public var isBidiControl: Bool {
+    (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)
+  }
+
   /// What Foundation's `trimmingCharacters(in: .whitespaces)` trims on Linux: the tab, the
   /// space separators and the zero-width space (checked over every scalar).
   @inlinable public var isBlank: Bool {

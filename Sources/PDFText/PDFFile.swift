@@ -1,4 +1,5 @@
 import CPoppler
+import CPopplerLines
 import Foundation
 import GCMapCore
 
@@ -32,9 +33,16 @@ public enum PDFProblem: Error, Equatable, Sendable, CustomStringConvertible {
 /// An open PDF, read page by page through poppler-glib.
 ///
 /// This file and `PopplerPageText` are the only places that touch poppler; every GLib object
-/// made here is freed here. Not thread-safe: use one `PDFFile` per thread or process.
+/// made here is freed here. Pages of right-to-left text are read from poppler's core layout
+/// (`CPopplerLines`), which opens the file a second time, when the first such page comes.
+/// Not thread-safe: use one `PDFFile` per thread or process.
 public final class PDFFile {
   private let document: OpaquePointer
+  private let path: String
+  private let password: String?
+  /// poppler's core document, for pages of right-to-left text; opened when first needed.
+  private var coreDocument: UnsafeMutableRawPointer?
+  private var coreDocumentTried = false
   public let pageCount: Int
   /// True when the file lacks its end-of-file marker but poppler rebuilt it anyway: some
   /// pages may be missing or empty.
@@ -85,17 +93,41 @@ public final class PDFFile {
       throw .damaged(message.isEmpty ? "poppler could not parse it" : message)
     }
     document = opened
+    self.path = path
+    self.password = password
     pageCount = Int(poppler_document_get_n_pages(opened))
     isTruncated = !sniff.hasEndMarker
   }
 
   deinit {
     g_object_unref(UnsafeMutableRawPointer(document))
+    if let coreDocument { gcmap_lines_close(coreDocument) }
   }
 
   /// The page with 1-based `number`, its lines in reading order; nil if poppler cannot load it.
   public func page(_ number: Int) -> Page? {
-    withPage(number) { page in PopplerPageText.read(page, number: number) }
+    withPage(number) { page in
+      PopplerPageText.read(page, number: number) { self.coreLines(number) }
+    }
+  }
+
+  /// Page `number`'s lines from poppler's core text layout; nil if it cannot be opened.
+  private func coreLines(_ number: Int) -> [PopplerPageText.CoreLine]? {
+    if !coreDocumentTried {
+      coreDocumentTried = true
+      coreDocument = gcmap_lines_open(path, password)
+    }
+    guard let coreDocument else { return nil }
+    let found = gcmap_lines_page(coreDocument, Int32(number))
+    defer { gcmap_lines_free(found) }
+    guard let lines = found.lines else { return [] }
+    return (0..<Int(found.count)).map { index in
+      let line = lines[index]
+      return PopplerPageText.CoreLine(
+        box: Box(x0: line.x0, y0: line.y0, x1: line.x1, y1: line.y1),
+        isBold: line.bold_characters * 2 > line.characters,
+        text: line.text.map { String(cString: $0) } ?? "")
+    }
   }
 
   /// `body` applied to the page with 1-based `number`, which is freed after it; nil if there

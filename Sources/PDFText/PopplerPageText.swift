@@ -3,6 +3,11 @@ import GCMapCore
 
 /// Turns one poppler page into lines with geometry, in reading order.
 ///
+/// Right-to-left pages (a tenth or more of their letters Arabic or Hebrew) are read from
+/// poppler's core text layout instead (`CPopplerLines`: every line, its text in reading order,
+/// numbers and Latin words inside kept whole), and their lines and columns are ordered on the
+/// page's mirror image, right to left.
+///
 /// poppler gives the page text and one rectangle per character (1:1 with the text's Unicode
 /// scalars) plus font attributes per character range. Lines are poppler's; they are split where
 /// a gap wider than a few glyphs shows two cells or columns on one baseline, ordered by
@@ -31,51 +36,64 @@ enum PopplerPageText {
     }
   }
 
-  static func read(_ page: OpaquePointer, number: Int) -> Page {
+  /// A line as poppler's core text layout gives it (`CPopplerLines`), for pages of
+  /// right-to-left text.
+  struct CoreLine {
+    var box: Box
+    var isBold: Bool
+    var text: String
+  }
+
+  /// The page's lines in reading order. `coreLines` gives the page's lines from poppler's core
+  /// layout, asked for only when a tenth or more of the page's letters read right to left.
+  static func read(_ page: OpaquePointer, number: Int, coreLines: () -> [CoreLine]?) -> Page {
     var width = 0.0
     var height = 0.0
     poppler_page_get_size(page, &width, &height)
-    guard let cText = poppler_page_get_text(page) else {
+    let glyphs: [Glyph]
+    let lineRanges: [Range<Int>]
+    let rightToLeft: Int
+    switch select(page) {
+    case .none:
       return Page(number: number, width: width, height: height, lines: [])
-    }
-    let text = String(cString: cText)
-    g_free(cText)
-    let scalars = Array(text.unicodeScalars)
-
-    var rectangles: UnsafeMutablePointer<PopplerRectangle>?
-    var rectangleCount: guint = 0
-    let hasLayout = poppler_page_get_text_layout(page, &rectangles, &rectangleCount) != 0
-    defer { if let rectangles { g_free(rectangles) } }
-    guard hasLayout, let rectangles, Int(rectangleCount) == scalars.count else {
+    case .plain(let text):
       return Page(number: number, width: width, height: height, lines: plainLines(text))
+    case .glyphs(let selected, let ranges, let rightToLeftLetters):
+      glyphs = selected
+      lineRanges = ranges
+      rightToLeft = rightToLeftLetters
     }
-    let bold = boldFlags(page, count: scalars.count)
-
-    var glyphs: [Glyph] = []
-    glyphs.reserveCapacity(scalars.count)
-    // Poppler's lines, as ranges of `glyphs`.
-    var lineRanges: [Range<Int>] = []
-    var lineStart = 0
-    for index in scalars.indices {
-      let scalar = scalars[index]
-      if scalar == "\n" {
-        lineRanges.append(lineStart..<glyphs.count)
-        lineStart = glyphs.count
-        continue
-      }
-      let r = rectangles[index]
-      let box = Box(
-        x0: min(r.x1, r.x2), y0: min(r.y1, r.y2), x1: max(r.x1, r.x2), y1: max(r.y1, r.y2))
-      glyphs.append(Glyph(scalar: scalar, box: box, bold: bold[index]))
-    }
-    lineRanges.append(lineStart..<glyphs.count)
-    var scratch: [Double] = []
+    let letters = rightToLeft > 0 ? glyphs.count(where: { $0.scalar.isAlpha }) : 0
     var fragments: [Fragment] = []
-    for line in lineRanges {
-      for part in splitAtWideGaps(glyphs[line], scratch: &scratch) {
-        if let fragment = makeFragment(glyphs[part], scratch: &scratch) {
-          fragments.append(fragment)
+    var readsRightToLeft = false
+    if rightToLeft * 10 >= letters, rightToLeft > 0, let lines = coreLines() {
+      // poppler-glib reads through selections from a page's top left corner, which lose a
+      // right-to-left page's first and last lines and the space after each line's first
+      // word; poppler's core layout has every line, in reading order within the line.
+      fragments = lines.compactMap(Self.fragment)
+      var rightToLeftLetters = 0
+      var otherLetters = 0
+      for fragment in fragments {
+        for scalar in fragment.text.unicodeScalars where scalar.isAlpha {
+          if scalar.isRightToLeftLetter { rightToLeftLetters += 1 } else { otherLetters += 1 }
         }
+      }
+      readsRightToLeft = rightToLeftLetters > otherLetters
+    } else {
+      var scratch: [Double] = []
+      for line in lineRanges {
+        for part in splitAtWideGaps(glyphs[line], scratch: &scratch) {
+          if let fragment = makeFragment(glyphs[part], scratch: &scratch) {
+            fragments.append(fragment)
+          }
+        }
+      }
+    }
+    // A right-to-left page is ordered as its mirror image: columns from the right, lines
+    // that end short on the left.
+    if readsRightToLeft {
+      for index in fragments.indices {
+        fragments[index].box = fragments[index].box.mirrored(width: width)
       }
     }
     let horizontal = fragments.filter { !$0.isVertical }
@@ -84,7 +102,170 @@ enum PopplerPageText {
     }
     var lines = tableAwareOrder(horizontal)
     lines += markBlocks(vertical)
+    if readsRightToLeft {
+      for index in lines.indices {
+        lines[index].box = lines[index].box?.mirrored(width: width)
+      }
+    }
     return Page(number: number, width: width, height: height, lines: lines)
+  }
+
+  /// What poppler-glib gives for the page's text.
+  private enum Selection {
+    /// Glyphs with their boxes, in poppler's order (bidirectional controls left out),
+    /// poppler's lines as ranges of them, and how many of them are right-to-left letters.
+    case glyphs([Glyph], lines: [Range<Int>], rightToLeftLetters: Int)
+    /// Text whose boxes poppler could not give.
+    case plain(String)
+  }
+
+  /// The page's text line by line, with a box per character; nil when the page has no text.
+  /// Poppler writes embedding marks around right-to-left runs that have no box: they are
+  /// dropped before the text is matched with the boxes.
+  private static func select(_ page: OpaquePointer) -> Selection? {
+    guard let cText = poppler_page_get_text(page) else { return nil }
+    let text = String(cString: cText)
+    g_free(cText)
+    let scalars = Array(text.unicodeScalars)
+    var rectangles: UnsafeMutablePointer<PopplerRectangle>?
+    var rectangleCount: guint = 0
+    let hasLayout = poppler_page_get_text_layout(page, &rectangles, &rectangleCount) != 0
+    defer { if let rectangles { g_free(rectangles) } }
+    // Most pages have a box for every character; only text with controls is filtered.
+    let hasControls =
+      Int(rectangleCount) != scalars.count && scalars.contains { $0.isBidiControl }
+    let boxed = hasControls ? scalars.indices.filter { !scalars[$0].isBidiControl } : []
+    let boxedCount = hasControls ? boxed.count : scalars.count
+    guard hasLayout, let rectangles, Int(rectangleCount) == boxedCount else {
+      return .plain(String(scalars: scalars.lazy.filter { !$0.isBidiControl }))
+    }
+    let bold = boldFlags(page, count: scalars.count)
+    var glyphs: [Glyph] = []
+    glyphs.reserveCapacity(boxedCount)
+    var lineRanges: [Range<Int>] = []
+    var lineStart = 0
+    var rightToLeftLetters = 0
+    for rectangleIndex in 0..<boxedCount {
+      let index = hasControls ? boxed[rectangleIndex] : rectangleIndex
+      let scalar = scalars[index]
+      if scalar.value >= 0x590, scalar.isRightToLeftLetter { rightToLeftLetters += 1 }
+      if scalar == "\n" {
+        lineRanges.append(lineStart..<glyphs.count)
+        lineStart = glyphs.count
+        continue
+      }
+      let r = rectangles[rectangleIndex]
+      let box = Box(
+        x0: min(r.x1, r.x2), y0: min(r.y1, r.y2), x1: max(r.x1, r.x2), y1: max(r.y1, r.y2))
+      glyphs.append(Glyph(scalar: scalar, box: box, bold: bold[index]))
+    }
+    lineRanges.append(lineStart..<glyphs.count)
+    return .glyphs(glyphs, lines: lineRanges, rightToLeftLetters: rightToLeftLetters)
+  }
+
+  /// The text without bidirectional controls, each left-to-right run's leading spaces and
+  /// punctuation put after it: poppler writes a number or Latin word inside right-to-left text
+  /// as an embedding that opens with the space and punctuation that follow it in reading order
+  /// ("الهدف" + LRE + " :6" + PDF + "تيسير" is "الهدف 6: تيسير").
+  static func leftToRightRunsMended(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    guard scalars.contains(where: { $0.isBidiControl }) else { return scalars }
+    var result: [Unicode.Scalar] = []
+    result.reserveCapacity(scalars.count)
+    var index = 0
+    while index < scalars.count {
+      let scalar = scalars[index]
+      guard scalar == "\u{202A}" else {
+        if !scalar.isBidiControl { result.append(scalar) }
+        index += 1
+        continue
+      }
+      // The run up to its matching pop (embeddings may nest).
+      var depth = 1
+      var end = index + 1
+      while end < scalars.count {
+        if scalars[end] == "\u{202A}" || scalars[end] == "\u{202B}" { depth += 1 }
+        if scalars[end] == "\u{202C}" {
+          depth -= 1
+          if depth == 0 { break }
+        }
+        end += 1
+      }
+      let run = scalars[(index + 1)..<min(end, scalars.count)].filter { !$0.isBidiControl }
+      let lead = run.prefix {
+        isArabicMark($0) || (!$0.isAlpha && $0.properties.numericType == nil)
+      }
+      result += run.dropFirst(lead.count)
+      result += lead.reversed()
+      index = end + 1
+    }
+    return result
+  }
+
+  /// An Arabic short vowel or other mark set over or under a letter (harakat, tanween,
+  /// shadda, sukun, superscript alef).
+  static func isArabicMark(_ scalar: Unicode.Scalar) -> Bool {
+    (0x064B...0x065F).contains(scalar.value) || scalar.value == 0x0670
+  }
+
+  /// The text with each Arabic mark that poppler set apart from its letter put back: poppler
+  /// writes a mark over an alef before the alef, after a space or a bracket, and a space
+  /// after the alef ("وقد ُأ غلق" for "وقد أُغلق"). A mark with no letter before it is
+  /// dropped, and the letter it was set on joins the letters that follow it again. A mark
+  /// after its letter is left alone.
+  static func strayMarksMended(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    guard scalars.contains(where: isArabicMark) else { return scalars }
+    var result: [Unicode.Scalar] = []
+    result.reserveCapacity(scalars.count)
+    var stray = false
+    var index = 0
+    while index < scalars.count {
+      let scalar = scalars[index]
+      if isArabicMark(scalar), result.last.map({ !$0.isRightToLeftLetter }) ?? true {
+        stray = true
+        index += 1
+        continue
+      }
+      result.append(scalar)
+      if stray, scalar.isRightToLeftLetter {
+        stray = false
+        if index + 2 < scalars.count, scalars[index + 1] == " ",
+          scalars[index + 2].isRightToLeftLetter
+        {
+          index += 1
+        }
+      }
+      index += 1
+    }
+    return result
+  }
+
+  /// A core layout line as a fragment: its text without bidirectional controls, an opening
+  /// bracket that poppler's reordering left before its closing one put back around the Latin
+  /// run that follows ("()ILO" → "(ILO)"); nil for a line without text.
+  private static func fragment(_ line: CoreLine) -> Fragment? {
+    var scalars = strayMarksMended(leftToRightRunsMended(Array(line.text.unicodeScalars))).map {
+      $0 == "\n" ? " " : $0
+    }
+    var index = 0
+    while index + 2 < scalars.count {
+      let pair = (scalars[index], scalars[index + 1])
+      guard (pair.0 == "(" && pair.1 == ")") || (pair.0 == "[" && pair.1 == "]"),
+        scalars[index + 2].isASCII, scalars[index + 2].isAlpha || scalars[index + 2].isDigit
+      else {
+        index += 1
+        continue
+      }
+      var end = index + 2
+      while end < scalars.count, scalars[end].isASCII, !scalars[end].isSpace { end += 1 }
+      let closing = scalars.remove(at: index + 1)
+      scalars.insert(closing, at: end - 1)
+      index = end
+    }
+    let text = String(scalars: scalars).trimmingBlanks
+    guard !text.isEmpty, line.box.width > 0 || line.box.height > 0 else { return nil }
+    return Fragment(
+      box: line.box, height: line.box.height, isVertical: false, text: text,
+      bold: line.isBold)
   }
 
   /// `fragments` in reading order with their block marks, each table found by `TableLayout`
@@ -252,8 +433,14 @@ enum PopplerPageText {
         // lead-in phrase inside a paragraph, as in the Compact's lettered actions.
         let previousIsShort = previous.box.x1 < fragment.box.x1 - 2 * previous.height
         let headingEnds = fragment.bold != previous.bold && previousIsShort
+        // Chinese and Japanese text is justified to the column's edge, and its fonts' tall
+        // boxes hide the space between paragraphs: a line that ends a sentence well short of
+        // the next line's width ends its paragraph.
+        let ideographicParagraphEnds =
+          previous.text.unicodeScalars.last.map { "。！？".unicodeScalars.contains($0) } == true
+          && previous.box.width < 0.85 * fragment.box.width
         startsBlock =
-          !below || !overlapsX || !sameSize || headingEnds
+          !below || !overlapsX || !sameSize || headingEnds || ideographicParagraphEnds
           || gap > usualLeading + 0.4 * previous.height
       }
       lines.append(fragment.line(startsBlock: startsBlock))

@@ -92,15 +92,35 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
     return false
   }
 
-  /// The words of `bytes`, split at ASCII white space.
+  /// The words of `bytes`, split at ASCII white space; Chinese and Japanese, written without
+  /// spaces, count each ideograph (and each of their punctuation marks) as a word.
   static func words(_ bytes: UnsafeBufferPointer<UInt8>) -> [Word] {
     var words: [Word] = []
     var start = 0
     func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || (byte >= 0x09 && byte <= 0x0D) }
+    // The length of an ideograph or ideographic punctuation mark at `index` (U+3000-U+9FFF,
+    // U+FF00-U+FFEF: three UTF-8 bytes led by E3-E9 or EF BC-BF), else 0.
+    func ideograph(at index: Int) -> Int {
+      guard index + 2 < bytes.count else { return 0 }
+      let lead = bytes[index]
+      if lead >= 0xE3 && lead <= 0xE9 { return 3 }
+      if lead == 0xEF && bytes[index + 1] >= 0xBC { return 3 }
+      return 0
+    }
     while start < bytes.count {
       while start < bytes.count && isSpace(bytes[start]) { start += 1 }
       var end = start
-      while end < bytes.count && !isSpace(bytes[end]) { end += 1 }
+      while end < bytes.count && !isSpace(bytes[end]) {
+        let length = bytes[end] >= 0xE3 ? ideograph(at: end) : 0
+        if length > 0 {
+          if end > start { words.append(word(UnsafeBufferPointer(rebasing: bytes[start..<end]))) }
+          words.append(word(UnsafeBufferPointer(rebasing: bytes[end..<(end + length)])))
+          end += length
+          start = end
+          continue
+        }
+        end += 1
+      }
       if end > start { words.append(word(UnsafeBufferPointer(rebasing: bytes[start..<end]))) }
       start = end
     }
@@ -121,7 +141,12 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
       } else if first >= 0x80 {
         let scalar = String(decoding: bytes.prefix(4), as: UTF8.self).unicodeScalars.first
         word.startsUpper = scalar?.properties.isUppercase ?? false
-        word.startsLower = scalar?.properties.isLowercase ?? false
+        // A letter of a script without case (Arabic, Chinese) reads as running text.
+        word.startsLower =
+          scalar.map {
+            $0.properties.isLowercase
+              || ($0.properties.isAlphabetic && !$0.properties.changesWhenCaseMapped)
+          } ?? false
       }
     }
     word.endsSentence = endsSentence(bytes)
@@ -153,6 +178,11 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
         end -= 3
       } else if end >= 2 && bytes[end - 2] == 0xC2 && last == 0xBB {
         end -= 2
+      } else if end >= 3 && bytes[end - 3] == 0xE3 && bytes[end - 2] == 0x80
+        && (last == 0x8D || last == 0x8F)
+      {
+        // 」 and 』
+        end -= 3
       } else {
         break
       }
@@ -164,6 +194,16 @@ public enum TextKind: String, Sendable, Codable, CaseIterable {
     if digits > 0 {
       guard digits <= 3 else { return false }
       end -= digits
+    }
+    // Arabic's question mark and the ideographic full stop, exclamation and question marks.
+    if end >= 2 && bytes[end - 2] == 0xD8 && bytes[end - 1] == 0x9F { return true }
+    if end >= 3 {
+      let (a, b, c) = (bytes[end - 3], bytes[end - 2], bytes[end - 1])
+      if (a == 0xE3 && b == 0x80 && c == 0x82)
+        || (a == 0xEF && b == 0xBC && (c == 0x81 || c == 0x9F))
+      {
+        return true
+      }
     }
     let mark = end > 0 ? bytes[end - 1] : 0
     guard mark == 0x2E || mark == 0x21 || mark == 0x3F else { return false }

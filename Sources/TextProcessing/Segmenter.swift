@@ -259,10 +259,13 @@ public struct Segmenter: Sendable, Equatable, Codable {
     let text = block.text
     guard text.characterCount <= 150 else { return false }
     let words = text.split(separator: " ")
-    guard words.count <= 15,
+    // Chinese and Japanese count a word per two ideographs; Arabic and Chinese have no
+    // capitals.
+    let wordCount = Self.spaceSeparatedCount(text)
+    guard wordCount <= 15,
       let first = text.first(where: { $0.isLetter || $0.isNumber }),
-      first.isUppercase || first.isNumber,
-      let last = text.last, !".,;".contains(last),
+      first.isUppercase || first.isNumber || !first.isCased,
+      let last = text.last, !".,;。，；،؛".contains(last),
       let lastWord = words.last?.lowercased(), !Self.functionWords.contains(lastWord)
     else { return false }
     let letters = text.filter(\.isLetter)
@@ -277,12 +280,12 @@ public struct Segmenter: Sendable, Equatable, Codable {
     // "1. Introduction" is a heading when set apart by style; otherwise a list item.
     if Self.isListItem(text) { return inCapitals || larger || bolder }
     if inCapitals || larger || bolder { return true }
-    if (try? Self.numberedHeading.prefixMatch(in: text)) != nil && words.count <= 12 {
+    if (try? Self.numberedHeading.prefixMatch(in: text)) != nil && wordCount <= 12 {
       return true
     }
     // Plain text: a short line standing alone, not ending like a sentence.
-    return lines.allSatisfy { $0.box == nil } && lines.count == 1 && words.count <= 8
-      && !"!?:".contains(last)
+    return lines.allSatisfy { $0.box == nil } && lines.count == 1 && wordCount <= 8
+      && !"!?:！？：؟".contains(last)
   }
 
   // MARK: Paragraphs
@@ -308,9 +311,9 @@ public struct Segmenter: Sendable, Equatable, Codable {
     }
     let trimmed = text.trimmingBlanks
     guard let last = trimmed.last else { return true }
-    if ".!?:".contains(last) { return true }
-    if "”\")’'".contains(last) {
-      return trimmed.dropLast().last.map { ".!?".contains($0) } ?? false
+    if ".!?:؟。！？：".contains(last) { return true }
+    if "”\")’'」』".contains(last) {
+      return trimmed.dropLast().last.map { ".!?؟。！？".contains($0) } ?? false
     }
     return false
   }
@@ -327,9 +330,11 @@ public struct Segmenter: Sendable, Equatable, Codable {
     return paragraph.lines.map(\.line.text).joined(separator: " ")
   }
 
+  /// True when the text opens in lower case, or with a letter of a script without case
+  /// (Arabic, Chinese), which may continue a paragraph as well as open one.
   private static func startsLowercase(_ text: String) -> Bool {
     guard let first = text.first(where: { !$0.isWhitespace }) else { return false }
-    return first.isLowercase
+    return first.isLowercase || (first.isLetter && !first.isCased)
   }
 
   /// Paragraphs from body blocks; a block in lower case after an unfinished paragraph
@@ -471,10 +476,19 @@ public struct Segmenter: Sendable, Equatable, Codable {
     lines.reduce(0) { $0 + Self.spaceSeparatedCount($1.line.text) }
   }
 
-  /// `split(separator: " ").count`, counted on the bytes for ASCII text.
+  /// `split(separator: " ").count`, counted on the bytes for ASCII text; Chinese and
+  /// Japanese, written without spaces, count a word for every two ideographs (the usual
+  /// length of a Chinese word).
   private static func spaceSeparatedCount(_ text: String) -> Int {
     let utf8 = text.utf8
-    guard utf8.allSatisfy({ $0 < 0x80 }) else { return text.split(separator: " ").count }
+    guard utf8.allSatisfy({ $0 < 0x80 }) else {
+      // Ideographs are three UTF-8 bytes led by E3 or more.
+      guard utf8.contains(where: { $0 >= 0xE3 }) else { return text.split(separator: " ").count }
+      return text.split(separator: " ").reduce(0) { count, word in
+        let ideographs = word.unicodeScalars.count(where: isIdeographic)
+        return count + max(1, (ideographs + 1) / 2)
+      }
+    }
     var count = 0
     var inWord = false
     for byte in utf8 {
@@ -505,7 +519,12 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var scalars: [Unicode.Scalar] = []
     var places: [(page: Int, offset: Int)] = []
     for (index, ref) in paragraph.lines.enumerated() {
-      if index > 0, let previous = scalars.last, !previous.isSpace {
+      // Lines join with a space, but Chinese and Japanese, written without spaces, join
+      // directly where an ideograph or their punctuation meets the next line's ideograph.
+      if index > 0, let previous = scalars.last, !previous.isSpace,
+        !(Self.isIdeographic(previous)
+          && ref.line.text.unicodeScalars.first.map(Self.isIdeographic) == true)
+      {
         scalars.append(" ")
         places.append((ref.pageNumber, max(0, ref.start - 1)))
       }
@@ -515,6 +534,15 @@ public struct Segmenter: Sendable, Equatable, Codable {
       }
     }
     return (scalars, places)
+  }
+
+  /// An ideograph, kana, or Chinese and Japanese punctuation (U+3000-U+9FFF, U+F900-U+FAFF,
+  /// U+FF00-U+FF60).
+  static func isIdeographic(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x3001...0x9FFF, 0xF900...0xFAFF, 0xFF01...0xFF60, 0x20000...0x3134F: return true
+    default: return false
+    }
   }
 
   private func split(_ paragraph: Paragraph) -> [Piece] {
@@ -541,7 +569,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
     }
   }
 
-  /// At least two space-separated words with a letter in them. Scanned as scalars while the
+  /// At least two space-separated words with a letter in them (or two ideographs). Scanned as scalars while the
   /// text is ASCII (most text has its two words before any other character); from the first
   /// other character on, the whole text is judged through `Character.isLetter`.
   private static func hasTwoWords(_ scalars: ArraySlice<Unicode.Scalar>, _ text: String) -> Bool {
@@ -549,8 +577,9 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var wordHasLetter = false
     for scalar in scalars {
       guard scalar.value < 0x80 else {
-        return text.split(separator: " ").lazy.filter { $0.contains { $0.isLetter } }.prefix(2)
-          .count >= 2
+        let lettered = text.split(separator: " ").lazy.filter { $0.contains { $0.isLetter } }
+        return lettered.prefix(2).count >= 2
+          || text.unicodeScalars.count(where: { isIdeographic($0) && $0.isAlpha }) >= 2
       }
       if scalar == " " {
         if wordHasLetter { words += 1 }
@@ -569,21 +598,26 @@ public struct Segmenter: Sendable, Equatable, Codable {
     "vol", "pp", "p", "cf", "st", "inc", "ltd", "u.s", "u.n", "fig", "op", "al", "viz", "vs",
   ]
 
-  /// Sentence ranges: an end is [.!?] followed by a space and a capital, digit or quote, not
-  /// after a known abbreviation or a single capital (an initial).
+  /// Sentence ranges: an end is [.!?؟] followed by a space and a capital, a letter of a script
+  /// without case (Arabic), a digit or a quote, not after a known abbreviation or a single
+  /// capital (an initial); or one of 。！？, after which a sentence starts at once.
   public static func sentenceRanges(_ scalars: [Unicode.Scalar]) -> [Range<Int>] {
     var ranges: [Range<Int>] = []
     var start = 0
     var index = 0
     while index < scalars.count - 1 {
       let scalar = scalars[index]
-      if ".!?".unicodeScalars.contains(scalar), scalars[index + 1] == " ",
-        index + 2 < scalars.count
+      if scalar.value >= 0x3002, scalar == "。" || scalar == "！" || scalar == "？" {
+        ranges.append(start..<(index + 1))
+        start = index + 1
+      } else if scalar == "." || scalar == "!" || scalar == "?" || scalar == "؟",
+        scalars[index + 1] == " ", index + 2 < scalars.count
       {
         let next = scalars[index + 2]
         let opensSentence =
           next.isUpper || next.properties.numericType != nil
-          || "“\"(‘'".unicodeScalars.contains(next)
+          || "“\"(‘'«".unicodeScalars.contains(next)
+          || (next.value >= 0x370 && next.isAlpha && !next.properties.changesWhenCaseMapped)
         var wordStart = index
         while wordStart > start, !scalars[wordStart - 1].isSpace {
           wordStart -= 1

@@ -15,6 +15,12 @@ public struct Token: Sendable, Equatable {
 /// "whole-of-government" is three tokens and matches "whole of government" too. Tokens are
 /// lowercased, stripped of diacritics and stemmed. Ranges count Unicode scalars, as passage
 /// offsets do.
+///
+/// Chinese is written without spaces: a run of ideographs becomes its overlapping pairs of
+/// characters ("移民工人" → 移民, 民工, 工人; one ideograph alone is a token of its own), the
+/// usual unit of Chinese retrieval, which needs no dictionary and matches a lexicon phrase
+/// wherever its characters stand together (a phrase's pairs follow each other in the text's).
+/// Pairs are not stemmed. Limit: a one-character lexicon term meets only a lone character.
 public struct Tokenizer: Sendable {
   private let stemmer: Stemmer
 
@@ -40,7 +46,31 @@ public struct Tokenizer: Sendable {
       lowerASCII.removeAll(keepingCapacity: true)
       ascii = true
     }
+    // The ideographs of the current run, as (scalar, offset).
+    var ideographs: [(scalar: Unicode.Scalar, offset: Int)] = []
+    func flushIdeographs() {
+      guard !ideographs.isEmpty else { return }
+      if ideographs.count == 1 {
+        let only = String(ideographs[0].scalar)
+        tokens.append(
+          Token(folded: only, stem: only, range: ideographs[0].offset..<(ideographs[0].offset + 1)))
+      } else {
+        for pair in 0..<(ideographs.count - 1) {
+          let bigram = String(scalars: [ideographs[pair].scalar, ideographs[pair + 1].scalar])
+          let start = ideographs[pair].offset
+          tokens.append(Token(folded: bigram, stem: bigram, range: start..<(start + 2)))
+        }
+      }
+      ideographs.removeAll(keepingCapacity: true)
+    }
     for scalar in text.unicodeScalars {
+      if scalar.value >= 0x3400, Self.isIdeograph(scalar) {
+        flush()
+        ideographs.append((scalar, index))
+        index += 1
+        continue
+      }
+      if !ideographs.isEmpty { flushIdeographs() }
       let isWordScalar =
         scalar.value < 0x80
         ? scalar.isAlpha || scalar.isDigit
@@ -61,14 +91,58 @@ public struct Tokenizer: Sendable {
       index += 1
     }
     flush()
+    flushIdeographs()
     return tokens
   }
 
+  /// A CJK ideograph: the unified ideographs, extension A, compatibility ideographs and the
+  /// supplementary planes' extensions.
+  static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3134F: return true
+    default: return false
+    }
+  }
+
   /// Lowercase without diacritics.
+  ///
+  /// Russian keeps "й" (its breve is part of the letter: stripped, "миграционный" would no
+  /// longer stem with "миграционная"); "ё" is written "е" as most Russian text does. Arabic
+  /// loses its short vowels and tatweel (utf8proc strips marks, the hamza on alef, waw and
+  /// yeh with them), and alef wasla, alef maqsura and teh marbuta are written as alef, yeh and
+  /// heh, the spellings that vary most from one text to the next.
   public static func fold(_ word: String) -> String {
     if word.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLowercase(word) }
-    return UnicodeMapping.foldCaseAndAccents(word)
+    // Only Cyrillic and Arabic words take the extra steps.
+    guard word.unicodeScalars.contains(where: { (0x400...0x6FF).contains($0.value) }) else {
+      return UnicodeMapping.foldCaseAndAccents(word)
+    }
+    let hasShortI = word.unicodeScalars.contains { $0 == "й" || $0 == "Й" }
+    let protected =
+      hasShortI
+      ? String(
+        scalars: word.unicodeScalars.map {
+          $0 == "й" || $0 == "Й" ? Self.shortIPlaceholder : $0
+        }) : word
+    var folded = UnicodeMapping.foldCaseAndAccents(protected)
+    if hasShortI || folded.unicodeScalars.contains(where: { (0x600...0x6FF).contains($0.value) }) {
+      folded = String(
+        scalars: folded.unicodeScalars.compactMap { scalar -> Unicode.Scalar? in
+          switch scalar {
+          case Self.shortIPlaceholder: return "й"
+          case "\u{0640}": return nil  // tatweel
+          case "\u{0671}": return "\u{0627}"  // alef wasla → alef
+          case "\u{0649}": return "\u{064A}"  // alef maqsura → yeh
+          case "\u{0629}": return "\u{0647}"  // teh marbuta → heh
+          default: return scalar
+          }
+        })
+    }
+    return folded
   }
+
+  /// Stands for "й" while marks are stripped (a private-use character).
+  private static let shortIPlaceholder: Unicode.Scalar = "\u{E000}"
 
   /// Lowercase of an all-ASCII word, without Foundation.
   static func asciiLowercase(_ word: String) -> String {

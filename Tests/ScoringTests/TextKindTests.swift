@@ -77,3 +77,17 @@ struct MentionFormTests {
       Set(detector.mentions(in: "It serves objectives 2 and 3.").map(\.category)) == ["O02", "O03"])
   }
 }
+
+@Suite("Kinds of text in scripts without case or spaces")
+struct OtherScriptKindTests {
+  @Test("Arabic and Chinese sentences are prose; their lists of names are not")
+  func prose() {
+    #expect(
+      TextKind.of("أصدرت الوزارة لائحة جديدة تحمي العمال في الخارج من رسوم الاستقدام.") == .prose)
+    #expect(TextKind.of("هل وصلت المساعدة إلى جميع الأسر المحتاجة؟") == .prose)
+    #expect(TextKind.of("移民管理部门把签证和居留许可的申请合并到同一个网上平台。") == .prose)
+    #expect(TextKind.of("平均审批时间缩短到十八天！") == .prose)
+    // Cells of a table: numbers and short names, no sentence.
+    #expect(TextKind.of("2021 2022 2023 45 18 12") == .table)
+  }
+}

@@ -50,6 +50,34 @@ public enum MockReviews {
   }()
 }
 
+/// Review pages in Arabic, Russian and Chinese printed to PDF by Chromium (`scripts/make-fixtures
+/// --un-languages`), from Tests/Fixtures/un-languages/*.html, generated once per test run.
+public enum UNLanguagePages {
+  public static let directory: URL = {
+    let folder = Repository.root.appendingPathComponent(".build/test-un-languages")
+    let status = run(
+      "/usr/bin/env",
+      [
+        "python3", Repository.root.appendingPathComponent("scripts/make-fixtures").path,
+        "--un-languages", folder.path,
+      ])
+    precondition(status.code == 0, "scripts/make-fixtures --un-languages failed: \(status.error)")
+    return folder
+  }()
+
+  /// The PDF made from `name`.html.
+  public static func pdf(_ name: String) -> String {
+    directory.appendingPathComponent(name + ".pdf").path
+  }
+
+  /// The HTML source of `name`.pdf.
+  public static func html(_ name: String) throws -> String {
+    try String(
+      contentsOf: Repository.root.appendingPathComponent(
+        "Tests/Fixtures/un-languages/\(name).html"), encoding: .utf8)
+  }
+}
+
 /// What a child process printed and how it ended.
 public struct ProcessOutput: Sendable {
   public var code: Int32

@@ -241,3 +241,37 @@ struct SegmenterTests {
     #expect(passages[1].text.hasPrefix("1. A numbered list item"))
   }
 }
+
+@Suite("Scripts without case or spaces")
+struct OtherScriptsTests {
+  @Test("Chinese runs become overlapping pairs of characters; a lone ideograph a token")
+  func chineseBigrams() throws {
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
+    let tokens = tokenizer.tokens("保护移民工人，法")
+    #expect(tokens.map(\.folded) == ["保护", "护移", "移民", "民工", "工人", "法"])
+    #expect(tokens.map(\.range) == [0..<2, 1..<3, 2..<4, 3..<5, 4..<6, 7..<8])
+    #expect(tokens.allSatisfy { $0.stem == $0.folded })
+    // Latin words inside stay words.
+    #expect(tokenizer.tokens("IOM 移民").map(\.folded) == ["iom", "移民"])
+  }
+
+  @Test(
+    "Russian keeps й and writes ё as е; Arabic drops short vowels and tatweel and folds alef, yeh and teh marbuta"
+  )
+  func folding() {
+    #expect(Tokenizer.fold("Миграционный") == "миграционный")
+    #expect(Tokenizer.fold("ЁЛКА") == "елка")
+    #expect(Tokenizer.fold("الهِجْرَة") == "الهجره")
+    #expect(Tokenizer.fold("إدارة") == "اداره")
+    #expect(Tokenizer.fold("مستشفى") == "مستشفي")
+    #expect(Tokenizer.fold("الـهجرة") == "الهجره")
+  }
+
+  @Test("Sentences end at 。！？ without a space, and at ؟ before an Arabic word")
+  func sentences() {
+    let chinese = Array("第一句。第二句！第三句".unicodeScalars)
+    #expect(Segmenter.sentenceRanges(chinese).map(\.count) == [4, 4, 3])
+    let arabic = Array("هل وصلت؟ نعم وصلت.".unicodeScalars)
+    #expect(Segmenter.sentenceRanges(arabic).count == 2)
+  }
+}

@@ -1,0 +1,87 @@
+import Foundation
+import GCMapCore
+import Pipeline
+import TestSupport
+import Testing
+import TextProcessing
+
+@Suite("Arabic, Russian and Chinese pages from a real typesetting engine")
+struct UNLanguageExtractionTests {
+  let corpus = Corpus(root: Repository.corpus)
+
+  /// The words of the HTML's heading and paragraphs, in source (logical) order, folded as for
+  /// matching (Arabic short vowels dropped), and of the extracted heading and passages.
+  static func words(_ text: String) -> [String] {
+    var words: [String] = []
+    var current = ""
+    for scalar in text.unicodeScalars {
+      if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+        current.unicodeScalars.append(scalar)
+      } else if !current.isEmpty {
+        words.append(Tokenizer.fold(current))
+        current = ""
+      }
+    }
+    if !current.isEmpty { words.append(Tokenizer.fold(current)) }
+    return words.filter { !$0.isEmpty }
+  }
+
+  /// The text of every <h1> and <p> of the fixture's body, tags removed, in order.
+  static func sourceText(_ html: String) -> String {
+    let body = html.components(separatedBy: "<body>").last ?? html
+    var text = ""
+    var inTag = false
+    for character in body {
+      if character == "<" {
+        inTag = true
+        text.append(" ")
+      } else if character == ">" {
+        inTag = false
+      } else if !inTag {
+        text.append(character)
+      }
+    }
+    return UnicodeMapping.nfkc(text)
+  }
+
+  func extracted(_ name: String) throws -> (text: String, passages: Int, language: String) {
+    let result = try DocumentExtraction(corpus: corpus).run(path: UNLanguagePages.pdf(name))
+    let headings = result.passages.compactMap(\.heading)
+    let text = ([headings.first].compactMap { $0 } + result.passages.map(\.text))
+      .joined(separator: "\n")
+    return (text, result.passages.count, result.language)
+  }
+
+  @Test(
+    "Every word of each page comes out in the source's reading order",
+    arguments: ["ar-two-columns", "ru-page", "zh-page"])
+  func readingOrder(name: String) throws {
+    let source = Self.words(Self.sourceText(try UNLanguagePages.html(name)))
+    let found = try extracted(name)
+    #expect(!source.isEmpty)
+    #expect(Self.words(found.text) == source)
+  }
+
+  @Test(
+    "Arabic in two columns: the right column first, a paragraph per paragraph, numbers and Latin names whole"
+  )
+  func arabicColumns() throws {
+    let found = try extracted("ar-two-columns")
+    // The first paragraph of the right-hand column, then the paragraph that runs on to the
+    // left-hand one, with the short last paragraph (under 25 words, a fragment) joined to it;
+    // "(ILO)" and 15400 as written, the space after each line's first word kept.
+    #expect(found.passages == 2)
+    #expect(found.text.contains("منظمة العمل الدولية (ILO) أنشئ موقع"))
+    #expect(found.text.contains("نحو 15400 شخص"))
+    #expect(found.text.contains("الهدف 6: تيسير"))
+    #expect(!found.text.unicodeScalars.contains { $0.properties.generalCategory == .format })
+  }
+
+  @Test("Chinese lines join without a space; a short line ending a sentence ends its paragraph")
+  func chineseLines() throws {
+    let found = try extracted("zh-page")
+    #expect(found.passages == 2)
+    #expect(found.text.contains("申请人可以随时查看审批进度。"))
+    #expect(!found.text.contains("随 时"))
+  }
+}
