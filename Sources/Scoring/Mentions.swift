@@ -13,7 +13,11 @@ import TextProcessing
 /// French and Spanish alike: "Objectif 5", "objectifs 2 et 3", "Objetivo 5", "objetivos 2 y 3",
 /// and the principles' French and Spanish names ("enfoque pangubernamental"); "OMS 7" is not
 /// one; nor is a qualified "Specific Objective 3" or "Overall Objective 1" (a project's).
-/// Limits: an unqualified "objective 2" of some other plan is taken for the Compact's.
+/// Russian, Arabic and Chinese: "Цель 5", "цели 2 и 3", "الهدف 5", "الأهداف 2 و3", "目标5",
+/// "目标2和3" (not the Sustainable Development Goals: "цель 10 в области устойчивого
+/// развития", "可持续发展目标10"). Their principles by name come with those languages' lexicons.
+/// Limits: an unqualified "objective 2" of some other plan is taken for the Compact's; numbers
+/// written as words ("目标五", "цель пять") are not read.
 public struct MentionDetector: Sendable {
   /// Each objective's title words (folded, four letters or more), by number: a quoted title
   /// after "Objective N" that shares none of them names another plan's objective.
@@ -49,6 +53,79 @@ public struct MentionDetector: Sendable {
   nonisolated(unsafe) private static let objectivePattern:
     Regex<(Substring, Substring, Substring)> =
       #/(?i)\b(?:objectives?|objectifs?|objetivos?|obj\.)\s*(?:n[o°º]\.?\s*)?(\d{1,2})\b(?!\s*(?:%|[.,]\d|\/\s*\d|out\s+of\b|sur\s+\d|de\s+\d))((?:\s*(?:,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*\d{1,2}\b)*)/#
+
+  /// Objectives by number in Russian, Arabic and Chinese: "Цель 5", "цели 2 и 3", "целей 2, 5
+  /// и 7", "цель № 12" ("No 12" once NFKC has read "№"), "целям 2–4"; "الهدف 5", "الأهداف 2 و3", "الهدفين ٢ و٣" (Arabic-Indic
+  /// digits too); "目标5", "目标2和3", "目标2、5和7", "目标2至4".
+  nonisolated(unsafe) private static let otherScriptPattern:
+    Regex<(Substring, Substring, Substring)> =
+      #/(?i)(?:цел(?:ь|и|ей|ям|ями|ях)|(?:ال)?(?:هدف|أهداف|اهداف|هدفان|هدفين|هدفا|هدفي)|目标)\s*(?:№\s*|No\.?\s*|رقم\s*|第\s*)?([0-9٠-٩]{1,2})(?![0-9٠-٩%]|[.,٫][0-9٠-٩])((?:\s*(?:,|،|、|，|и|или|و|أو|和|及|与|至|到|-|–|—|إلى)\s*[0-9٠-٩]{1,2}(?![0-9٠-٩%]))*)/#
+
+  /// What makes such a number some other goal's: the Sustainable Development Goals ("цель 10
+  /// в области устойчивого развития", "ЦУР", "可持续发展目标10", "من أهداف التنمية المستدامة"),
+  /// or a project's own objectives ("конкретная цель 3", "具体目标3").
+  static let otherScriptQualifiersBefore = [
+    "конкретная", "стратегическая", "общая", "оперативная", "конкретные", "стратегические",
+    "发展", "具体", "战略", "总体", "项目",
+  ]
+  static let otherScriptQualifiersAfter = [
+    "в области устойчивого развития", "цур", "من أهداف التنمية المستدامة",
+    "للتنمية المستدامة", "من خطة التنمية المستدامة",
+  ]
+
+  /// True when the text may hold a Russian, Arabic or Chinese objective: Cyrillic or Arabic
+  /// letters (their UTF-8 lead bytes D0-D1, D8-D9) or 目 (E7 9B AE), then the words.
+  static func mayHaveOtherScriptObjective(_ text: String) -> Bool {
+    guard text.utf8.contains(where: { $0 == 0xD0 || $0 == 0xD1 || $0 == 0xD8 || $0 == 0xE7 })
+    else { return false }
+    return text.contains("目标") || text.contains("هدف") || text.contains("هداف")
+      || text.lowercased().contains("цел")
+  }
+
+  func otherScriptMentions(in text: String, inHeading: Bool) -> [Mention] {
+    var found: [Mention] = []
+    for match in text.matches(of: Self.otherScriptPattern) {
+      let opensWithIdeograph = match.output.0.hasPrefix("目标")
+      // A Russian or Arabic word starts here, not inside another word.
+      if !opensWithIdeograph, let before = text[..<match.range.lowerBound].last, before.isLetter {
+        continue
+      }
+      let preceding = String(text[..<match.range.lowerBound].suffix(14)).lowercased()
+      if Self.otherScriptQualifiersBefore.contains(where: {
+        preceding.trimmingCharacters(in: .whitespaces).hasSuffix($0)
+      }) {
+        continue
+      }
+      let following = String(text[match.range.upperBound...].prefix(40)).lowercased()
+        .trimmingCharacters(in: .whitespaces)
+      if Self.otherScriptQualifiersAfter.contains(where: { following.hasPrefix($0) }) {
+        continue
+      }
+      let numbers = Self.numbers(
+        first: Self.westernDigits(match.output.1), rest: Self.westernDigits(match.output.2))
+      let start = text.unicodeScalars.distance(
+        from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
+      let end = text.unicodeScalars.distance(
+        from: text.unicodeScalars.startIndex, to: match.range.upperBound)
+      for number in numbers where (1...23).contains(number) {
+        found.append(
+          Mention(
+            category: String(format: "O%02d", number), text: String(match.output.0),
+            inHeading: inHeading, start: start, end: end))
+      }
+    }
+    return found
+  }
+
+  /// Arabic-Indic digits (٠-٩) as ASCII digits; other characters as they are.
+  static func westernDigits(_ text: Substring) -> String {
+    String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { scalar in
+          (0x660...0x669).contains(scalar.value)
+            ? Unicode.Scalar(scalar.value - 0x660 + 0x30) ?? scalar : scalar
+        }))
+  }
 
   /// Principle ids and the phrases that name them.
   static let principleNames: [(String, [String])] = [
@@ -172,6 +249,9 @@ public struct MentionDetector: Sendable {
         }
       }
     }
+    if Self.mayHaveOtherScriptObjective(text) {
+      found += otherScriptMentions(in: text, inHeading: inHeading)
+    }
     let scalars = Array(text.unicodeScalars)
     let lower = scalars.map(Self.lowercase)
     let matches = Self.firstWordMatches(in: lower)
@@ -271,13 +351,17 @@ public struct MentionDetector: Sendable {
 
   private static let objectiveEndings = ["ectiv", "ectif", "etiv"].map { Array($0.utf8) }
 
-  /// "5" with ", 6 and 8" → [5, 6, 8]; "2" with "-4", " to 4", " à 4" or " a 4" → [2, 3, 4].
+  /// "5" with ", 6 and 8" → [5, 6, 8]; "2" with "-4", " to 4", " à 4", " a 4", "至4" or
+  /// " إلى 4" → [2, 3, 4].
   static func numbers(first: String, rest: String) -> [Int] {
     guard var previous = Int(first) else { return [] }
     var numbers = [previous]
-    for match in rest.matches(of: #/(?i)\s*(,|and|et|y|&|or|ou|o|to|à|a|-|–|—)\s*(\d{1,2})/#) {
+    for match in rest.matches(
+      of: #/(?i)\s*(,|and|et|y|&|or|ou|o|to|à|a|-|–|—|،|、|，|и|или|و|أو|和|及|与|至|到|إلى)\s*(\d{1,2})/#)
+    {
       guard let number = Int(match.output.2) else { continue }
-      let isRange = ["to", "à", "a", "-", "–", "—"].contains(match.output.1.lowercased())
+      let isRange = ["to", "à", "a", "-", "–", "—", "至", "到", "إلى"].contains(
+        match.output.1.lowercased())
       if isRange && number > previous {
         numbers += Array((previous + 1)...number)
       } else {

@@ -953,3 +953,38 @@ struct LabelKindsTests {
     #expect(principle < 0.6 * objective && found.labels.contains("P07"), "\(found.labels)")
   }
 }
+
+@Suite("Mentions in Russian, Arabic and Chinese")
+struct OtherScriptMentionTests {
+  func found(_ text: String) -> [String] {
+    MentionDetector().mentions(in: text).map(\.category)
+  }
+
+  @Test("Objectives by number, one or several, and ranges")
+  func objectives() {
+    #expect(found("В рамках Цель 5 правительство упростило выдачу виз.") == ["O05"])
+    #expect(found("Меры по цели 2 и 3 описаны ниже.") == ["O02", "O03"])
+    #expect(found("Для целей 2, 5 и 7 созданы рабочие группы.") == ["O02", "O05", "O07"])
+    #expect(found("См. цель № 12.") == ["O12"])
+    #expect(found("См. цель No 12.") == ["O12"])
+    #expect(found("Цель 2,5 процента").isEmpty)
+    #expect(found("По целям 2–4 приняты планы.") == ["O02", "O03", "O04"])
+    #expect(found("في إطار الهدف 5 بسطت الحكومة إجراءات التأشيرات.") == ["O05"])
+    #expect(found("تتناول الأهداف 2 و3 أسباب الهجرة.") == ["O02", "O03"])
+    #expect(found("ويغطي الهدفين ٢ و٣ هذا الفصل.") == ["O02", "O03"])
+    #expect(found("关于目标5，政府简化了签证程序。") == ["O05"])
+    #expect(found("目标2和3涉及移民的驱动因素。") == ["O02", "O03"])
+    #expect(found("目标2、5和7的措施见下文。") == ["O02", "O05", "O07"])
+    #expect(found("目标2至4的行动计划已经通过。") == ["O02", "O03", "O04"])
+  }
+
+  @Test("The Sustainable Development Goals and a project's objectives are not the Compact's")
+  func notMentions() {
+    #expect(found("Цель 10 в области устойчивого развития касается неравенства.").isEmpty)
+    #expect(found("Конкретная цель 3 проекта выполнена.").isEmpty)
+    #expect(found("可持续发展目标10涉及减少不平等。").isEmpty)
+    #expect(found("项目具体目标3已经完成。").isEmpty)
+    #expect(found("الهدف 10 من أهداف التنمية المستدامة يتعلق بالحد من أوجه عدم المساواة.").isEmpty)
+    #expect(found("Целевой показатель 25% достигнут.").isEmpty)
+  }
+}
