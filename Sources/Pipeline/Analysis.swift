@@ -28,6 +28,7 @@ public final class Analysis {
       languages: DocumentExtraction.toolbox(corpus: corpus) { settings.normalizer(vocabulary: $0) },
       segmenter: settings.segmenter)
     extraction.ocr = settings.ocr
+    extraction.scored = Set(corpus.scoringLanguages)
     self.extraction = extraction
     var models: [String: PassageClassifier.LanguageModel] = [:]
     for language in corpus.scoringLanguages {
@@ -40,7 +41,23 @@ public final class Analysis {
     aggregator = CoverageAggregator(settings: settings.coverage, categoryIDs: taxonomy.ids)
   }
 
-  static let stemmers = ["en": "english", "fr": "french", "es": "spanish"]
+  /// Snowball's stemmer for each language; Chinese tokens (pairs of characters) are not
+  /// stemmed, and the English stemmer reads the Latin words among them.
+  static let stemmers = [
+    "en": "english", "fr": "french", "es": "spanish", "ar": "arabic", "ru": "russian",
+    "zh": "english",
+  ]
+
+  /// The names of `codes` in English, "English, French or Spanish".
+  static func languageNames(_ codes: [String]) -> String {
+    let names = [
+      "en": "English", "fr": "French", "es": "Spanish", "ar": "Arabic", "ru": "Russian",
+      "zh": "Chinese",
+    ]
+    let named = codes.map { names[$0] ?? $0 }
+    guard let last = named.last, named.count > 1 else { return named.first ?? "" }
+    return named.dropLast().joined(separator: ", ") + " or " + last
+  }
 
   /// A language's scoring model. English tf-idf profiles are the Compact's text, with IDF
   /// fitted on its paragraphs; French and Spanish ones are built from their lexicons and the
@@ -159,8 +176,8 @@ public final class Analysis {
       warnings.append(
         Warning(
           category: "other-language",
-          message: "written in a language gcmap does not read (not English, French or Spanish): "
-            + "its passages are not classified"))
+          message: "written in a language gcmap does not read (not "
+            + Self.languageNames(corpus.scoringLanguages) + "): its passages are not classified"))
     }
     timings.score += DocumentExtraction.seconds(since: &clock)
     let coverage = aggregator.aggregate(documentID: id, classifications)

@@ -72,9 +72,10 @@ public struct Corpus: Sendable {
     }
   }
 
-  /// The languages with lexicons: "en", and "fr" and "es" when their folders are present.
+  /// The languages with lexicons: "en", and each other UN language ("fr", "es", "ar", "ru",
+  /// "zh") whose folder is present.
   public var scoringLanguages: [String] {
-    ["en", "fr", "es"].filter {
+    ["en", "fr", "es", "ar", "ru", "zh"].filter {
       $0 == "en"
         || FileManager.default.fileExists(
           atPath: root.appendingPathComponent("lexicons/\($0)").path)

@@ -12,6 +12,10 @@ public struct DocumentExtraction: Sendable {
   public var segmenter: Segmenter
   /// Which pages are read with OCR, and how.
   public var ocr = OCRSettings()
+  /// The languages documents are read in: those the corpus has lexicons for
+  /// (`Corpus.scoringLanguages`); an Arabic, Russian or Chinese document without them is
+  /// "other".
+  public var scored: Set<String> = ["en", "fr", "es"]
 
   public init(normalizer: Normalizer, segmenter: Segmenter, vocabulary: Vocabulary? = nil) {
     let tools = LanguageTools(normalizer: normalizer, vocabulary: vocabulary)
@@ -27,6 +31,7 @@ public struct DocumentExtraction: Sendable {
   public init(corpus: Corpus) throws {
     self.init(
       languages: Self.toolbox(corpus: corpus) { .standard(vocabulary: $0) }, segmenter: Segmenter())
+    scored = Set(corpus.scoringLanguages)
   }
 
   /// Extracts `path`, trying no password, then `password`, then each of `passwords` in turn.

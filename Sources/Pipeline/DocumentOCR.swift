@@ -21,7 +21,7 @@ extension DocumentExtraction {
     document.pages = try read(
       toRead, of: pdf, pages: document.pages, language: textLanguage, recognizers: recognizers,
       progress: progress)
-    if !toRead.isEmpty { document.language = Self.language(of: document.pages) }
+    if !toRead.isEmpty { document.language = language(of: document.pages) }
     // Read in three languages at once (English first), a French or Spanish scan is then
     // read again in its own language (it keeps its accents better: "grâce à" rather than
     // "grace a"; measured on the generated pages, 95.9% → 100% of French words, 97.3% →
@@ -60,7 +60,7 @@ extension DocumentExtraction {
     document.pages = try read(
       fromText.map(\.number), of: pdf, pages: document.pages, language: "",
       recognizers: recognizers, progress: progress)
-    let reread = Self.language(of: document.pages)
+    let reread = language(of: document.pages)
     guard let tools = try? languages.tools(reread) else {
       throw ExtractionFailure(path: path, category: "unreadable-text", reason: reason)
     }
@@ -138,7 +138,7 @@ extension DocumentExtraction {
   /// letters that make a word by chance (15–30%), as do front matter and code examples less
   /// often. Stricter than `unreadable` (20%), which judges the whole document at the end.
   static func isGibberish(_ pages: [Page], languages: Toolbox) -> Bool {
-    let language = Self.language(of: pages)
+    let language = identifiedLanguage(of: pages)
     guard let vocabulary = (try? languages.tools(language))??.vocabulary else { return false }
     let counted = TextCounts(pages, vocabulary: vocabulary)
     return counted.words >= 50 && counted.known * 5 < counted.words * 2

@@ -19,11 +19,11 @@ extension DocumentExtraction {
   func open(_ path: String, passwords: [String]) throws(ExtractionFailure) -> RawDocument {
     if path.lowercased().hasSuffix(".txt") {
       let pages = try plainTextPages(path)
-      return RawDocument(pages: pages, language: Self.language(of: pages))
+      return RawDocument(pages: pages, language: language(of: pages))
     }
     let pdf = try openPDF(path, passwords: passwords)
     return RawDocument(
-      pages: pdf.pages, language: Self.language(of: pdf.pages), needsPassword: pdf.needsPassword,
+      pages: pdf.pages, language: language(of: pdf.pages), needsPassword: pdf.needsPassword,
       pdf: pdf)
   }
 

@@ -59,8 +59,14 @@ extension DocumentExtraction {
     return Toolbox(makers)
   }
 
-  /// The language of the pages' text, read on the first five pages that have some.
-  static func language(of pages: [Page]) -> String {
+  /// The language of the pages' text, read on the first five pages that have some; "other"
+  /// for Arabic, Russian or Chinese when the corpus has no lexicons for it (`scored`).
+  func language(of pages: [Page]) -> String {
+    LanguageIdentifier.readable(Self.identifiedLanguage(of: pages), scored: scored)
+  }
+
+  /// The language cld2 or the function words name for the pages' text (any UN language).
+  static func identifiedLanguage(of pages: [Page]) -> String {
     LanguageIdentifier.identify(
       pages.filter { !$0.lines.isEmpty }.prefix(5).map(\.text).joined(separator: "\n"),
       minimumHits: 20)

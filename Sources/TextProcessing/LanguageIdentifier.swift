@@ -5,7 +5,9 @@ import CLD2
 ///
 /// cld2 (Google's n-gram detector, Debian libcld2-dev) knows some 80 languages and every
 /// script: a text it identifies reliably, with at least half of its letters in one language,
-/// is that language ("en", "fr", "es"), or "other" for any language gcmap has no lexicons for.
+/// is that language (one of the UN's six), or "other" for any other language; callers read an
+/// Arabic, Russian or Chinese text as "other" where the corpus has no lexicons for it
+/// (`readable`).
 /// Short texts, lists of names and mixtures it is not sure of go to the function words below.
 ///
 /// Each language has a list of short words that are frequent in it and rare in the other
@@ -72,11 +74,22 @@ public enum LanguageIdentifier {
     var value: UInt64? { count <= 8 ? bits : nil }
   }
 
-  /// The languages gcmap scores in; cld2's other languages are "other".
-  static let scored: Set<String> = ["en", "fr", "es"]
+  /// The UN's six official languages, which gcmap can read; cld2's other languages are
+  /// "other".
+  public static let unLanguages: Set<String> = ["en", "fr", "es", "ar", "ru", "zh"]
+
+  /// The UN languages in scripts other than Latin: a document in one of them is read only
+  /// where the corpus has its lexicons (`readable`); the function words know only the others.
+  public static let nonLatin: Set<String> = ["ar", "ru", "zh"]
+
+  /// `language` as gcmap reads it given the languages it has lexicons for: "other" for Arabic,
+  /// Russian or Chinese without lexicons (reported, not scored in English); the rest as it is.
+  public static func readable(_ language: String, scored: Set<String>) -> String {
+    nonLatin.contains(language) && !scored.contains(language) ? "other" : language
+  }
 
   /// cld2's language for `text` when it is reliable and holds at least half of the text's
-  /// letters ("en", "fr", "es", or "other"), else nil.
+  /// letters (one of the UN languages, traditional Chinese as "zh", or "other"), else nil.
   public static func detected(_ text: String) -> String? {
     var text = text
     let result = text.withUTF8 { bytes -> gcmap_cld2_result in
@@ -90,10 +103,11 @@ public enum LanguageIdentifier {
     guard result.reliable != 0, result.percent >= 50, code != "un", !code.isEmpty else {
       return nil
     }
-    return scored.contains(code) ? code : "other"
+    let language = code.hasPrefix("zh") ? "zh" : code
+    return unLanguages.contains(language) ? language : "other"
   }
 
-  /// The language of a text: "en", "fr", "es", "other", or "" when it cannot tell. cld2's
+  /// The language of a text: a UN language, "other", or "" when it cannot tell. cld2's
   /// reliable answer first; else the function words (`minimumHits` of them, half as many
   /// again as the runner-up's).
   public static func identify(_ text: String, minimumHits: Int = 3) -> String {

@@ -4,7 +4,7 @@ import Testing
 
 @Suite("Language identification with cld2")
 struct LanguageIdentifierCLD2Tests {
-  @Test("cld2 names the language of prose; languages without lexicons are other")
+  @Test("cld2 names the language of prose; languages other than the UN's six are other")
   func detected() {
     #expect(
       LanguageIdentifier.identify(
@@ -32,11 +32,32 @@ struct LanguageIdentifierCLD2Tests {
         "Das Ministerium hat Arbeitserlaubnisse für Saisonarbeiter aus den Nachbarländern "
           + "ausgestellt, und die Arbeitsinspektion hat ihre Verträge zweimal geprüft.")
         == "other")
+    // Arabic is a UN language: named, and read as "other" where the corpus has no lexicons.
     #expect(
       LanguageIdentifier.identify(
         "أصدرت الوزارة تصاريح عمل للعمال الزراعيين الموسميين القادمين من البلدان المجاورة")
-        == "other")
+        == "ar")
     // Too short for cld2 to be sure: the function words decide, or nobody does.
     #expect(LanguageIdentifier.detected("Objective 5") == nil)
+  }
+}
+
+@Suite("Arabic, Russian and Chinese named")
+struct UNLanguageIdentifierTests {
+  @Test("cld2 names the other UN languages; without their lexicons they read as other")
+  func named() {
+    let texts = [
+      "ar": "اعتمدت الحكومة استراتيجية وطنية للهجرة بالتعاون مع المجتمع المدني والنقابات العمالية.",
+      "ru": "Правительство приняло национальную стратегию в области миграции вместе с профсоюзами.",
+      "zh": "政府与民间社会和工会合作，通过了一项保护移民及其家庭的国家战略。",
+    ]
+    for (code, text) in texts.sorted(by: { $0.key < $1.key }) {
+      #expect(LanguageIdentifier.identify(text) == code, "\(code)")
+      #expect(LanguageIdentifier.readable(code, scored: ["en", "fr", "es"]) == "other")
+      #expect(LanguageIdentifier.readable(code, scored: ["en", code]) == code)
+    }
+    // French and Spanish stay themselves whatever the lexicons: English ones read them.
+    #expect(LanguageIdentifier.readable("fr", scored: ["en"]) == "fr")
+    #expect(LanguageIdentifier.readable("other", scored: ["en"]) == "other")
   }
 }

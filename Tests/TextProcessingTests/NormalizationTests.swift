@@ -428,7 +428,7 @@ struct LanguageTests {
         "El Gobierno adoptó una estrategia para la protección de los migrantes y sus familias.",
         "es"
       ),
-      ("政府通过了一项保护移民及其家庭的战略，并与民间社会合作。", "other"),
+      ("政府通过了一项保护移民及其家庭的战略，并与民间社会合作。", "zh"),
       ("Migration 2024", ""),
     ])
   func identify(text: String, language: String) {
