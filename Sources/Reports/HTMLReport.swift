@@ -165,7 +165,7 @@ public enum HTMLReport {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>GCM coverage report</title>
     <style>
-    body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; margin: 0; color: #1b1b1b; }
+    body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Noto Naskh Arabic", "Noto Sans Arabic", "Geeza Pro", Tahoma, "Noto Sans CJK SC", "PingFang SC", "Microsoft YaHei", "WenQuanYi Micro Hei", sans-serif; margin: 0; color: #1b1b1b; }
     header { background: #0b3d66; color: #fff; padding: 16px 24px; }
     header h1 { margin: 0 0 4px; font-size: 22px; }
     nav a { color: #cfe6ff; margin-right: 14px; }
@@ -186,6 +186,7 @@ public enum HTMLReport {
     .grid td, .grid th { border: 1px solid #ddd; text-align: right; }
     .grid td:first-child, .grid th:first-child { text-align: left; }
     blockquote { margin: 6px 0 10px; padding: 6px 10px; border-left: 4px solid #8fcf9c; background: #f7faf8; }
+    .quote { display: block; unicode-bidi: plaintext; }
     .ref { color: #555; font-size: 12px; white-space: nowrap; }
     .why { color: #555; font-size: 12px; }
     mark { background: #fff0a0; }
@@ -284,7 +285,8 @@ public enum HTMLReport {
           let index = indexOf[document.source.id]
         else { continue }
         let reference = EvidencePicker.reference(document, passage, score)
-        out += "<blockquote>\(escape(EvidenceMarkdown.shorten(passage.text, limit: 400))) "
+        out +=
+          "<blockquote><span class=\"quote\" dir=\"auto\">\(escape(EvidenceMarkdown.shorten(passage.text, limit: 400)))</span> "
         out +=
           "<a class=\"ref\" href=\"#\(anchor("\(index + 1)", category.id))\">(\(escape(reference)))</a></blockquote>\n"
       }
@@ -339,7 +341,8 @@ public enum HTMLReport {
           "<p class=\"why\">No passage is labelled with it; it is named or scores weakly (see passages.csv).</p>\n"
       }
       for (passage, score) in best {
-        out += "<blockquote>\(highlight(passage.text, score.terms)) "
+        out +=
+          "<blockquote><span class=\"quote\" dir=\"auto\">\(highlight(passage.text, score.terms))</span> "
         let reference = EvidencePicker.reference(document, passage, score)
         out += "<span class=\"ref\">(\(escape(reference)))</span>"
         out +=

@@ -12,7 +12,7 @@ enum ReviewPage {
     <meta name="viewport" content="width=device-width, initial-scale=1">
     <title>gcmap review</title>
     <style nonce="\(nonce)">
-    body{font:14px/1.4 system-ui,sans-serif;margin:0;color:#1b1b1b}
+    body{font:14px/1.4 system-ui,"Noto Sans","Noto Naskh Arabic","Noto Sans Arabic",Tahoma,"Noto Sans CJK SC","PingFang SC","Microsoft YaHei","WenQuanYi Micro Hei",sans-serif;margin:0;color:#1b1b1b}
     header{background:#0b3d6b;color:#fff;padding:8px 16px;display:flex;gap:16px;align-items:center}
     header h1{font-size:17px;margin:0}
     #who{margin-left:auto}
@@ -163,7 +163,7 @@ enum ReviewPage {
     function marked(text, terms) {
       const words = terms.map(t => t.replace(/^=/, "").trim()).filter(t => t.length > 1)
         .map(t => t.replace(/[.*+?^${}()|[\\]\\\\]/g, "\\\\$&").replace(/\\s+/g, "\\\\s+"));
-      const node = el("div", {class: "text"});
+      const node = el("div", {class: "text", dir: "auto"});
       if (!words.length) { node.textContent = text; return node; }
       const pattern = new RegExp("(" + words.join("|") + ")\\\\w*", "gi");
       let last = 0;

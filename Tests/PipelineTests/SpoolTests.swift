@@ -178,5 +178,9 @@ struct SpoolTests {
     // The profiles quote eight passages per category, beyond the two kept in memory.
     #expect(whole.contains("id=\"ev-1-O01\"") && whole.contains("(a, p. 3)"))
     #expect(whole.components(separatedBy: "<blockquote>").count - 1 > 2 * 2 * 2)
+    // Each quote takes its direction from its own text: Arabic reads right to left.
+    #expect(
+      whole.components(separatedBy: "<blockquote><span class=\"quote\" dir=\"auto\">").count
+        == whole.components(separatedBy: "<blockquote>").count)
   }
 }
