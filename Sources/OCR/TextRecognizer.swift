@@ -38,7 +38,53 @@ public final class TextRecognizer {
   /// tesseract's code for gcmap's language code ("en" → "eng"); nil for a language it has no
   /// model for here.
   public static func code(_ language: String) -> String? {
-    ["en": "eng", "fr": "fra", "es": "spa"][language]
+    ["en": "eng", "fr": "fra", "es": "spa", "ar": "ara", "ru": "rus", "zh": "chi_sim"][language]
+  }
+
+  /// The tesseract model for a page in a script other than Latin, as tesseract's orientation
+  /// and script detection names it (Arabic, Cyrillic, Han); nil for Latin and the rest.
+  public static func model(forScript script: String) -> String? {
+    switch script {
+    case "Arabic": return "ara"
+    case "Cyrillic": return "rus"
+    case "Han", "HanS", "HanT", "Hiragana", "Katakana": return "chi_sim"
+    default: return nil
+    }
+  }
+
+  /// The script of the text on `image` (tesseract's orientation and script detection, with
+  /// its model "osd"): "Latin", "Arabic", "Cyrillic", "Han"...; nil when the model is not
+  /// installed or the detection is unsure (confidence under 2, under 0.5 for Han, as on a
+  /// page of few words).
+  /// Why: a scanned document has no text to tell its language by, and read with the English,
+  /// French and Spanish models an Arabic, Russian or Chinese page gives no words.
+  public static func script(of image: GreyImage) -> String? {
+    guard let handle = TessBaseAPICreate() else { return nil }
+    defer { TessBaseAPIDelete(handle) }
+    _ = TessBaseAPISetVariable(handle, "debug_file", "/dev/null")
+    guard TessBaseAPIInit3(handle, nil, "osd") == 0 else { return nil }
+    defer { TessBaseAPIEnd(handle) }
+    image.pixels.withUnsafeBufferPointer { pixels in
+      TessBaseAPISetImage(
+        handle, pixels.baseAddress, Int32(image.width), Int32(image.height), 1, Int32(image.width))
+    }
+    TessBaseAPISetSourceResolution(handle, Int32(image.dpi))
+    var degrees: Int32 = 0
+    var orientationConfidence: Float = 0
+    var name: UnsafePointer<CChar>?
+    var confidence: Float = 0
+    guard
+      TessBaseAPIDetectOrientationScript(
+        handle, &degrees, &orientationConfidence, &name, &confidence) != 0,
+      let name
+    else { return nil }
+    // The name points into the model's character set (tesseract 5's header says to free it,
+    // but its code hands out that pointer): copied, never freed.
+    let script = String(cString: name)
+    // tesseract is much less sure of Han than of alphabets (0.7 on a clean Chinese page,
+    // 10 to 50 on Latin, Cyrillic and Arabic ones).
+    let needed: Float = script.hasPrefix("Han") ? 0.5 : 2
+    return confidence >= needed ? script : nil
   }
 
   /// Where tesseract looks for its models: $TESSDATA_PREFIX, else Debian's folder.

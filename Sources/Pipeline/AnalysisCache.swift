@@ -299,16 +299,22 @@ public struct CacheIngredients: Sendable, Equatable, Codable {
 }
 
 extension CacheIngredients {
-  /// SHA-256 of tesseract's English, French and Spanish models as installed ("none" where
-  /// one is missing): a new model reads pages differently.
+  /// SHA-256 over tesseract's models as installed (English, French, Spanish, Arabic, Russian,
+  /// simplified Chinese, and script detection), each by its size and modification time
+  /// ("none" where one is missing): a new model reads pages differently, and a package that
+  /// brings one changes both. Reading the models' 26 MB at every run would cost more.
   static func modelsDigest() -> String {
     var hasher = SHA256()
-    for file in TextRecognizer.modelFiles(["eng", "fra", "spa"]) {
+    for file in TextRecognizer.modelFiles(["eng", "fra", "spa", "ara", "rus", "chi_sim", "osd"]) {
       hasher.update(Array(file.name.utf8))
-      if let data = file.url.flatMap({ FileManager.default.contents(atPath: $0.path) }) {
-        data.withUnsafeBytes { hasher.update($0) }
+      if let path = file.url?.path,
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path)
+      {
+        let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+        let time = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        hasher.update(Array(" \(size) \(time)".utf8))
       } else {
-        hasher.update(Array("none".utf8))
+        hasher.update(Array(" none".utf8))
       }
     }
     return hasher.finalizeHex()

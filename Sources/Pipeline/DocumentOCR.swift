@@ -15,7 +15,9 @@ extension DocumentExtraction {
     progress: (OCRProgress) -> Void
   ) throws(ExtractionFailure) -> [Warning] {
     guard let pdf = document.pdf else { return [] }
-    let textLanguage = document.language
+    // The language of the text pages as identified, also one gcmap has no lexicons for: its
+    // OCR model reads the scanned pages among them.
+    let textLanguage = Self.identifiedLanguage(of: document.pages)
     let toRead = PageReader(settings: ocr).pagesToRead(
       document.pages, unloadable: pdf.unloadable, skip: skip)
     document.pages = try read(
@@ -76,6 +78,30 @@ extension DocumentExtraction {
     return (normalized.pages, normalized.report)
   }
 
+  /// The tesseract models to read a document in `language` with: its own; where its text
+  /// pages did not tell, the model of the script tesseract sees on the first of the `probe`
+  /// pages that shows one (Arabic, Cyrillic, Han: a scanned Arabic, Russian or Chinese
+  /// review), else English, French and Spanish together.
+  /// The page looked at is announced to `progress` first, as a page being read: a page that
+  /// takes minutes to draw is then found slow and left out like any other. Looked at in 150
+  /// dpi, enough to tell a script.
+  private func ocrModels(
+    for language: String, probe: [Int], of pdf: OpenedPDF, count: Int,
+    progress: (OCRProgress) -> Void
+  ) -> [String] {
+    if let own = TextRecognizer.code(language) { return [own] }
+    for number in probe.prefix(Self.probePages) {
+      progress(OCRProgress(page: number, index: 1, count: count))
+      guard !PageReader.isBlank(number, of: pdf.file),
+        let image = pdf.file.renderGrey(number, dpi: min(ocr.dpi, 150)),
+        let script = TextRecognizer.script(of: image)
+      else { continue }
+      return TextRecognizer.model(forScript: script).map { [$0] }
+        ?? PageReader.languages(for: language)
+    }
+    return PageReader.languages(for: language)
+  }
+
   /// The mean OCR confidence of the pages read by OCR that found words.
   static func meanConfidence(_ pages: [Page]) -> Double {
     let read = pages.compactMap(\.ocrConfidence)
@@ -108,12 +134,15 @@ extension DocumentExtraction {
     let batches = [
       numbers.filter { probe.contains($0) }, numbers.filter { !probe.contains($0) },
     ].filter { !$0.isEmpty }
+    let models = ocrModels(
+      for: language, probe: batches.first ?? [], of: pdf, count: numbers.count,
+      progress: progress)
     var done = 0
     for batch in batches {
       if done > 0, Self.isGibberish(Array(read.values), languages: languages) { break }
       do {
         let found = try reader.read(
-          batch, of: pdf.file, languages: PageReader.languages(for: language),
+          batch, of: pdf.file, languages: models,
           recognizers: recognizers, scansOnly: scansOnly
         ) { told in
           progress(OCRProgress(page: told.page, index: done + told.index, count: numbers.count))
@@ -141,6 +170,8 @@ extension DocumentExtraction {
     let language = identifiedLanguage(of: pages)
     guard let vocabulary = (try? languages.tools(language))??.vocabulary else { return false }
     let counted = TextCounts(pages, vocabulary: vocabulary)
-    return counted.words >= 50 && counted.known * 5 < counted.words * 2
+    // Text in another script (read with its own model) is not judged by a Latin vocabulary.
+    let isLatin = counted.latin * 5 > counted.letters * 4
+    return isLatin && counted.words >= 50 && counted.known * 5 < counted.words * 2
   }
 }

@@ -116,9 +116,12 @@ struct PageReader {
         recognizers.keep(recognizer, for: languages)
       }
       let found = recognizer.recognize(image)
-      // A picture read as letters ("5)", "LJ", "Big Di E el LE", a logo) is no text.
+      // A picture read as letters ("5)", "LJ", "Big Di E el LE", a logo) is no text. Chinese,
+      // written without spaces, counts a word for every two ideographs.
       let words = found.lines.reduce(0) { count, line in
-        count + line.text.split { !$0.isLetter }.filter { $0.count >= 3 }.count
+        let ideographs = line.text.unicodeScalars.count { (0x4E00...0x9FFF).contains($0.value) }
+        return count + line.text.split { !$0.isLetter }.filter { $0.count >= 3 }.count
+          + ideographs / 2
       }
       guard words >= Self.minimumWords, (found.meanConfidence ?? 0) >= Self.minimumConfidence
       else {

@@ -54,7 +54,7 @@ struct UNLanguageExtractionTests {
 
   @Test(
     "Every word of each page comes out in the source's reading order",
-    arguments: ["ar-two-columns", "ru-page", "zh-page"])
+    arguments: ["ar-two-columns", "ar-page", "ru-page", "zh-page"])
   func readingOrder(name: String) throws {
     let source = Self.words(Self.sourceText(try UNLanguagePages.html(name)))
     let found = try extracted(name)
@@ -75,6 +75,25 @@ struct UNLanguageExtractionTests {
     #expect(found.text.contains("نحو 15400 شخص"))
     #expect(found.text.contains("الهدف 6: تيسير"))
     #expect(!found.text.unicodeScalars.contains { $0.properties.generalCategory == .format })
+  }
+
+  @Test(
+    "A scanned page is read by OCR in its script's model: nearly every word as in the source",
+    arguments: ["ar-page", "ru-page", "zh-page"])
+  func scanned(name: String) throws {
+    let source = Self.words(Self.sourceText(try UNLanguagePages.html(name)))
+    let result = try DocumentExtraction(corpus: corpus).run(
+      path: UNLanguagePages.pdf(name + "-scan300"))
+    #expect(result.pages.allSatisfy { $0.ocrConfidence != nil })
+    let read = Self.words(
+      result.passages.map(\.text).joined(separator: "\n")
+        + "\n" + (result.passages.compactMap(\.heading).first ?? ""))
+    // Chinese words are compared as characters: OCR may set spaces between them.
+    let sourceUnits = name.hasPrefix("zh") ? source.joined().map(String.init) : source
+    let readUnits = name.hasPrefix("zh") ? read.joined().map(String.init) : read
+    let found = Set(readUnits)
+    let share = Double(sourceUnits.count { found.contains($0) }) / Double(sourceUnits.count)
+    #expect(share >= 0.95, "\(name): \(share)")
   }
 
   @Test("Chinese lines join without a space; a short line ending a sentence ends its paragraph")
