@@ -15,11 +15,13 @@ extension DocumentExtraction {
     progress: (OCRProgress) -> Void
   ) throws(ExtractionFailure) -> [Warning] {
     guard let pdf = document.pdf else { return [] }
-    // The language of the text pages as identified, also one gcmap has no lexicons for: its
-    // OCR model reads the scanned pages among them.
-    let textLanguage = Self.identifiedLanguage(of: document.pages)
     let toRead = PageReader(settings: ocr).pagesToRead(
       document.pages, unloadable: pdf.unloadable, skip: skip)
+    // The language of the text pages as identified, also one gcmap has no lexicons for: its
+    // OCR model reads the scanned pages among them.
+    let textLanguage =
+      toRead.isEmpty || document.language != "other"
+      ? document.language : Self.identifiedLanguage(of: document.pages)
     document.pages = try read(
       toRead, of: pdf, pages: document.pages, language: textLanguage, recognizers: recognizers,
       progress: progress)

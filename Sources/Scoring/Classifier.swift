@@ -263,7 +263,9 @@ public final class PassageClassifier: Sendable {
       ? byWords : LanguageIdentifier.detected(passage.text) ?? byWords
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.
-    language = LanguageIdentifier.readable(language, scored: Set(models.keys))
+    if models[language] == nil, LanguageIdentifier.nonLatin.contains(language) {
+      language = "other"
+    }
     if language == "other" { return Gathered(passage: passage, language: language) }
     let code = models[language] != nil ? language : "en"
     guard let model = models[code] ?? models.values.first else {
