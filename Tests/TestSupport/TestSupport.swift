@@ -14,20 +14,24 @@ public enum Repository {
   }
 }
 
+/// Runs `scripts/make-fixtures` (with `option`, if any) into `folder` under the repository;
+/// every test that needs its files stops there if it fails.
+func makeFixtures(into folder: String, _ option: String? = nil) -> URL {
+  let url = Repository.root.appendingPathComponent(folder)
+  let status = run(
+    "/usr/bin/env",
+    ["python3", Repository.root.appendingPathComponent("scripts/make-fixtures").path]
+      + [option, url.path].compactMap { $0 })
+  precondition(
+    status.code == 0,
+    "scripts/make-fixtures \(option ?? "") failed: \(status.error)")
+  return url
+}
+
 /// The PDFs written by `scripts/make-fixtures`, generated once per test run.
 public enum GeneratedFixtures {
   /// The folder holding them; generating them is a precondition of every PDF test.
-  public static let directory: URL = {
-    let folder = Repository.root.appendingPathComponent(".build/test-fixtures")
-    let status = run(
-      "/usr/bin/env",
-      [
-        "python3", Repository.root.appendingPathComponent("scripts/make-fixtures").path,
-        folder.path,
-      ])
-    precondition(status.code == 0, "scripts/make-fixtures failed: \(status.error)")
-    return folder
-  }()
+  public static let directory = makeFixtures(into: ".build/test-fixtures")
 
   public static func path(_ name: String) -> String {
     directory.appendingPathComponent(name).path
@@ -37,33 +41,13 @@ public enum GeneratedFixtures {
 /// The labelled mock national reviews written by `scripts/make-fixtures --reviews` (English,
 /// French and Spanish PDFs and their passages.csv), generated once per test run.
 public enum MockReviews {
-  public static let directory: URL = {
-    let folder = Repository.root.appendingPathComponent(".build/test-mock-reviews")
-    let status = run(
-      "/usr/bin/env",
-      [
-        "python3", Repository.root.appendingPathComponent("scripts/make-fixtures").path,
-        "--reviews", folder.path,
-      ])
-    precondition(status.code == 0, "scripts/make-fixtures --reviews failed: \(status.error)")
-    return folder
-  }()
+  public static let directory = makeFixtures(into: ".build/test-mock-reviews", "--reviews")
 }
 
 /// Review pages in Arabic, Russian and Chinese printed to PDF by Chromium (`scripts/make-fixtures
 /// --un-languages`), from Tests/Fixtures/un-languages/*.html, generated once per test run.
 public enum UNLanguagePages {
-  public static let directory: URL = {
-    let folder = Repository.root.appendingPathComponent(".build/test-un-languages")
-    let status = run(
-      "/usr/bin/env",
-      [
-        "python3", Repository.root.appendingPathComponent("scripts/make-fixtures").path,
-        "--un-languages", folder.path,
-      ])
-    precondition(status.code == 0, "scripts/make-fixtures --un-languages failed: \(status.error)")
-    return folder
-  }()
+  public static let directory = makeFixtures(into: ".build/test-un-languages", "--un-languages")
 
   /// The PDF made from `name`.html.
   public static func pdf(_ name: String) -> String {
