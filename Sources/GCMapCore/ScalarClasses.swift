@@ -36,6 +36,24 @@ extension Unicode.Scalar {
     return rightToLeft && properties.isAlphabetic
   }
 
+  /// A CJK ideograph: the unified ideographs, extension A, compatibility ideographs and the
+  /// supplementary planes' extensions.
+  @inlinable public var isIdeograph: Bool {
+    switch value {
+    case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3134F: return true
+    default: return false
+    }
+  }
+
+  /// An ideograph, kana, or Chinese and Japanese punctuation (U+3001-U+9FFF, U+F900-U+FAFF,
+  /// U+FF01-U+FF60, the supplementary ideographs): text written without spaces.
+  @inlinable public var isIdeographic: Bool {
+    switch value {
+    case 0x3001...0x9FFF, 0xF900...0xFAFF, 0xFF01...0xFF60, 0x20000...0x3134F: return true
+    default: return false
+    }
+  }
+
   /// A bidirectional formatting character that poppler writes around right-to-left runs
   /// (embeddings, overrides, isolates and their ends): it has no glyph.
   @inlinable public var isBidiControl: Bool {

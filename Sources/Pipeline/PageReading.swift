@@ -119,7 +119,7 @@ struct PageReader {
       // A picture read as letters ("5)", "LJ", "Big Di E el LE", a logo) is no text. Chinese,
       // written without spaces, counts a word for every two ideographs.
       let words = found.lines.reduce(0) { count, line in
-        let ideographs = line.text.unicodeScalars.count { (0x4E00...0x9FFF).contains($0.value) }
+        let ideographs = line.text.unicodeScalars.count(where: \.isIdeograph)
         return count + line.text.split { !$0.isLetter }.filter { $0.count >= 3 }.count
           + ideographs / 2
       }

@@ -485,7 +485,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
       // Ideographs are three UTF-8 bytes led by E3 or more.
       guard utf8.contains(where: { $0 >= 0xE3 }) else { return text.split(separator: " ").count }
       return text.split(separator: " ").reduce(0) { count, word in
-        let ideographs = word.unicodeScalars.count(where: isIdeographic)
+        let ideographs = word.unicodeScalars.count(where: \.isIdeographic)
         return count + max(1, (ideographs + 1) / 2)
       }
     }
@@ -522,8 +522,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
       // Lines join with a space, but Chinese and Japanese, written without spaces, join
       // directly where an ideograph or their punctuation meets the next line's ideograph.
       if index > 0, let previous = scalars.last, !previous.isSpace,
-        !(Self.isIdeographic(previous)
-          && ref.line.text.unicodeScalars.first.map(Self.isIdeographic) == true)
+        !(previous.isIdeographic && ref.line.text.unicodeScalars.first?.isIdeographic == true)
       {
         scalars.append(" ")
         places.append((ref.pageNumber, max(0, ref.start - 1)))
@@ -534,15 +533,6 @@ public struct Segmenter: Sendable, Equatable, Codable {
       }
     }
     return (scalars, places)
-  }
-
-  /// An ideograph, kana, or Chinese and Japanese punctuation (U+3000-U+9FFF, U+F900-U+FAFF,
-  /// U+FF00-U+FF60).
-  static func isIdeographic(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x3001...0x9FFF, 0xF900...0xFAFF, 0xFF01...0xFF60, 0x20000...0x3134F: return true
-    default: return false
-    }
   }
 
   private func split(_ paragraph: Paragraph) -> [Piece] {
@@ -579,7 +569,7 @@ public struct Segmenter: Sendable, Equatable, Codable {
       guard scalar.value < 0x80 else {
         let lettered = text.split(separator: " ").lazy.filter { $0.contains { $0.isLetter } }
         return lettered.prefix(2).count >= 2
-          || text.unicodeScalars.count(where: { isIdeographic($0) && $0.isAlpha }) >= 2
+          || text.unicodeScalars.count(where: { $0.isIdeographic && $0.isAlpha }) >= 2
       }
       if scalar == " " {
         if wordHasLetter { words += 1 }

@@ -1,4 +1,5 @@
 import Foundation
+import GCMapCore
 
 /// A word of a text: where it is, its folded form and its stem.
 public struct Token: Sendable, Equatable {
@@ -64,7 +65,7 @@ public struct Tokenizer: Sendable {
       ideographs.removeAll(keepingCapacity: true)
     }
     for scalar in text.unicodeScalars {
-      if scalar.value >= 0x3400, Self.isIdeograph(scalar) {
+      if scalar.value >= 0x3400, scalar.isIdeograph {
         flush()
         ideographs.append((scalar, index))
         index += 1
@@ -93,15 +94,6 @@ public struct Tokenizer: Sendable {
     flush()
     flushIdeographs()
     return tokens
-  }
-
-  /// A CJK ideograph: the unified ideographs, extension A, compatibility ideographs and the
-  /// supplementary planes' extensions.
-  static func isIdeograph(_ scalar: Unicode.Scalar) -> Bool {
-    switch scalar.value {
-    case 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xF900...0xFAFF, 0x20000...0x3134F: return true
-    default: return false
-    }
   }
 
   /// Lowercase without diacritics.
