@@ -64,12 +64,21 @@ public struct CountryDetector: Sendable {
 
   private let table: CountryTable
   private let byFirstWord: [String: [Pattern]]
+  /// Names written in ideographs (Chinese), longest first: Chinese sets no spaces between a
+  /// country's name and the words around it ("中华人民共和国关于…"), so these are found inside
+  /// the line's text.
+  private let ideographicNames: [(name: String, country: Int)]
 
   public init(table: CountryTable) {
     self.table = table
     var index: [String: [Pattern]] = [:]
+    var ideographic: [(name: String, country: Int)] = []
     for (position, country) in table.countries.enumerated() {
       for name in country.names {
+        if name.unicodeScalars.contains(where: \.isIdeograph) {
+          ideographic.append((name, position))
+          continue
+        }
         let words = CountryTable.key(name).split(separator: " ").map(String.init)
         guard let first = words.first else { continue }
         let compact = name.filter { $0.isLetter }
@@ -79,6 +88,9 @@ public struct CountryDetector: Sendable {
     }
     for key in index.keys { index[key]?.sort { $0.words.count > $1.words.count } }
     byFirstWord = index
+    ideographicNames = ideographic.sorted {
+      ($0.name.unicodeScalars.count, $1.name) > ($1.name.unicodeScalars.count, $0.name)
+    }
   }
 
   /// The detected country, or nil for unknown; with the scores behind the decision.
@@ -100,6 +112,35 @@ public struct CountryDetector: Sendable {
 
   /// Indices of the countries named in a line, longest names first where they overlap.
   public func countries(in line: String) -> [Int] {
+    if line.unicodeScalars.contains(where: \.isIdeograph) {
+      return wordCountries(in: line) + ideographicCountries(in: line)
+    }
+    return wordCountries(in: line)
+  }
+
+  /// The countries named in ideographs in `line`, each occurrence once, longest names first:
+  /// "中华人民共和国" is China, not also a match of a shorter name inside it.
+  private func ideographicCountries(in line: String) -> [Int] {
+    var scalars = Array(line.unicodeScalars)
+    var found: [Int] = []
+    for (name, country) in ideographicNames {
+      let needle = Array(name.unicodeScalars)
+      var start = 0
+      while start + needle.count <= scalars.count {
+        if scalars[start..<(start + needle.count)].elementsEqual(needle) {
+          found.append(country)
+          // Blank the match out so that no shorter name is found inside it.
+          for index in start..<(start + needle.count) { scalars[index] = " " }
+          start += needle.count
+        } else {
+          start += 1
+        }
+      }
+    }
+    return found
+  }
+
+  private func wordCountries(in line: String) -> [Int] {
     var words: [(folded: String, original: String)] = []
     for word in line.split(whereSeparator: { !$0.isLetter && !$0.isNumber }) {
       words.append((Tokenizer.fold(String(word)), String(word)))

@@ -72,6 +72,23 @@ struct MetadataTests {
     #expect(png == ["PNG"])
     #expect(detector.countries(in: "let us see").isEmpty)
   }
+
+  @Test("Title pages in Arabic, Russian and Chinese name their country")
+  func otherScripts() {
+    let detector = CountryDetector(table: Self.countries)
+    for (title, code) in [
+      ("الاستعراض الوطني الطوعي للأردن 2024\nالمملكة الأردنية الهاشمية", "JOR"),
+      ("Добровольный национальный обзор\nРеспублика Казахстан, 2024 год", "KAZ"),
+      ("中华人民共和国关于执行移民全球契约的国家自愿审查\n2024年", "CHN"),
+    ] {
+      let page = Page.fromPlainText(title, number: 1)
+      #expect(detector.detect([page]).country?.iso3 == code, "\(code)")
+    }
+    // The longest ideographic name inside a line, once: 中华人民共和国 is China alone.
+    let china = detector.countries(in: "中华人民共和国国家报告").map { Self.countries.countries[$0].iso3 }
+    #expect(china == ["CHN"])
+    #expect(Self.countries.find("Египет")?.iso3 == "EGY")
+  }
 }
 
 @Suite("gcmap run with metadata")
