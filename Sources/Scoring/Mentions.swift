@@ -103,18 +103,25 @@ public struct MentionDetector: Sendable {
       }
       let numbers = Self.numbers(
         first: Self.westernDigits(match.output.1), rest: Self.westernDigits(match.output.2))
-      let start = text.unicodeScalars.distance(
-        from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
-      let end = text.unicodeScalars.distance(
-        from: text.unicodeScalars.startIndex, to: match.range.upperBound)
-      for number in numbers where (1...23).contains(number) {
-        found.append(
-          Mention(
-            category: String(format: "O%02d", number), text: String(match.output.0),
-            inHeading: inHeading, start: start, end: end))
-      }
+      found += Self.objectiveMentions(
+        numbers, written: match.output.0, at: match.range, in: text, inHeading: inHeading)
     }
     return found
+  }
+
+  /// A mention of each objective among `numbers` (1-23), as `written` at `range` of `text`.
+  static func objectiveMentions(
+    _ numbers: [Int], written: Substring, at range: Range<String.Index>, in text: String,
+    inHeading: Bool
+  ) -> [Mention] {
+    let scalars = text.unicodeScalars
+    let start = scalars.distance(from: scalars.startIndex, to: range.lowerBound)
+    let end = scalars.distance(from: scalars.startIndex, to: range.upperBound)
+    return numbers.filter { (1...23).contains($0) }.map { number in
+      Mention(
+        category: String(format: "O%02d", number), text: String(written),
+        inHeading: inHeading, start: start, end: end)
+    }
   }
 
   /// Arabic-Indic digits (٠-٩) as ASCII digits; other characters as they are.
@@ -231,22 +238,13 @@ public struct MentionDetector: Sendable {
       for match in text.matches(of: Self.objectivePattern)
       where !Self.qualifiers.contains(Self.wordBefore(match.range.lowerBound, in: text)) {
         let numbers = Self.numbers(first: String(match.output.1), rest: String(match.output.2))
-        let start = text.unicodeScalars.distance(
-          from: text.unicodeScalars.startIndex, to: match.range.lowerBound)
-        let end = text.unicodeScalars.distance(
-          from: text.unicodeScalars.startIndex, to: match.range.upperBound)
         if numbers.count == 1, let number = numbers.first,
           namesOtherPlan(number, after: match.range.upperBound, in: text)
         {
           continue
         }
-        for number in numbers where (1...23).contains(number) {
-          found.append(
-            Mention(
-              category: String(format: "O%02d", number), text: String(match.output.0),
-              inHeading: inHeading,
-              start: start, end: end))
-        }
+        found += Self.objectiveMentions(
+          numbers, written: match.output.0, at: match.range, in: text, inHeading: inHeading)
       }
     }
     if Self.mayHaveOtherScriptObjective(text) {
