@@ -39,6 +39,45 @@ bool isBoldName(const GooString *name) {
   return false;
 }
 
+/// An Arabic short vowel or other mark set over or under a letter (harakat, tanween, shadda,
+/// sukun, superscript alef).
+bool isArabicMark(Unicode scalar) {
+  return (scalar >= 0x064B && scalar <= 0x065F) || scalar == 0x0670;
+}
+
+/// poppler's text layout without Arabic marks.
+///
+/// Why: a mark is a glyph of its own, drawn over its letter with no advance; poppler's layout
+/// puts it before its letter and breaks the word after the letter, even starts a line of its
+/// own for a letter with a raised mark ("وتُستحدث" comes out as "و", "ُت" on another line and
+/// "ستحدث"). Dropped here, the letters lay out as unvocalized text does. gcmap ignores marks
+/// when matching anyway; quotes of vocalized text lose their marks (official texts carry few).
+class MarklessTextOutputDev : public TextOutputDev {
+ public:
+  MarklessTextOutputDev() : TextOutputDev(nullptr, false, 0, false, false) {}
+
+  void drawChar(GfxState *state, double x, double y, double dx, double dy, double originX,
+                double originY, CharCode c, int nBytes, const Unicode *u, int uLen) override {
+    if (u != nullptr && uLen > 0) {
+      Unicode kept[16];
+      int count = 0;
+      for (int index = 0; index < uLen && count < 16; ++index) {
+        if (!isArabicMark(u[index])) kept[count++] = u[index];
+      }
+      if (count == 0) return;
+      if (count < uLen) {
+        TextOutputDev::drawChar(state, x, y, dx, dy, originX, originY, c, nBytes, kept, count);
+        return;
+      }
+    }
+    TextOutputDev::drawChar(state, x, y, dx, dy, originX, originY, c, nBytes, u, uLen);
+  }
+
+  // A span's /ActualText would bring its marks back past drawChar: its glyphs' own text is used.
+  void beginActualText(GfxState *, const GooString *) override {}
+  void endActualText(GfxState *) override {}
+};
+
 }  // namespace
 
 extern "C" void *gcmap_lines_open(const char *path, const char *password) {
@@ -57,7 +96,7 @@ extern "C" gcmap_text_lines gcmap_lines_page(void *handle, int page) {
   gcmap_text_lines result = {nullptr, 0};
   auto document = static_cast<PDFDoc *>(handle);
   if (document == nullptr || page < 1 || page > document->getNumPages()) return result;
-  TextOutputDev device(nullptr, false, 0, false, false);
+  MarklessTextOutputDev device;
   if (!device.isOk()) return result;
   // The crop box, at 72 dpi, as poppler-glib lays out a page's text.
   document->displayPage(&device, page, 72, 72, 0, false, true, false);
@@ -90,7 +129,9 @@ extern "C" gcmap_text_lines gcmap_lines_page(void *handle, int page) {
         // into reading order. The area is the line's box, shrunk vertically so that the
         // lines above and below stay out.
         double margin = 0.3 * (out.y1 - out.y0);
-        GooString *found = text->getText(out.x0, out.y0 + margin, out.x1, out.y1 - margin,
+        // Widened by a point on each side: the alef of a lam-alef ligature can be a glyph of no
+        // width on the line's left edge, which the area must hold, not touch.
+        GooString *found = text->getText(out.x0 - 1, out.y0 + margin, out.x1 + 1, out.y1 - margin,
                                          eolUnix);
         std::string value = found ? found->toStr() : std::string();
         delete found;

@@ -43,7 +43,9 @@ extension Taxonomy {
       }
       var names: [String: String] = [:]
       if let namesNode = fields["names"] {
-        for (language, value) in try yaml.mapping(namesNode, "names", allowed: ["en", "fr", "es"]) {
+        for (language, value) in try yaml.mapping(
+          namesNode, "names", allowed: ["en", "fr", "es", "ar", "ru", "zh"])
+        {
           names[language] = try yaml.string(value, "a name")
         }
       }

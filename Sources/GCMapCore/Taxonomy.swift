@@ -21,7 +21,7 @@ public struct Category: Sendable, Equatable {
   public var paragraph: String
   public var commitment: String
   public var actions: [Action]
-  /// The principle's name by language ("en", "fr", "es"); empty for objectives.
+  /// The principle's name by language ("en", "fr", "es", "ar", "ru", "zh"); empty for objectives.
   public var names: [String: String]
 
   public init(

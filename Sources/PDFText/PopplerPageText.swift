@@ -5,8 +5,9 @@ import GCMapCore
 ///
 /// Right-to-left pages (a tenth or more of their letters Arabic or Hebrew) are read from
 /// poppler's core text layout instead (`CPopplerLines`: every line, its text in reading order,
-/// numbers and Latin words inside kept whole), and their lines and columns are ordered on the
-/// page's mirror image, right to left.
+/// numbers and Latin words inside kept whole, Arabic marks dropped and letters as their
+/// glyphs' presentation forms, which normalization folds), and their lines and columns are
+/// ordered on the page's mirror image, right to left.
 ///
 /// poppler gives the page text and one rectangle per character (1:1 with the text's Unicode
 /// scalars) plus font attributes per character range. Lines are poppler's; they are split where
@@ -163,19 +164,29 @@ enum PopplerPageText {
     return .glyphs(glyphs, lines: lineRanges, rightToLeftLetters: rightToLeftLetters)
   }
 
-  /// The text without bidirectional controls, each left-to-right run's leading spaces and
-  /// punctuation put after it: poppler writes a number or Latin word inside right-to-left text
-  /// as an embedding that opens with the space and punctuation that follow it in reading order
-  /// ("الهدف" + LRE + " :6" + PDF + "تيسير" is "الهدف 6: تيسير").
+  /// The text without bidirectional controls, in reading order.
+  ///
+  /// poppler writes a number or Latin word inside right-to-left text as an embedding that
+  /// opens with the space and punctuation that follow it in reading order ("الهدف" + LRE +
+  /// " :6" + PDF + "تيسير" is "الهدف 6: تيسير"): they are put after the run. In a right-to-left
+  /// line, the brackets outside left-to-right runs, and those moved out of them, are
+  /// mirrored: poppler gives the glyph drawn, which in right-to-left text is the mirror image
+  /// of the bracket written ("(ب)" comes as ")ب("). A run that is a range of two numbers,
+  /// which poppler gives last first ("2026-2023"), is put back in order. Limit: brackets
+  /// inside a Latin run are left as poppler gives them.
   static func leftToRightRunsMended(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
     guard scalars.contains(where: { $0.isBidiControl }) else { return scalars }
+    let rightToLeft = scalars.first == "\u{202B}"
+    func written(_ scalar: Unicode.Scalar) -> Unicode.Scalar {
+      rightToLeft ? mirrorBrackets[scalar] ?? scalar : scalar
+    }
     var result: [Unicode.Scalar] = []
     result.reserveCapacity(scalars.count)
     var index = 0
     while index < scalars.count {
       let scalar = scalars[index]
       guard scalar == "\u{202A}" else {
-        if !scalar.isBidiControl { result.append(scalar) }
+        if !scalar.isBidiControl { result.append(written(scalar)) }
         index += 1
         continue
       }
@@ -191,77 +202,79 @@ enum PopplerPageText {
         end += 1
       }
       let run = scalars[(index + 1)..<min(end, scalars.count)].filter { !$0.isBidiControl }
-      let lead = run.prefix {
-        isArabicMark($0) || (!$0.isAlpha && $0.properties.numericType == nil)
-      }
-      result += run.dropFirst(lead.count)
-      result += lead.reversed()
+      let lead = run.prefix { !$0.isAlpha && $0.properties.numericType == nil }
+      result += numberRangeInOrder(Array(run.dropFirst(lead.count)))
+      result += lead.reversed().map(written)
       index = end + 1
     }
     return result
   }
 
-  /// An Arabic short vowel or other mark set over or under a letter (harakat, tanween,
-  /// shadda, sukun, superscript alef).
-  static func isArabicMark(_ scalar: Unicode.Scalar) -> Bool {
-    (0x064B...0x065F).contains(scalar.value) || scalar.value == 0x0670
-  }
-
-  /// The text with each Arabic mark that poppler set apart from its letter put back: poppler
-  /// writes a mark over an alef before the alef, after a space or a bracket, and a space
-  /// after the alef ("وقد ُأ غلق" for "وقد أُغلق"). A mark with no letter before it is
-  /// dropped, and the letter it was set on joins the letters that follow it again. A mark
-  /// after its letter is left alone.
-  static func strayMarksMended(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-    guard scalars.contains(where: isArabicMark) else { return scalars }
-    var result: [Unicode.Scalar] = []
-    result.reserveCapacity(scalars.count)
-    var stray = false
+  /// A right-to-left line that poppler wrote left to right put in reading order.
+  ///
+  /// poppler takes a page's direction from most of its letters: on a page mostly in Latin or
+  /// Cyrillic letters, an Arabic line comes as its right-to-left runs in the order they stand
+  /// on the page, left first (the line's end first: "[ويحصل ضحايا]،[عززت الخطة ...]"). A line
+  /// whose letters are mostly right to left gets its runs and the text between them in the
+  /// reverse order, as a right-to-left line (the text between as left-to-right runs).
+  static func rightToLeftBaseRestored(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    guard scalars.contains("\u{202B}") else { return scalars }
+    let letters = scalars.filter(\.isAlpha)
+    guard letters.count(where: \.isRightToLeftLetter) * 2 > letters.count else { return scalars }
+    var segments: [[Unicode.Scalar]] = []
+    var bare: [Unicode.Scalar] = []
     var index = 0
     while index < scalars.count {
       let scalar = scalars[index]
-      if isArabicMark(scalar), result.last.map({ !$0.isRightToLeftLetter }) ?? true {
-        stray = true
+      guard scalar == "\u{202A}" || scalar == "\u{202B}" else {
+        if !scalar.isBidiControl { bare.append(scalar) }
         index += 1
         continue
       }
-      result.append(scalar)
-      if stray, scalar.isRightToLeftLetter {
-        stray = false
-        if index + 2 < scalars.count, scalars[index + 1] == " ",
-          scalars[index + 2].isRightToLeftLetter
-        {
-          index += 1
-        }
+      if !bare.isEmpty { segments.append(["\u{202A}"] + bare + ["\u{202C}"]) }
+      bare.removeAll()
+      var depth = 1
+      var end = index + 1
+      while end < scalars.count, depth > 0 {
+        if scalars[end] == "\u{202A}" || scalars[end] == "\u{202B}" { depth += 1 }
+        if scalars[end] == "\u{202C}" { depth -= 1 }
+        end += 1
       }
-      index += 1
-    }
-    return result
-  }
-
-  /// A core layout line as a fragment: its text without bidirectional controls, an opening
-  /// bracket that poppler's reordering left before its closing one put back around the Latin
-  /// run that follows ("()ILO" → "(ILO)"); nil for a line without text.
-  private static func fragment(_ line: CoreLine) -> Fragment? {
-    var scalars = strayMarksMended(leftToRightRunsMended(Array(line.text.unicodeScalars))).map {
-      $0 == "\n" ? " " : $0
-    }
-    var index = 0
-    while index + 2 < scalars.count {
-      let pair = (scalars[index], scalars[index + 1])
-      guard (pair.0 == "(" && pair.1 == ")") || (pair.0 == "[" && pair.1 == "]"),
-        scalars[index + 2].isASCII, scalars[index + 2].isAlpha || scalars[index + 2].isDigit
-      else {
-        index += 1
-        continue
-      }
-      var end = index + 2
-      while end < scalars.count, scalars[end].isASCII, !scalars[end].isSpace { end += 1 }
-      let closing = scalars.remove(at: index + 1)
-      scalars.insert(closing, at: end - 1)
+      segments.append(Array(scalars[index..<end]))
       index = end
     }
-    let text = String(scalars: scalars).trimmingBlanks
+    if !bare.isEmpty { segments.append(["\u{202A}"] + bare + ["\u{202C}"]) }
+    // A line wholly in one right-to-left embedding is poppler's right-to-left line already.
+    if segments.count == 1, scalars.first == "\u{202B}" { return scalars }
+    return ["\u{202B}"] + segments.reversed().flatMap { $0 } + ["\u{202C}"]
+  }
+
+  /// Each bracket and its mirror image.
+  static let mirrorBrackets: [Unicode.Scalar: Unicode.Scalar] = [
+    "(": ")", ")": "(", "[": "]", "]": "[", "{": "}", "}": "{", "«": "»", "»": "«",
+    "<": ">", ">": "<", "\u{2039}": "\u{203A}", "\u{203A}": "\u{2039}",
+  ]
+
+  /// "2026-2023" as "2023-2026": two numbers joined by a hyphen or a dash, swapped; any
+  /// other run as it is.
+  static func numberRangeInOrder(_ run: [Unicode.Scalar]) -> [Unicode.Scalar] {
+    guard let dash = run.firstIndex(where: { "-\u{2013}\u{2014}".unicodeScalars.contains($0) }),
+      dash > 0, dash < run.count - 1,
+      run[..<dash].allSatisfy(\.isDigit), run[(dash + 1)...].allSatisfy(\.isDigit)
+    else { return run }
+    return Array(run[(dash + 1)...]) + [run[dash]] + Array(run[..<dash])
+  }
+
+  /// A core layout line as a fragment: its text in reading order without bidirectional
+  /// controls (`rightToLeftBaseRestored`, `leftToRightRunsMended`), Arabic presentation forms (the glyphs' own text) as
+  /// letters (NFKC, as normalization would, so that every later step sees letters); nil for a
+  /// line without text.
+  private static func fragment(_ line: CoreLine) -> Fragment? {
+    let written = rightToLeftBaseRestored(Array(line.text.unicodeScalars))
+    let scalars = leftToRightRunsMended(written).map {
+      $0 == "\n" ? " " : $0
+    }
+    let text = String(scalars: scalars).precomposedStringWithCompatibilityMapping.trimmingBlanks
     guard !text.isEmpty, line.box.width > 0 || line.box.height > 0 else { return nil }
     return Fragment(
       box: line.box, height: line.box.height, isVertical: false, text: text,
@@ -414,12 +427,22 @@ enum PopplerPageText {
   /// vertical line.
   private static func markBlocks(_ fragments: [Fragment]) -> [TextLine] {
     var leadings: [Double] = []
+    var pitches: [Double] = []
     for (previous, current) in zip(fragments, fragments.dropFirst())
     where !previous.isVertical && !current.isVertical {
       let gap = current.box.y0 - previous.box.y1
       if gap > -previous.height, gap < 2 * previous.height { leadings.append(gap) }
+      let pitch = current.box.y0 - previous.box.y0
+      if pitch > 0, pitch < 2 * previous.height { pitches.append(pitch) }
     }
-    let usualLeading = leadings.isEmpty ? 0 : median(leadings)
+    // The most common values: on a short page a paragraph's or heading's space is as common as
+    // a line's, and a median would take it for the usual one.
+    let usualLeading = leadings.isEmpty ? 0 : mostCommon(leadings)
+    // The extra space that marks a paragraph is measured against the line's height, or the
+    // page's usual distance from line to line where that is less: boxes taller than the lines
+    // are apart (Chinese set in Type 3 fonts, whose boxes are twice the type's size) would
+    // hide a paragraph's space and a heading's.
+    let usualPitch = pitches.isEmpty ? Double.infinity : mostCommon(pitches)
     var lines: [TextLine] = []
     var previous: Fragment?
     for fragment in fragments {
@@ -441,7 +464,7 @@ enum PopplerPageText {
           && previous.box.width < 0.85 * fragment.box.width
         startsBlock =
           !below || !overlapsX || !sameSize || headingEnds || ideographicParagraphEnds
-          || gap > usualLeading + 0.4 * previous.height
+          || gap > usualLeading + 0.4 * min(previous.height, usualPitch)
       }
       lines.append(fragment.line(startsBlock: startsBlock))
       previous = fragment
@@ -449,9 +472,12 @@ enum PopplerPageText {
     return lines
   }
 
-  private static func median(_ values: [Double]) -> Double {
-    var values = values
-    return median(&values)
+  /// The most common of `values` (not empty) to the half point, the least of equally common
+  /// ones: lines of one paragraph lie the same distance apart to a hundredth of a point.
+  private static func mostCommon(_ values: [Double]) -> Double {
+    var counts: [Double: Int] = [:]
+    for value in values { counts[(value * 2).rounded() / 2, default: 0] += 1 }
+    return counts.max { ($0.value, -$0.key) < ($1.value, -$1.key) }?.key ?? 0
   }
 
   /// The upper median, sorting `values` in place.

@@ -258,8 +258,9 @@ public final class PassageClassifier: Sendable {
     // of identifying every passage) reads only the others: a French paragraph in an English
     // review, a Portuguese one, one too short to tell.
     let byWords = LanguageIdentifier.byFunctionWords(passage.text, minimumHits: 3)
+    // "other" from the function words is only "not in Latin letters": cld2 tells which.
     var language =
-      !byWords.isEmpty && byWords == documentLanguage
+      !byWords.isEmpty && byWords != "other" && byWords == documentLanguage
       ? byWords : LanguageIdentifier.detected(passage.text) ?? byWords
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.

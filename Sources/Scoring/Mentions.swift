@@ -15,7 +15,9 @@ import TextProcessing
 /// one; nor is a qualified "Specific Objective 3" or "Overall Objective 1" (a project's).
 /// Russian, Arabic and Chinese: "Цель 5", "цели 2 и 3", "الهدف 5", "الأهداف 2 و3", "目标5",
 /// "目标2和3" (not the Sustainable Development Goals: "цель 10 в области устойчивого
-/// развития", "可持续发展目标10"). Their principles by name come with those languages' lexicons.
+/// развития", "可持续发展目标10"), and the principles' names in those languages as the Compact
+/// words them ("общегосударственный подход", "نهج يشمل الحكومة بأسرها", "整体政府方针"; a
+/// Chinese name is found inside a line, Chinese setting no space around words).
 /// Limits: an unqualified "objective 2" of some other plan is taken for the Compact's; numbers
 /// written as words ("目标五", "цель пять") are not read.
 public struct MentionDetector: Sendable {
@@ -141,6 +143,9 @@ public struct MentionDetector: Sendable {
       [
         "people-centred approach", "people-centered approach", "people-centred principle",
         "priorité à la dimension humaine", "centrarse en las personas",
+        "ориентация на интересы людей", "подход, ориентированный на людей",
+        "подход, ориентированный на человека", "التركيز على الإنسان", "نهج يركز على الإنسان",
+        "محورية الإنسان", "以人为本",
       ]
     ),
     (
@@ -148,6 +153,8 @@ public struct MentionDetector: Sendable {
       [
         "principle of international cooperation", "international cooperation principle",
         "principe de coopération internationale", "principio de cooperación internacional",
+        "принцип международного сотрудничества", "принципа международного сотрудничества",
+        "مبدأ التعاون الدولي", "国际合作原则",
       ]
     ),
     (
@@ -156,6 +163,8 @@ public struct MentionDetector: Sendable {
         "principle of national sovereignty", "national sovereignty principle",
         "principe de souveraineté nationale",
         "principio de soberanía nacional",
+        "принцип национального суверенитета", "принципа национального суверенитета",
+        "مبدأ السيادة الوطنية", "国家主权原则",
       ]
     ),
     (
@@ -164,6 +173,10 @@ public struct MentionDetector: Sendable {
         "rule of law and due process", "principle of due process",
         "primauté du droit et garanties d'une procédure régulière",
         "estado de derecho y garantías procesales",
+        "верховенство права и надлежащие правовые процедуры",
+        "верховенства права и надлежащих правовых процедур",
+        "سيادة القانون ومراعاة الأصول القانونية", "سيادة القانون والإجراءات القانونية الواجبة",
+        "法治和正当程序",
       ]
     ),
     (
@@ -172,6 +185,8 @@ public struct MentionDetector: Sendable {
         "principle of sustainable development", "sustainable development principle",
         "approche fondée sur le développement durable",
         "enfoque basado en el desarrollo sostenible",
+        "принцип устойчивого развития", "принципа устойчивого развития",
+        "مبدأ التنمية المستدامة", "可持续发展原则",
       ]
     ),
     (
@@ -179,6 +194,9 @@ public struct MentionDetector: Sendable {
       [
         "human rights-based approach", "human rights based approach", "rights-based approach",
         "approche fondée sur les droits de l'homme", "enfoque basado en los derechos humanos",
+        "правозащитный подход", "правозащитного подхода", "подход, основанный на правах человека",
+        "подхода, основанного на правах человека", "نهج قائم على حقوق الإنسان",
+        "النهج القائم على حقوق الإنسان", "基于人权的方针", "基于人权的做法", "基于人权的方法",
       ]
     ),
     (
@@ -186,6 +204,9 @@ public struct MentionDetector: Sendable {
       [
         "gender-responsive approach", "gender responsive approach",
         "approche soucieuse de la problématique femmes-hommes", "enfoque con perspectiva de género",
+        "подход с учетом гендерной проблематики", "подход с учётом гендерной проблематики",
+        "подхода с учетом гендерной проблематики", "подхода с учётом гендерной проблематики",
+        "نهج يراعي المنظور الجنساني", "النهج المراعي للمنظور الجنساني", "促进性别平等的方针",
       ]
     ),
     (
@@ -194,6 +215,9 @@ public struct MentionDetector: Sendable {
         "child-sensitive approach", "child sensitive approach",
         "approche adaptée aux besoins des enfants",
         "enfoque con perspectiva infantil",
+        "подход с учетом интересов детей", "подход с учётом интересов детей",
+        "подхода с учетом интересов детей", "подхода с учётом интересов детей",
+        "نهج يراعي مصالح الطفل", "النهج المراعي لمصالح الطفل", "照顾儿童的方针",
       ]
     ),
     (
@@ -201,6 +225,9 @@ public struct MentionDetector: Sendable {
       [
         "whole-of-government approach", "whole of government approach",
         "approche mobilisant l'ensemble des pouvoirs publics", "enfoque pangubernamental",
+        "общегосударственный подход", "общегосударственного подхода",
+        "общегосударственному подходу", "نهج يشمل الحكومة بأسرها",
+        "النهج الذي يشمل الحكومة بأسرها", "整体政府方针", "政府整体方针", "全政府方针",
       ]
     ),
     (
@@ -209,6 +236,9 @@ public struct MentionDetector: Sendable {
         "whole-of-society approach", "whole of society approach",
         "approche mobilisant l'ensemble de la société",
         "enfoque pansocial",
+        "подход с участием всего общества", "подхода с участием всего общества",
+        "общесоциальный подход", "نهج يشمل المجتمع بأسره", "النهج الذي يشمل المجتمع بأسره",
+        "整体社会方针", "全社会方针",
       ]
     ),
   ]
@@ -304,7 +334,8 @@ public struct MentionDetector: Sendable {
     var previousIsAlpha = false
     for index in haystack.indices {
       let scalar = haystack[index]
-      let isWordStart = !previousIsAlpha
+      // An ideograph may start a name anywhere: Chinese sets no space between words.
+      let isWordStart = !previousIsAlpha || scalar.isIdeograph
       previousIsAlpha = scalar.isAlpha
       guard isWordStart else { continue }
       let candidates =
@@ -315,6 +346,7 @@ public struct MentionDetector: Sendable {
         guard afterIndex <= haystack.count,
           haystack[index..<afterIndex].elementsEqual(needle),
           afterIndex == haystack.count || !haystack[afterIndex].isAlpha
+            || needle.last?.isIdeograph == true
         else { continue }
         matches[needleIndex] = index..<afterIndex
       }

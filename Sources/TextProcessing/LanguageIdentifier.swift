@@ -112,7 +112,21 @@ public enum LanguageIdentifier {
   /// again as the runner-up's).
   public static func identify(_ text: String, minimumHits: Int = 3) -> String {
     if let found = detected(text) { return found }
-    return byFunctionWords(text, minimumHits: minimumHits)
+    let byWords = byFunctionWords(text, minimumHits: minimumHits)
+    return byWords == "other" ? dominant(text) ?? byWords : byWords
+  }
+
+  /// The language of most of the letters of `text`'s lines that cld2 names reliably, for text
+  /// in several languages none of which holds half of it (a page of Arabic, Russian and
+  /// Chinese paragraphs); nil if no line is named.
+  static func dominant(_ text: String) -> String? {
+    var letters: [String: Int] = [:]
+    for line in text.split(separator: "\n") {
+      let count = line.unicodeScalars.count(where: \.isAlpha)
+      guard count >= 20, let language = detected(String(line)) else { continue }
+      letters[language, default: 0] += count
+    }
+    return letters.max { ($0.value, $1.key) < ($1.value, $0.key) }?.key
   }
 
   /// The language of a text by its function words alone.

@@ -101,8 +101,11 @@ public struct Tokenizer: Sendable {
   /// Russian keeps "й" (its breve is part of the letter: stripped, "миграционный" would no
   /// longer stem with "миграционная"); "ё" is written "е" as most Russian text does. Arabic
   /// loses its short vowels and tatweel (utf8proc strips marks, the hamza on alef, waw and
-  /// yeh with them), and alef wasla, alef maqsura and teh marbuta are written as alef, yeh and
-  /// heh, the spellings that vary most from one text to the next.
+  /// yeh with them), alef wasla and alef maqsura are written as alef and yeh, and a word's
+  /// last heh as teh marbuta: the spellings that vary most from one text to the next ("الهجره"
+  /// typed for "الهجرة"). Teh marbuta is the form kept because Snowball's Arabic stemmer
+  /// strips it as a feminine ending, so that "قنصلية" and "قنصلي" meet; a pronoun heh
+  /// ("حقوقه") is stripped alike.
   public static func fold(_ word: String) -> String {
     if word.utf8.allSatisfy({ $0 < 0x80 }) { return asciiLowercase(word) }
     // Only Cyrillic and Arabic words take the extra steps.
@@ -125,10 +128,12 @@ public struct Tokenizer: Sendable {
           case "\u{0640}": return nil  // tatweel
           case "\u{0671}": return "\u{0627}"  // alef wasla → alef
           case "\u{0649}": return "\u{064A}"  // alef maqsura → yeh
-          case "\u{0629}": return "\u{0647}"  // teh marbuta → heh
           default: return scalar
           }
         })
+      if folded.unicodeScalars.last == "\u{0647}", folded.unicodeScalars.count > 1 {
+        folded = String(folded.unicodeScalars.dropLast()) + "\u{0629}"  // heh → teh marbuta
+      }
     }
     return folded
   }

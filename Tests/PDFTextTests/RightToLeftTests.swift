@@ -22,13 +22,25 @@ struct RightToLeftTests {
       PopplerPageText.leftToRightRunsMended(scalars("plain (text)")) == scalars("plain (text)"))
   }
 
-  @Test("A short vowel poppler set before its alef is dropped, and the alef joins its word")
-  func strayMarks() {
+  @Test("Brackets in right-to-left text are the ones written, and a range of years is in order")
+  func bracketsAndRanges() {
+    // As poppler writes "المادة 12 (ب) من" and "الدولية (ILO) في" from a Chromium PDF.
+    let article = "\u{202B}المادة \u{202A}) 12\u{202C}ب( من\u{202C}"
     #expect(
-      String(scalars: PopplerPageText.strayMarksMended(scalars("وقد \u{064F}أ غلق المكتب")))
-        == "وقد أغلق المكتب")
-    // Marks after their letters stay; two words stay two words.
-    let vocalized = "كَتَبَ الطالبُ درسه"
-    #expect(String(scalars: PopplerPageText.strayMarksMended(scalars(vocalized))) == vocalized)
+      String(scalars: PopplerPageText.leftToRightRunsMended(scalars(article))) == "المادة 12 (ب) من"
+    )
+    let acronym = "\u{202B}الدولية )\u{202A} (ILO\u{202C}في\u{202C}"
+    #expect(
+      String(scalars: PopplerPageText.leftToRightRunsMended(scalars(acronym))) == "الدولية (ILO) في"
+    )
+    let range = "\u{202B}للفترة \u{202A} 2026-2023\u{202C}آلية\u{202C}"
+    #expect(
+      String(scalars: PopplerPageText.leftToRightRunsMended(scalars(range)))
+        == "للفترة 2023-2026 آلية")
+    // A left-to-right line keeps its brackets; a date is no range.
+    let english = "\u{202A}Article (b)\u{202C}"
+    #expect(
+      String(scalars: PopplerPageText.leftToRightRunsMended(scalars(english))) == "Article (b)")
+    #expect(PopplerPageText.numberRangeInOrder(scalars("01/05/2024")) == scalars("01/05/2024"))
   }
 }

@@ -62,20 +62,39 @@ struct LanguageClassificationTests {
     #expect(own(mixed.classifications[1].scores) == own(french.scores))
   }
 
-  @Test("A document in another language is reported, not classified")
-  func otherLanguage() throws {
-    let folder = Scratch.path("gcmap-zh")
+  /// Analyses `paragraph` written six times as a text file.
+  func analyzeRepeated(_ paragraph: String, named name: String) throws -> DocumentRecord {
+    let folder = Scratch.path("gcmap-\(name)")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let file = folder.appendingPathComponent("review.txt")
-    try String(repeating: "政府通过了一项保护移民及其家庭的国家战略，并与民间社会和工会合作。\n\n", count: 6)
-      .write(to: file, atomically: true, encoding: .utf8)
+    try String(repeating: paragraph + "\n\n", count: 6).write(
+      to: file, atomically: true, encoding: .utf8)
     var timings = Analysis.Timings()
-    let record = try analysis.analyze(
+    return try analysis.analyze(
       path: file.path, id: "review", file: "review.txt", timings: &timings)
+  }
+
+  @Test("A document in a language without lexicons is reported, not classified")
+  func otherLanguage() throws {
+    let record = try analyzeRepeated(
+      """
+      Die Regierung hat eine nationale Strategie zum Schutz von Migranten und ihren Familien \
+      beschlossen und arbeitet dabei mit der Zivilgesellschaft und den Gewerkschaften zusammen.
+      """, named: "de")
     #expect(!record.classifications.isEmpty)
     #expect(record.classifications.allSatisfy { $0.language == "other" && $0.labels.isEmpty })
     #expect(record.warnings.contains { $0.category == "other-language" })
     #expect(record.metadata.language == "other")
+  }
+
+  @Test("A Chinese document is scored in Chinese")
+  func chinese() throws {
+    let record = try analyzeRepeated(
+      "政府通过了一项保护移民及其家庭的国家战略，并与民间社会和工会合作。", named: "zh")
+    #expect(record.metadata.language == "zh")
+    #expect(!record.warnings.contains { $0.category == "other-language" })
+    #expect(record.classifications.allSatisfy { $0.language == "zh" })
+    #expect(record.classifications.contains { $0.labels.contains("P10") })
   }
 
   @Test(

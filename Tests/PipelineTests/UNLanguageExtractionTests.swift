@@ -62,15 +62,39 @@ struct UNLanguageExtractionTests {
     #expect(Self.words(found.text) == source)
   }
 
+  /// The 23 pages of objectives-LANG.html, one PDF each: every word of each page in the
+  /// order of its <section> in the source (Arabic vocalized words, ranges of years and
+  /// bracketed letters among them).
+  @Test(
+    "Every word of each review page comes out in the source's reading order",
+    arguments: ["ar", "ru", "zh"])
+  func objectivePages(language: String) throws {
+    let sections = try UNLanguagePages.html("objectives-" + language)
+      .components(separatedBy: "<section>").dropFirst()
+    #expect(sections.count == 23)
+    for (index, section) in sections.enumerated() {
+      let name = String(format: "objectives-%@-%02d", language, index + 1)
+      let source = Self.words(Self.sourceText(section))
+      #expect(Self.words(try extracted(name).text) == source, "\(name)")
+    }
+    guard language == "ar" else { return }
+    // Brackets as written, not as drawn; ranges of years first year first.
+    #expect(
+      try extracted("objectives-ar-04").text.contains("المفوضية (UNHCR) وفق المادة 12 (ب) من"))
+    #expect(try extracted("objectives-ar-10").text.contains("للفترة 2023-2026 آلية"))
+    #expect(try extracted("objectives-ar-23").text.contains("للفترة 2024–2027 بدعم"))
+  }
+
   @Test(
     "Arabic in two columns: the right column first, a paragraph per paragraph, numbers and Latin names whole"
   )
   func arabicColumns() throws {
     let found = try extracted("ar-two-columns")
-    // The first paragraph of the right-hand column, then the paragraph that runs on to the
-    // left-hand one, with the short last paragraph (under 25 words, a fragment) joined to it;
-    // "(ILO)" and 15400 as written, the space after each line's first word kept.
-    #expect(found.passages == 2)
+    // The source's three paragraphs: the first of the right-hand column, the one that runs on
+    // to the left-hand column, and the short last one (its own paragraph in the source; a
+    // vocalized word, "مكتبًا", no longer breaks a paragraph in two). "(ILO)" and 15400 as
+    // written, the space after each line's first word kept.
+    #expect(found.passages == 3)
     #expect(found.text.contains("منظمة العمل الدولية (ILO) أنشئ موقع"))
     #expect(found.text.contains("نحو 15400 شخص"))
     #expect(found.text.contains("الهدف 6: تيسير"))

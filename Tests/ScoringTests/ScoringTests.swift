@@ -115,7 +115,7 @@ struct LexiconTests {
   }
 }
 
-@Suite("French and Spanish lexicons")
+@Suite("Lexicons in the other UN languages")
 struct ForeignLexiconTests {
   struct Language: Sendable {
     let matcher: LexiconMatcher
@@ -141,6 +141,9 @@ struct ForeignLexiconTests {
   static let english = Language("en", "english")
   static let french = Language("fr", "french")
   static let spanish = Language("es", "spanish")
+  static let arabic = Language("ar", "arabic")
+  static let russian = Language("ru", "russian")
+  static let chinese = Language("zh", "english")
 
   /// The lexicon of `id` in `language` has examples (two of each kind at least: a lexicon
   /// without them would pass having tested nothing), and each one holds.
@@ -173,6 +176,15 @@ struct ForeignLexiconTests {
 
   @Test("Every Spanish lexicon example passes", arguments: ShippedCorpus.shared.taxonomy.ids)
   func spanish(id: String) throws { try check(Self.spanish, id) }
+
+  @Test("Every Arabic lexicon example passes", arguments: ShippedCorpus.shared.taxonomy.ids)
+  func arabic(id: String) throws { try check(Self.arabic, id) }
+
+  @Test("Every Russian lexicon example passes", arguments: ShippedCorpus.shared.taxonomy.ids)
+  func russian(id: String) throws { try check(Self.russian, id) }
+
+  @Test("Every Chinese lexicon example passes", arguments: ShippedCorpus.shared.taxonomy.ids)
+  func chinese(id: String) throws { try check(Self.chinese, id) }
 
   @Test("Accents do not matter: migración, migracion and MIGRACIÓN match alike")
   func accents() {
@@ -986,5 +998,18 @@ struct OtherScriptMentionTests {
     #expect(found("项目具体目标3已经完成。").isEmpty)
     #expect(found("الهدف 10 من أهداف التنمية المستدامة يتعلق بالحد من أوجه عدم المساواة.").isEmpty)
     #expect(found("Целевой показатель 25% достигнут.").isEmpty)
+  }
+
+  @Test("Principles by name, inside a Chinese line too")
+  func principles() {
+    #expect(found("Правительство следует общегосударственному подходу к миграции.") == ["P09"])
+    #expect(found("План опирается на подход с участием всего общества.") == ["P10"])
+    #expect(found("تعتمد الخطة نهج يشمل الحكومة بأسرها في إدارة الهجرة.") == ["P09"])
+    // "بمبدأ": a preposition joined to the word is a limit of names matched as written.
+    #expect(found("وتلتزم الحكومة بمبدأ السيادة الوطنية.").isEmpty)
+    #expect(found("تؤكد الخطة مبدأ السيادة الوطنية.") == ["P03"])
+    #expect(found("我国采取整体政府方针和整体社会方针管理移民。") == ["P09", "P10"])
+    #expect(found("该计划坚持以人为本。") == ["P01"])
+    #expect(found("政府整体预算增加了。").isEmpty)
   }
 }
