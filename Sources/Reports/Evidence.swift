@@ -72,7 +72,8 @@ public enum EvidencePicker {
 /// evidence.md: per objective and principle, the documents that address it and their best
 /// quotes with "(Country, p. N)" references, ready to paste into a draft.
 ///
-/// Text from PDFs is escaped for Markdown (no stray emphasis, links or HTML).
+/// Text from PDFs is escaped for Markdown (no stray emphasis, links or HTML); a quote in a
+/// right-to-left script is set in `<span dir="rtl">`.
 public enum EvidenceMarkdown {
   public static func render(
     _ documents: [DocumentRecord], taxonomy: Taxonomy,
@@ -102,11 +103,26 @@ public enum EvidenceMarkdown {
           document, category.id, limit: quotesPerDocument)
         {
           let reference = EvidencePicker.reference(document, passage, score)
-          out += "\n> \(escape(Self.shorten(passage.text))) (\(escape(reference)))\n"
+          let quote = escape(Self.shorten(passage.text))
+          // A right-to-left quote says so: Markdown viewers then set it right to left.
+          let written =
+            Self.isRightToLeft(passage.text) ? "<span dir=\"rtl\">\(quote)</span>" : quote
+          out += "\n> \(written) (\(escape(reference)))\n"
         }
       }
     }
     return out
+  }
+
+  /// True when most of `text`'s letters are written right to left (Arabic, Hebrew).
+  static func isRightToLeft(_ text: String) -> Bool {
+    var letters = 0
+    var rightToLeft = 0
+    for scalar in text.unicodeScalars where scalar.isAlpha {
+      letters += 1
+      if scalar.isRightToLeftLetter { rightToLeft += 1 }
+    }
+    return rightToLeft * 2 > letters
   }
 
   /// At most `limit` characters, cut at a word, with an ellipsis.

@@ -262,6 +262,13 @@ public final class PassageClassifier: Sendable {
     var language =
       !byWords.isEmpty && byWords != "other" && byWords == documentLanguage
       ? byWords : LanguageIdentifier.detected(passage.text) ?? byWords
+    // Too short for cld2 and not in Latin letters: a Chinese one is Chinese; in an Arabic,
+    // Russian or Chinese document, one in the document's language (a heading, a table cell).
+    if language == "other", LanguageIdentifier.isChineseScript(passage.text) {
+      language = "zh"
+    } else if language == "other", LanguageIdentifier.nonLatin.contains(documentLanguage) {
+      language = documentLanguage
+    }
     if language.isEmpty { language = documentLanguage }
     // Text in a language without lexicons is reported, not forced into English scores.
     if models[language] == nil, LanguageIdentifier.nonLatin.contains(language) {

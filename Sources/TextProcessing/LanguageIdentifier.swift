@@ -113,7 +113,27 @@ public enum LanguageIdentifier {
   public static func identify(_ text: String, minimumHits: Int = 3) -> String {
     if let found = detected(text) { return found }
     let byWords = byFunctionWords(text, minimumHits: minimumHits)
-    return byWords == "other" ? dominant(text) ?? byWords : byWords
+    if byWords == "other", let found = dominant(text) { return found }
+    if byWords.isEmpty || byWords == "other", isChineseScript(text) { return "zh" }
+    return byWords
+  }
+
+  /// True when most of `text`'s letters are Han ideographs and none is Japanese kana or Korean
+  /// hangul: Chinese, though too short for cld2 to say so reliably (a caption, a table cell).
+  public static func isChineseScript(_ text: String) -> Bool {
+    var letters = 0
+    var ideographs = 0
+    for scalar in text.unicodeScalars where scalar.isAlpha {
+      letters += 1
+      if scalar.isIdeograph {
+        ideographs += 1
+      } else if (0x3040...0x30FF).contains(scalar.value) || (0xAC00...0xD7AF).contains(scalar.value)
+        || (0x1100...0x11FF).contains(scalar.value)
+      {
+        return false
+      }
+    }
+    return ideographs * 2 > letters
   }
 
   /// The language of most of the letters of `text`'s lines that cld2 names reliably, for text

@@ -1,6 +1,7 @@
 import Foundation
 import GCMapCore
 import Pipeline
+import Reports
 import TestSupport
 import Testing
 
@@ -58,5 +59,9 @@ struct UNLanguageClassificationTests {
     let scored = found.classifications.filter { !$0.labels.isEmpty }
     #expect(scored.map(\.language) == ["ar", "ru", "zh", "en"])
     #expect(scored.map { $0.labels.first } == ["O10", "O14", "O20", "O18"])
+    // evidence.md sets the Arabic quote right to left, and only that one.
+    let markdown = EvidenceMarkdown.render([found], taxonomy: analysis.taxonomy)
+    #expect(markdown.contains("> <span dir=\"rtl\">عززت الخطة الوطنية"))
+    #expect(markdown.components(separatedBy: "dir=\"rtl\"").count == 2)
   }
 }

@@ -60,4 +60,18 @@ struct UNLanguageIdentifierTests {
     #expect(LanguageIdentifier.readable("fr", scored: ["en"]) == "fr")
     #expect(LanguageIdentifier.readable("other", scored: ["en"]) == "other")
   }
+
+  @Test("Short Chinese is Chinese by its script; Japanese and a mixed page are not taken for it")
+  func shortAndMixed() {
+    #expect(LanguageIdentifier.identify("支持模板的比例") == "zh")
+    #expect(LanguageIdentifier.identify("あのイーハトーヴォのすきとおった風") == "other")
+    // Lines in three languages, none half of the text: the language of most letters.
+    let mixed = """
+      Правительство приняло национальную стратегию в области миграции вместе с профсоюзами и \
+      объединениями работодателей.
+      اعتمدت الحكومة استراتيجية وطنية للهجرة.
+      政府通过了一项国家战略。
+      """
+    #expect(LanguageIdentifier.identify(mixed) == "ru")
+  }
 }
