@@ -149,8 +149,7 @@ struct CacheKeyTests {
     ]
 
   static func analysis() throws -> Analysis {
-    let corpus = Corpus(root: Repository.corpus)
-    return try Analysis(corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline))
+    try Analysis.shipped()
   }
 
   /// Runs the batch in this process with `ingredients`, returning each file's cache use.

@@ -12,12 +12,9 @@ struct LanguageClassificationTests {
   let analysis: Analysis
 
   init() throws {
-    let corpus = Corpus(root: Repository.corpus)
-    var settings = try PipelineSettings.load(corpus.defaultPipeline)
     // The fixtures' title line stays a passage of its own, so that passages line up across
     // the three languages and the mixed document.
-    settings.segmenter.minimumWords = 6
-    analysis = try Analysis(corpus: corpus, settings: settings)
+    analysis = try Analysis.shipped(minimumWords: 6)
   }
 
   func record(_ fixture: String) throws -> DocumentRecord {

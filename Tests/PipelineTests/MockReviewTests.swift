@@ -12,9 +12,7 @@ import Testing
 struct MockReviewTests {
   @Test("The default pipeline stays quiet on a review's pages about no objective")
   func passageFigures() throws {
-    let corpus = Corpus(root: Repository.corpus)
-    let analysis = try Analysis(
-      corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline))
+    let analysis = try Analysis.shipped()
     let evaluation = try PassageEvaluation.run(
       labels: MockReviews.directory.appendingPathComponent("passages.csv"),
       documents: MockReviews.directory, analysis: analysis, progress: { _ in })

@@ -12,10 +12,7 @@ struct RelevanceTests {
   let classifier: PassageClassifier
 
   init() throws {
-    let corpus = Corpus(root: Repository.corpus)
-    classifier = try Analysis(
-      corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline)
-    ).classifier
+    classifier = try Analysis.shipped().classifier
   }
 
   func passages(_ texts: [String], heading: String? = nil) -> [Passage] {
@@ -119,10 +116,7 @@ struct RelevanceTests {
 struct ClosestActionTests {
   @Test("A label names the Compact's action its passage is closest to, shown in passages.csv")
   func closestAction() throws {
-    let corpus = Corpus(root: Repository.corpus)
-    let classifier = try Analysis(
-      corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline)
-    ).classifier
+    let classifier = try Analysis.shipped().classifier
     let text =
       "The central bank now publishes a comparison of remittance transfer costs, and mobile "
       + "money operators may offer cheaper transfers to migrants' families at home."

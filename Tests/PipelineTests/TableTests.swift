@@ -9,9 +9,7 @@ import Testing
 @Suite("Tables in a review")
 struct TableTests {
   func record() throws -> DocumentRecord {
-    let corpus = Corpus(root: Repository.corpus)
-    let analysis = try Analysis(
-      corpus: corpus, settings: PipelineSettings.load(corpus.defaultPipeline))
+    let analysis = try Analysis.shipped()
     var timings = Analysis.Timings()
     return try analysis.analyze(
       path: GeneratedFixtures.path("measures-table.pdf"), id: "measures-table",

@@ -10,9 +10,7 @@ struct UNLanguageClassificationTests {
   let analysis: Analysis
 
   init() throws {
-    let corpus = Corpus(root: Repository.corpus)
-    analysis = try Analysis(
-      corpus: corpus, settings: try PipelineSettings.load(corpus.defaultPipeline))
+    analysis = try Analysis.shipped()
   }
 
   func record(_ name: String, in analysis: Analysis? = nil) throws -> DocumentRecord {
@@ -52,10 +50,7 @@ struct UNLanguageClassificationTests {
   @Test("A page in four languages is scored paragraph by paragraph, each in its own")
   func mixedPage() throws {
     // Each paragraph a passage of its own (the pipeline joins paragraphs under 25 words).
-    let corpus = Corpus(root: Repository.corpus)
-    var settings = try PipelineSettings.load(corpus.defaultPipeline)
-    settings.segmenter.minimumWords = 6
-    let found = try record("mixed", in: try Analysis(corpus: corpus, settings: settings))
+    let found = try record("mixed", in: try Analysis.shipped(minimumWords: 6))
     let scored = found.classifications.filter { !$0.labels.isEmpty }
     #expect(scored.map(\.language) == ["ar", "ru", "zh", "en"])
     #expect(scored.map { $0.labels.first } == ["O10", "O14", "O20", "O18"])
