@@ -19,7 +19,10 @@ public final class Analysis {
   public let aggregator: CoverageAggregator
   public let metadataDetector: MetadataDetector
 
-  public init(corpus: Corpus, settings: PipelineSettings) throws {
+  /// `checked`: the corpus files were read and checked by the process that starts this one
+  /// (a batch's workers): a language other than English reads its files when a passage in it
+  /// first comes, not at start (a batch of English reviews then never reads them).
+  public init(corpus: Corpus, settings: PipelineSettings, checked: Bool = false) throws {
     self.corpus = corpus
     self.settings = settings
     metadataDetector = MetadataDetector(countries: try corpus.countries())
@@ -30,14 +33,26 @@ public final class Analysis {
     extraction.ocr = settings.ocr
     extraction.scored = Set(corpus.scoringLanguages)
     self.extraction = extraction
-    var models: [String: PassageClassifier.LanguageModel] = [:]
+    // Each language's files are read and checked now (unless `checked`); its model is built
+    // when a passage in the language first comes (`LanguageModels`).
+    var builders: [String: @Sendable () -> PassageClassifier.LanguageModel?] = [:]
+    let taxonomy = taxonomy
+    let weights = settings.classifier.apparatusWeights
     for language in corpus.scoringLanguages {
-      models[language] = try Self.model(
-        language: language, corpus: corpus, taxonomy: taxonomy,
-        apparatusWeights: settings.classifier.apparatusWeights)
+      if checked && language != "en" {
+        builders[language] = {
+          (try? ModelFiles(language: language, corpus: corpus, taxonomy: taxonomy)).map {
+            Self.model($0, taxonomy: taxonomy, apparatusWeights: weights)
+          }
+        }
+      } else {
+        let files = try ModelFiles(language: language, corpus: corpus, taxonomy: taxonomy)
+        builders[language] = { Self.model(files, taxonomy: taxonomy, apparatusWeights: weights) }
+      }
     }
     classifier = PassageClassifier(
-      settings: settings.classifier, models: models, categories: taxonomy.categories)
+      settings: settings.classifier, models: LanguageModels(builders: builders),
+      categories: taxonomy.categories)
     aggregator = CoverageAggregator(settings: settings.coverage, categoryIDs: taxonomy.ids)
   }
 
@@ -63,12 +78,13 @@ public final class Analysis {
   /// fitted on its paragraphs; French and Spanish ones are built from their lexicons and the
   /// principles' names, the Corpus having no French or Spanish text of the Compact yet.
   static func model(
-    language: String, corpus: Corpus, taxonomy: Taxonomy,
+    _ files: ModelFiles, taxonomy: Taxonomy,
     apparatusWeights: ApparatusDetector.Weights = ApparatusDetector.Weights()
-  ) throws -> PassageClassifier.LanguageModel {
-    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: stemmers[language] ?? "english"))
-    let lexicons = try corpus.lexicons(language: language, ids: taxonomy.ids)
-    let stopwords = try corpus.stopwords(language: language)
+  ) -> PassageClassifier.LanguageModel {
+    let language = files.language
+    let tokenizer = files.tokenizer
+    let lexicons = files.lexicons
+    let stopwords = files.stopwords
     let tfidf: TfIdfModel
     if language == "en" {
       tfidf = TfIdfModel(taxonomy: taxonomy, tokenizer: tokenizer, stopwords: stopwords)
@@ -89,13 +105,32 @@ public final class Analysis {
     }
     return PassageClassifier.LanguageModel(
       tokenizer: tokenizer,
-      matcher: LexiconMatcher(
-        lexicons: lexicons, tokenizer: tokenizer,
-        subjects: try corpus.subjects(language: language)),
+      matcher: LexiconMatcher(lexicons: lexicons, tokenizer: tokenizer, subjects: files.subjects),
       tfidf: tfidf,
-      apparatus: try corpus.apparatus(language: language).map {
+      apparatus: files.apparatus.map {
         ApparatusDetector(lexicon: $0, tokenizer: tokenizer, weights: apparatusWeights)
       })
+  }
+
+  /// What a language's model is made of, read from the corpus and checked (strict files,
+  /// a stemmer for the language).
+  struct ModelFiles: Sendable {
+    var language: String
+    var tokenizer: Tokenizer
+    var lexicons: [Lexicon]
+    var stopwords: Set<String>
+    var subjects: Subjects
+    var apparatus: Lexicon?
+
+    init(language: String, corpus: Corpus, taxonomy: Taxonomy) throws {
+      self.language = language
+      tokenizer = Tokenizer(
+        stemmer: try Stemmer(algorithm: Analysis.stemmers[language] ?? "english"))
+      lexicons = try corpus.lexicons(language: language, ids: taxonomy.ids)
+      stopwords = try corpus.stopwords(language: language)
+      subjects = try corpus.subjects(language: language)
+      apparatus = try corpus.apparatus(language: language)
+    }
   }
 
   /// Seconds spent per stage, summed over documents (and over workers when they run side by

@@ -106,13 +106,14 @@ struct AnalysisOptions: ParsableArguments {
   @Option(help: ArgumentHelp(OCRSettings.Mode.help, valueName: "auto|off|force"))
   var ocr = OCRSettings.Mode.auto
 
-  /// The analysis these options name.
-  func makeAnalysis() throws -> Analysis {
+  /// The analysis these options name; `checked`: the batch that started this worker checked
+  /// the corpus files (see `Analysis.init`).
+  func makeAnalysis(checked: Bool = false) throws -> Analysis {
     let corpus = try Corpus.locate(explicit: self.corpus)
     let file = pipeline.map { URL(fileURLWithPath: $0) } ?? corpus.defaultPipeline
     var settings = try PipelineSettings.load(file)
     settings.ocr.mode = ocr
-    return try Analysis(corpus: corpus, settings: settings)
+    return try Analysis(corpus: corpus, settings: settings, checked: checked)
   }
 
   /// The analysis these options name; a configuration error is printed and exits with 1.
@@ -439,7 +440,9 @@ struct Worker: ParsableCommand {
   @OptionGroup var options: AnalysisOptions
 
   func run() throws {
-    let status = AnalysisWorker.serve(memoryLimit: memoryLimit) { try options.makeAnalysis() }
+    let status = AnalysisWorker.serve(memoryLimit: memoryLimit) {
+      try options.makeAnalysis(checked: true)
+    }
     if status != 0 { throw ExitCode(status) }
   }
 }

@@ -173,3 +173,51 @@ struct CorpusLexiconTests {
     }
   }
 }
+
+@Suite("Models by language")
+struct LanguageModelLoadingTests {
+  /// A copy of the shipped corpus and pipeline whose Arabic lexicon for O01 has a misspelt key.
+  func brokenArabic() throws -> Corpus {
+    let folder = Scratch.path("corpus-broken-ar")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let corpus = folder.appendingPathComponent("Corpus")
+    try FileManager.default.copyItem(at: Repository.corpus, to: corpus)
+    try FileManager.default.copyItem(
+      at: Repository.root.appendingPathComponent("Pipelines"),
+      to: folder.appendingPathComponent("Pipelines"))
+    let file = corpus.appendingPathComponent("lexicons/ar/O01.yml")
+    let text = try String(contentsOf: file, encoding: .utf8)
+    try text.replacingOccurrences(of: "examples:", with: "example:")
+      .write(to: file, atomically: true, encoding: .utf8)
+    return Corpus(root: corpus)
+  }
+
+  @Test(
+    "A broken lexicon stops the start; a batch's worker, whose corpus was checked, reads a language only when it comes"
+  )
+  func languagesReadWhenUsed() throws {
+    let corpus = try brokenArabic()
+    let settings = try PipelineSettings.load(corpus.defaultPipeline)
+    #expect {
+      _ = try Analysis(corpus: corpus, settings: settings)
+    } throws: { "\($0)".contains("O01.yml") }
+    // Checked by the batch (here: not, to see it): English is scored, and the Arabic files
+    // are read only for an Arabic passage, which their fault leaves unscored, not a crash.
+    let worker = try Analysis(corpus: corpus, settings: settings, checked: true)
+    func labels(_ text: String, _ language: String, in analysis: Analysis? = nil) -> [String] {
+      let passage = Passage(
+        id: "d#1", documentID: "d", page: 1, endPage: 1, start: 0,
+        end: text.unicodeScalars.count, heading: nil, text: text)
+      return (analysis ?? worker).classifier.classify([passage], documentLanguage: language)
+        .first?.labels ?? []
+    }
+    let remittances = "انخفضت تكلفة التحويلات المالية التي يرسلها العمال المهاجرون إلى أسرهم."
+    #expect(labels(remittances, "ar", in: try Analysis.shipped()).contains("O20"))
+    #expect(
+      labels("Remittance transfer costs for migrant workers fell to three per cent.", "en")
+        .contains("O20"))
+    #expect(
+      labels("انخفضت تكلفة التحويلات المالية التي يرسلها العمال المهاجرون إلى أسرهم.", "ar")
+        .isEmpty)
+  }
+}
