@@ -354,7 +354,16 @@ public final class PassageClassifier: Sendable {
         + (settings.subject.map { fromHeading?.subjects[$0] ?? 0 } ?? 0),
       ownSubjectWords: matched.subjects,
       headingSubjectWords: fromHeading?.subjects ?? [:],
-      wordCount: tokens.count)
+      wordCount: Self.wordCount(tokens))
+  }
+
+  /// The words `tokens` stand for: a pair of Chinese characters counts half, as a Chinese word
+  /// is about two characters long and a run of them gives a pair per character, so that a
+  /// Chinese document's words of migration per 1,000 are measured as other languages' are.
+  static func wordCount(_ tokens: [Token]) -> Int {
+    var pairs = 0
+    for token in tokens where token.folded.unicodeScalars.first?.isIdeograph == true { pairs += 1 }
+    return tokens.count - pairs + (pairs + 1) / 2
   }
 
   /// The passages what a document is about is read on: those scored, report apparatus left

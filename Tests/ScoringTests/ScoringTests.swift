@@ -1000,6 +1000,15 @@ struct OtherScriptMentionTests {
     #expect(found("Целевой показатель 25% достигнут.").isEmpty)
   }
 
+  @Test("A pair of Chinese characters counts half a word in a document's words per 1,000")
+  func chineseWordCount() throws {
+    let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
+    // 移民工人 gives three pairs, about two words; Latin words count one each.
+    #expect(PassageClassifier.wordCount(tokenizer.tokens("移民工人")) == 2)
+    #expect(PassageClassifier.wordCount(tokenizer.tokens("IOM 移民工人 data")) == 4)
+    #expect(PassageClassifier.wordCount(tokenizer.tokens("migrant workers")) == 2)
+  }
+
   @Test("Principles by name, inside a Chinese line too")
   func principles() {
     #expect(found("Правительство следует общегосударственному подходу к миграции.") == ["P09"])
