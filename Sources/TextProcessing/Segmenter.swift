@@ -520,9 +520,12 @@ public struct Segmenter: Sendable, Equatable, Codable {
     var places: [(page: Int, offset: Int)] = []
     for (index, ref) in paragraph.lines.enumerated() {
       // Lines join with a space, but Chinese and Japanese, written without spaces, join
-      // directly where an ideograph or their punctuation meets the next line's ideograph.
+      // directly where an ideograph or their punctuation meets the next line's ideograph, or
+      // a number meets an ideograph ("2019年至" + "2023年").
+      let next = ref.line.text.unicodeScalars.first
       if index > 0, let previous = scalars.last, !previous.isSpace,
-        !(previous.isIdeographic && ref.line.text.unicodeScalars.first?.isIdeographic == true)
+        !(previous.isIdeographic && (next?.isIdeographic == true || next?.isDigit == true)),
+        !(previous.isDigit && next?.isIdeographic == true)
       {
         scalars.append(" ")
         places.append((ref.pageNumber, max(0, ref.start - 1)))

@@ -244,6 +244,14 @@ struct SegmenterTests {
 
 @Suite("Scripts without case or spaces")
 struct OtherScriptsTests {
+  @Test("Chinese lines join without a space where ideographs or numbers meet")
+  func chineseLineJoins() {
+    let passages = Segmenter().segment(
+      [page("报告期内，方案覆盖了2019年至\n2023年的全部项目，费用降至百分之\n5以下，IOM\n提供了支持。")],
+      documentID: "d")
+    #expect(passages.map(\.text) == ["报告期内，方案覆盖了2019年至2023年的全部项目，费用降至百分之5以下，IOM 提供了支持。"])
+  }
+
   @Test("Chinese runs become overlapping pairs of characters; a lone ideograph a token")
   func chineseBigrams() throws {
     let tokenizer = Tokenizer(stemmer: try Stemmer(algorithm: "english"))
