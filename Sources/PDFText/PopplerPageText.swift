@@ -435,14 +435,19 @@ enum PopplerPageText {
       let pitch = current.box.y0 - previous.box.y0
       if pitch > 0, pitch < 2 * previous.height { pitches.append(pitch) }
     }
-    // The most common values: on a short page a paragraph's or heading's space is as common as
-    // a line's, and a median would take it for the usual one.
-    let usualLeading = leadings.isEmpty ? 0 : mostCommon(leadings)
+    // On a short page (fewer than `fewLines` gaps) the most common values: there a paragraph's
+    // or heading's space is as common as a line's, and a median would take it for the usual
+    // one. On a longer page the medians, steadier where lines are set at several distances
+    // (tables, notes).
+    let usualLeading =
+      leadings.isEmpty ? 0 : leadings.count < fewLines ? mostCommon(leadings) : median(&leadings)
     // The extra space that marks a paragraph is measured against the line's height, or the
     // page's usual distance from line to line where that is less: boxes taller than the lines
     // are apart (Chinese set in Type 3 fonts, whose boxes are twice the type's size) would
     // hide a paragraph's space and a heading's.
-    let usualPitch = pitches.isEmpty ? Double.infinity : mostCommon(pitches)
+    let usualPitch =
+      pitches.isEmpty
+      ? Double.infinity : pitches.count < fewLines ? mostCommon(pitches) : median(&pitches)
     var lines: [TextLine] = []
     var previous: Fragment?
     for fragment in fragments {
@@ -471,6 +476,9 @@ enum PopplerPageText {
     }
     return lines
   }
+
+  /// Below this many gaps between lines a page's usual leading is its most common one.
+  static let fewLines = 12
 
   /// The most common of `values` (not empty) to the half point, the least of equally common
   /// ones: lines of one paragraph lie the same distance apart to a hundredth of a point.

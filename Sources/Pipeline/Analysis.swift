@@ -38,16 +38,26 @@ public final class Analysis {
     var builders: [String: @Sendable () -> PassageClassifier.LanguageModel?] = [:]
     let taxonomy = taxonomy
     let weights = settings.classifier.apparatusWeights
-    for language in corpus.scoringLanguages {
-      if checked && language != "en" {
+    let languages = corpus.scoringLanguages
+    let readNow = languages.filter { !checked || $0 == "en" }
+    // Read side by side: a start checks every language's files.
+    let read = Locked([String: Result<ModelFiles, Error>]())
+    DispatchQueue.concurrentPerform(iterations: readNow.count) { index in
+      let language = readNow[index]
+      let files = Result { try ModelFiles(language: language, corpus: corpus, taxonomy: taxonomy) }
+      read.withLock { $0[language] = files }
+    }
+    let found = read.withLock { $0 }
+    for language in languages {
+      if let files = found[language] {
+        let files = try files.get()
+        builders[language] = { Self.model(files, taxonomy: taxonomy, apparatusWeights: weights) }
+      } else {
         builders[language] = {
           (try? ModelFiles(language: language, corpus: corpus, taxonomy: taxonomy)).map {
             Self.model($0, taxonomy: taxonomy, apparatusWeights: weights)
           }
         }
-      } else {
-        let files = try ModelFiles(language: language, corpus: corpus, taxonomy: taxonomy)
-        builders[language] = { Self.model(files, taxonomy: taxonomy, apparatusWeights: weights) }
       }
     }
     classifier = PassageClassifier(

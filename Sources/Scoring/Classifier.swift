@@ -362,7 +362,11 @@ public final class PassageClassifier: Sendable {
   /// Chinese document's words of migration per 1,000 are measured as other languages' are.
   static func wordCount(_ tokens: [Token]) -> Int {
     var pairs = 0
-    for token in tokens where token.folded.unicodeScalars.first?.isIdeograph == true { pairs += 1 }
+    // Ideographs are three or four UTF-8 bytes led by E3 or more: most tokens are told by a byte.
+    for token in tokens {
+      guard let lead = token.folded.utf8.first, lead >= 0xE3 else { continue }
+      if token.folded.unicodeScalars.first?.isIdeograph == true { pairs += 1 }
+    }
     return tokens.count - pairs + (pairs + 1) / 2
   }
 

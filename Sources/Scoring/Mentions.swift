@@ -335,7 +335,7 @@ public struct MentionDetector: Sendable {
     for index in haystack.indices {
       let scalar = haystack[index]
       // An ideograph may start a name anywhere: Chinese sets no space between words.
-      let isWordStart = !previousIsAlpha || scalar.isIdeograph
+      let isWordStart = !previousIsAlpha || (scalar.value >= 0x3400 && scalar.isIdeograph)
       previousIsAlpha = scalar.isAlpha
       guard isWordStart else { continue }
       let candidates =
