@@ -151,3 +151,17 @@ extension String {
     return count
   }
 }
+
+extension Sequence where Element == Unicode.Scalar {
+  /// True when most of the letters are written right to left (Arabic, Hebrew): a quote to set
+  /// right to left, a line poppler wrote left to right to turn round.
+  public var isMostlyRightToLeft: Bool {
+    var letters = 0
+    var rightToLeft = 0
+    for scalar in self where scalar.isAlpha {
+      letters += 1
+      if scalar.isRightToLeftLetter { rightToLeft += 1 }
+    }
+    return rightToLeft * 2 > letters
+  }
+}

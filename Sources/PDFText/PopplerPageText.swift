@@ -190,18 +190,8 @@ enum PopplerPageText {
         index += 1
         continue
       }
-      // The run up to its matching pop (embeddings may nest).
-      var depth = 1
-      var end = index + 1
-      while end < scalars.count {
-        if scalars[end] == "\u{202A}" || scalars[end] == "\u{202B}" { depth += 1 }
-        if scalars[end] == "\u{202C}" {
-          depth -= 1
-          if depth == 0 { break }
-        }
-        end += 1
-      }
-      let run = scalars[(index + 1)..<min(end, scalars.count)].filter { !$0.isBidiControl }
+      let end = closingPop(in: scalars, openedAt: index)
+      let run = scalars[(index + 1)..<end].filter { !$0.isBidiControl }
       let lead = run.prefix { !$0.isAlpha && $0.properties.numericType == nil }
       result += numberRangeInOrder(Array(run.dropFirst(lead.count)))
       result += lead.reversed().map(written)
@@ -219,8 +209,7 @@ enum PopplerPageText {
   /// reverse order, as a right-to-left line (the text between as left-to-right runs).
   static func rightToLeftBaseRestored(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
     guard scalars.contains("\u{202B}") else { return scalars }
-    let letters = scalars.filter(\.isAlpha)
-    guard letters.count(where: \.isRightToLeftLetter) * 2 > letters.count else { return scalars }
+    guard scalars.isMostlyRightToLeft else { return scalars }
     var segments: [[Unicode.Scalar]] = []
     var bare: [Unicode.Scalar] = []
     var index = 0
@@ -233,13 +222,7 @@ enum PopplerPageText {
       }
       if !bare.isEmpty { segments.append(["\u{202A}"] + bare + ["\u{202C}"]) }
       bare.removeAll()
-      var depth = 1
-      var end = index + 1
-      while end < scalars.count, depth > 0 {
-        if scalars[end] == "\u{202A}" || scalars[end] == "\u{202B}" { depth += 1 }
-        if scalars[end] == "\u{202C}" { depth -= 1 }
-        end += 1
-      }
+      let end = min(closingPop(in: scalars, openedAt: index) + 1, scalars.count)
       segments.append(Array(scalars[index..<end]))
       index = end
     }
@@ -247,6 +230,22 @@ enum PopplerPageText {
     // A line wholly in one right-to-left embedding is poppler's right-to-left line already.
     if segments.count == 1, scalars.first == "\u{202B}" { return scalars }
     return ["\u{202B}"] + segments.reversed().flatMap { $0 } + ["\u{202C}"]
+  }
+
+  /// The index of the pop (PDF) that closes the embedding opened at `index` (embeddings may
+  /// nest), or the end of `scalars` if none does.
+  static func closingPop(in scalars: [Unicode.Scalar], openedAt index: Int) -> Int {
+    var depth = 1
+    var end = index + 1
+    while end < scalars.count {
+      if scalars[end] == "\u{202A}" || scalars[end] == "\u{202B}" { depth += 1 }
+      if scalars[end] == "\u{202C}" {
+        depth -= 1
+        if depth == 0 { return end }
+      }
+      end += 1
+    }
+    return scalars.count
   }
 
   /// Each bracket and its mirror image.

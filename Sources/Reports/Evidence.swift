@@ -106,23 +106,13 @@ public enum EvidenceMarkdown {
           let quote = escape(Self.shorten(passage.text))
           // A right-to-left quote says so: Markdown viewers then set it right to left.
           let written =
-            Self.isRightToLeft(passage.text) ? "<span dir=\"rtl\">\(quote)</span>" : quote
+            passage.text.unicodeScalars.isMostlyRightToLeft
+            ? "<span dir=\"rtl\">\(quote)</span>" : quote
           out += "\n> \(written) (\(escape(reference)))\n"
         }
       }
     }
     return out
-  }
-
-  /// True when most of `text`'s letters are written right to left (Arabic, Hebrew).
-  static func isRightToLeft(_ text: String) -> Bool {
-    var letters = 0
-    var rightToLeft = 0
-    for scalar in text.unicodeScalars where scalar.isAlpha {
-      letters += 1
-      if scalar.isRightToLeftLetter { rightToLeft += 1 }
-    }
-    return rightToLeft * 2 > letters
   }
 
   /// At most `limit` characters, cut at a word, with an ellipsis.
