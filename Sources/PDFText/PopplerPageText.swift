@@ -72,14 +72,7 @@ enum PopplerPageText {
       // right-to-left page's first and last lines and the space after each line's first
       // word; poppler's core layout has every line, in reading order within the line.
       fragments = lines.compactMap(Self.fragment)
-      var rightToLeftLetters = 0
-      var otherLetters = 0
-      for fragment in fragments {
-        for scalar in fragment.text.unicodeScalars where scalar.isAlpha {
-          if scalar.isRightToLeftLetter { rightToLeftLetters += 1 } else { otherLetters += 1 }
-        }
-      }
-      readsRightToLeft = rightToLeftLetters > otherLetters
+      readsRightToLeft = fragments.lazy.flatMap(\.text.unicodeScalars).isMostlyRightToLeft
     } else {
       var scratch: [Double] = []
       for line in lineRanges {
@@ -208,8 +201,7 @@ enum PopplerPageText {
   /// whose letters are mostly right to left gets its runs and the text between them in the
   /// reverse order, as a right-to-left line (the text between as left-to-right runs).
   static func rightToLeftBaseRestored(_ scalars: [Unicode.Scalar]) -> [Unicode.Scalar] {
-    guard scalars.contains("\u{202B}") else { return scalars }
-    guard scalars.isMostlyRightToLeft else { return scalars }
+    guard scalars.contains("\u{202B}"), scalars.isMostlyRightToLeft else { return scalars }
     var segments: [[Unicode.Scalar]] = []
     var bare: [Unicode.Scalar] = []
     var index = 0
@@ -265,9 +257,9 @@ enum PopplerPageText {
   }
 
   /// A core layout line as a fragment: its text in reading order without bidirectional
-  /// controls (`rightToLeftBaseRestored`, `leftToRightRunsMended`), Arabic presentation forms (the glyphs' own text) as
-  /// letters (NFKC, as normalization would, so that every later step sees letters); nil for a
-  /// line without text.
+  /// controls (`rightToLeftBaseRestored`, `leftToRightRunsMended`), Arabic presentation forms
+  /// (the glyphs' own text) as letters (NFKC, as normalization would, so that every later step
+  /// sees letters); nil for a line without text.
   private static func fragment(_ line: CoreLine) -> Fragment? {
     let written = rightToLeftBaseRestored(Array(line.text.unicodeScalars))
     let scalars = leftToRightRunsMended(written).map {
